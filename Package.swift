@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "factory",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "factory", targets: ["factory"]),
+        .library(name: "PlanDocument", targets: ["PlanDocument"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // ncursesw through a shim header that turns on the wide-character API.
+        .systemLibrary(
+            name: "CNcursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        // glibc's wcwidth, which Glibc's Swift overlay hides.
+        .systemLibrary(name: "CWidth"),
+        // Display width of text in terminal columns: one function for layout, padding and truncation.
+        .target(name: "TextWidth", dependencies: ["CWidth"]),
+        // PLAN.md as a lossless document: parse, typed view, minimal edits, locked atomic writes.
+        .target(name: "PlanDocument", dependencies: ["TextWidth"]),
+        // Workspace discovery; grows into the orchestration engine.
+        .target(name: "FactoryEngine", dependencies: ["PlanDocument"]),
+        // The only module that calls curses.
+        .target(name: "Dashboard", dependencies: ["CNcursesw", "TextWidth"]),
+        .executableTarget(
+            name: "factory",
+            dependencies: [
+                "PlanDocument", "FactoryEngine", "Dashboard",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PlanDocumentTests", dependencies: ["PlanDocument", "TextWidth"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TextWidth"]),
+        .testTarget(name: "FactoryCLITests", dependencies: ["factory", "PlanDocument"]),
+    ]
+)

@@ -1,0 +1,75 @@
+extension PlanDocument {
+    func appendMessage(from: String, to: [String], body: String, time: String) throws(PlanEditError) -> Splice {
+        let sender = partyName(from)
+        let recipients = to.map(partyName).filter { !$0.isEmpty }
+        guard !sender.isEmpty else { throw PlanEditError("a message needs a sender") }
+        guard !recipients.isEmpty else { throw PlanEditError("a message needs at least one recipient") }
+        let timePart = time.isEmpty ? "" : " (\(lineSafe(time)))"
+        let heading = "### \(sender) → \(recipients.joined(separator: ", "))\(timePart)"
+        guard MessageHeading.parse(String(heading.dropFirst(4)), strict: false) != nil else {
+            throw PlanEditError("\"\(sender)\" and \"\(recipients.joined(separator: ", "))\" must be names: letters, digits, spaces, - _ . @")
+        }
+        let lines = [heading] + Self.messageBodyLines(body)
+        if let placeholder = anchors.noMessagesLine { return replaceLine(placeholder, withLines: lines) }
+        if let section = anchors.messages {
+            return insertLines([""] + lines, before: section.lastContent + 1)
+        }
+        return insertLines(["", "---", "", "## Messages", ""] + lines, before: self.lines.count)
+    }
+
+    /// Role names as messages write them: `builder` → `Builder`.
+    private func partyName(_ raw: String) -> String {
+        let name = lineSafe(raw)
+        guard let first = name.first else { return name }
+        return first.uppercased() + name.dropFirst()
+    }
+
+    /// The body as lines that cannot end the message early: a heading, a thematic break or
+    /// a setext underline is escaped, and a fence or HTML block left open is neutralised so
+    /// it cannot swallow the rest of the file.
+    static func messageBodyLines(_ body: String) -> [String] {
+        let text = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
+        var lines = text
+        while let first = lines.first, first.trimmingBlanks().isEmpty { lines.removeFirst() }
+        while let last = lines.last, last.trimmingBlanks().isEmpty { lines.removeLast() }
+        let probe = PlanDocument(lines.joined(separator: "\n"))
+        var escape = Set<Int>()
+        for block in probe.blocks {
+            switch block.kind {
+            case .heading:
+                if block.level <= 3 { escape.insert(block.firstLine == block.lastLine ? block.firstLine : block.lastLine) }
+            case .thematicBreak:
+                escape.insert(block.firstLine)
+            case .fencedCode, .html:
+                if block.lastLine == probe.lines.count - 1 && !Self.closes(probe, block) { escape.insert(block.firstLine) }
+            default: break
+            }
+        }
+        for i in escape.sorted() where i < lines.count {
+            let indent = lines[i].prefix { $0 == " " }
+            lines[i] = indent + "\\" + lines[i].dropFirst(indent.count)
+        }
+        return lines
+    }
+
+    /// Does a fenced code or HTML block that reaches the body's end actually close there?
+    private static func closes(_ doc: PlanDocument, _ block: Block) -> Bool {
+        guard block.firstLine < block.lastLine else {
+            return block.kind == .html && doc.withSource { src in
+                let r = src.content(block.firstLine)
+                let start = Indent(src.b, r.lowerBound, r.upperBound).firstNonBlank
+                return HTMLBlock.opening(src.b, start, r.upperBound, interruptsParagraph: false).map {
+                    $0 == .untilBlankLine || $0.ends(src.b, start, r.upperBound)
+                } ?? true
+            }
+        }
+        return doc.withSource { src in
+            let open = LineStart(src.b, src.content(block.firstLine).lowerBound, src.content(block.firstLine).upperBound)
+            let last = LineStart(src.b, src.content(block.lastLine).lowerBound, src.content(block.lastLine).upperBound)
+            if let fence = open.fenceOpener { return last.closesFence(marker: fence.marker, length: fence.length) }
+            let r = src.content(block.firstLine)
+            guard let html = HTMLBlock.opening(src.b, open.indent.firstNonBlank, r.upperBound, interruptsParagraph: false) else { return true }
+            return html == .untilBlankLine || html.ends(src.b, last.start, last.end)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Whole-file reads and crash-safe replacement, on file descriptors.
+enum FileBytes {
+    struct Identity: Equatable {
+        var device: UInt64, inode: UInt64, size: Int64, modified: Int, modifiedNanos: Int
+    }
+
+    static func read(_ path: String) throws(PlanFileError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io("cannot read \(path): \(errnoText())") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .io("cannot stat \(path): \(errnoText())") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw .io("\(path) is not a regular file") }
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        var filled = 0
+        // The file may grow while we read: keep reading until EOF.
+        while true {
+            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count / 2))) }
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io("cannot read \(path): \(errnoText())")
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        bytes.removeLast(bytes.count - filled)
+        return bytes
+    }
+
+    static func identity(_ path: String) throws(PlanFileError) -> Identity {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw .io("cannot stat \(path): \(errnoText())") }
+        return Identity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
+                        modified: Int(st.st_mtim.tv_sec), modifiedNanos: Int(st.st_mtim.tv_nsec))
+    }
+
+    /// Writes a temporary file beside `path`, fsyncs it, renames it over `path`, and
+    /// fsyncs the directory: a reader sees the old file or the new one, never a mix.
+    static func replace(_ path: String, with bytes: [UInt8]) throws(PlanFileError) {
+        let dir = directory(of: path)
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let temp = "\(dir)/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        var mode: mode_t = 0o644
+        var st = stat()
+        if stat(path, &st) == 0 { mode = st.st_mode & 0o7777 }
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw .io("cannot create \(temp): \(errnoText())") }
+        var ok = false
+        defer { if !ok { unlink(temp) } }
+        fchmod(fd, mode)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = errnoText()
+                close(fd)
+                throw .io("cannot write \(temp): \(reason)")
+            }
+            written += n
+        }
+        guard fsync(fd) == 0 else {
+            let reason = errnoText()
+            close(fd)
+            throw .io("cannot fsync \(temp): \(reason)")
+        }
+        close(fd)
+        guard rename(temp, path) == 0 else { throw .io("cannot rename \(temp) over \(path): \(errnoText())") }
+        ok = true
+        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}

@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An exclusive `flock` on a lock file. The lock file stays: removing it would let two
+/// writers lock two different files.
+struct FileLock {
+    let fd: Int32
+
+    static func acquire(_ path: String, timeout: Double) throws(PlanFileError) -> FileLock {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io("cannot open lock file \(path): \(errnoText())") }
+        var waited = 0.0
+        var pause = 0.001
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                close(fd)
+                throw .io("cannot lock \(path): \(errnoText())")
+            }
+            if waited >= timeout {
+                close(fd)
+                throw .busy("PLAN.md is locked by another writer (\(path)) for over \(Int(timeout)) s")
+            }
+            usleep(UInt32(pause * 1_000_000))
+            waited += pause
+            pause = min(pause * 2, 0.05)
+        }
+        return FileLock(fd: fd)
+    }
+
+    func release() {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
+
+func errnoText() -> String { String(cString: strerror(errno)) }

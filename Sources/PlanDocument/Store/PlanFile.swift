@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// PLAN.md on disk: read it, and change it without losing anyone's write.
+///
+/// Every change takes an advisory lock (`PLAN.md.lock` beside it), reads the bytes as they
+/// are now, applies the edit as an edit, writes a temporary file, fsyncs it, and renames it
+/// over PLAN.md. Writers that do not lock (editors, agents) are caught by comparing the
+/// file's identity just before the rename: if it moved, the edit is applied again.
+public struct PlanFile: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public var lockPath: String { path + ".lock" }
+
+    public func read() throws(PlanFileError) -> PlanDocument {
+        PlanDocument(bytes: try FileBytes.read(path))
+    }
+
+    /// Applies `edits` in order to the current file. All or nothing: if one fails, the file
+    /// is left untouched and the error says why.
+    @discardableResult
+    public func update(_ edits: [PlanEdit], lockTimeout: Double = 30) throws(PlanFileError) -> PlanDocument {
+        try update(lockTimeout: lockTimeout) { _ in edits }
+    }
+
+    /// Like `update(_:)`, with the edits decided from the file as it is under the lock
+    /// (say, the next free task ID).
+    @discardableResult
+    public func update(lockTimeout: Double = 30, _ makeEdits: (PlanDocument) throws(PlanEditError) -> [PlanEdit]) throws(PlanFileError) -> PlanDocument {
+        let lock = try FileLock.acquire(lockPath, timeout: lockTimeout)
+        defer { lock.release() }
+        for _ in 0..<20 {
+            let before = try FileBytes.identity(path)
+            let current = try read()
+            let updated: PlanDocument
+            do { updated = try current.applying(try makeEdits(current)) } catch { throw .edit(error) }
+            if updated.bytes == current.bytes { return current }
+            // Someone wrote between our read and now: read again rather than overwrite.
+            guard try FileBytes.identity(path) == before else { continue }
+            try FileBytes.replace(path, with: updated.bytes)
+            return updated
+        }
+        throw .busy("PLAN.md kept changing under \(path); gave up after 20 tries")
+    }
+
+    public func update(_ edit: PlanEdit) throws(PlanFileError) -> PlanDocument { try update([edit]) }
+}
+
+public enum PlanFileError: Error, CustomStringConvertible, Equatable {
+    case io(String)
+    case busy(String)
+    case edit(PlanEditError)
+
+    public var description: String {
+        switch self {
+        case .io(let m), .busy(let m): return m
+        case .edit(let e): return e.message
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import PlanDocument
+
+struct LintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Check PLAN.md: malformed rows, duplicate IDs, unknown or cyclic dependencies, unknown status words.",
+        discussion: "Prints PATH:LINE: severity: message for each problem. Exits 1 when any is an error."
+    )
+
+    @OptionGroup var location: PlanLocation
+
+    func run() throws {
+        let (file, doc) = try location.read()
+        for d in doc.view.diagnostics { print("\(file.path):\(d.line): \(d.severity.rawValue): \(d.message)") }
+        let errors = doc.view.diagnostics.filter { $0.severity == .error }.count
+        let warnings = doc.view.diagnostics.count - errors
+        if doc.view.diagnostics.isEmpty { print("\(file.path): no problems") } else { print("\(errors) error(s), \(warnings) warning(s)") }
+        if errors > 0 { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import PlanDocument
+
+struct TaskCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "task",
+        abstract: "Change the task table: set a task's cells, or add a task.",
+        subcommands: [TaskSet.self, TaskAdd.self]
+    )
+}
+
+struct TaskSet: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set",
+        abstract: "Set cells of one task row; only those cells change.",
+        discussion: "A status of done, wip, pending, blocked or failed is written with the template's emoji (✅ Done…); any other text is written as given."
+    )
+
+    @OptionGroup var location: PlanLocation
+    @Argument(help: "The task's ID.") var id: String
+    @Option(help: "New status.") var status: String?
+    @Option(help: "New agent.") var agent: String?
+    @Option(help: "New priority.") var priority: String?
+    @Option(help: "New description.") var description: String?
+    @Option(name: .customLong("depends-on"), help: "New dependencies, comma-separated.") var dependsOn: String?
+    @Option(name: .customLong("cell"), help: ArgumentHelp("Any other column: NAME=VALUE (repeatable).", valueName: "name=value"))
+    var cells: [String] = []
+
+    func run() throws {
+        var edits: [PlanEdit] = []
+        func set(_ column: String, _ value: String?) {
+            if let value { edits.append(.setTaskCell(id: id, column: column, value: value)) }
+        }
+        set("status", status)
+        set("agent", agent)
+        set("priority", priority)
+        set("description", description)
+        set("dependsOn", dependsOn)
+        for cell in cells {
+            guard let eq = cell.firstIndex(of: "=") else { throw CLIError("--cell takes NAME=VALUE, got \"\(cell)\"") }
+            set(String(cell[..<eq]), String(cell[cell.index(after: eq)...]))
+        }
+        if edits.isEmpty { throw ValidationError("nothing to set: give --status, --agent, --priority, --description, --depends-on or --cell") }
+        try location.update(edits)
+    }
+}
+
+struct TaskAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add a task row to a task table (the template's placeholder row gives way to it)."
+    )
+
+    @OptionGroup var location: PlanLocation
+    @Option(help: "ID (default: the next free T<n>).") var id: String?
+    @Option(help: "Agent the task is for.") var agent: String = ""
+    @Option(help: "Status.") var status: String = "pending"
+    @Option(help: "Priority.") var priority: String = ""
+    @Option(name: .customLong("depends-on"), help: "Dependencies, comma-separated.") var dependsOn: String = ""
+    @Option(help: "Which task table, counted from 1 in file order.") var table: Int?
+    @Argument(help: "What the task is.") var description: [String]
+
+    func run() throws {
+        if let table, table < 1 { throw ValidationError("--table counts from 1") }
+        let deps = dependsOn.split(separator: ",").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty }
+        var draft = TaskDraft(id: id ?? "", agent: agent, status: status, priority: priority,
+                              description: description.joined(separator: " "), dependsOn: deps, table: table.map { $0 - 1 })
+        let file = try location.resolve()
+        do {
+            // The free ID is chosen under the lock, so two concurrent adds never collide.
+            try file.update { current in
+                if draft.id.isEmpty { draft.id = current.nextTaskID() }
+                return [.addTask(draft)]
+            }
+        } catch { throw CLIError(error.description) }
+        print(draft.id)
+    }
+}
