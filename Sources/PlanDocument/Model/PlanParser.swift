@@ -38,27 +38,33 @@ struct PlanParser {
     private mutating func heading(_ block: Block) {
         let level = block.level
         guard level <= 3 else { return }
-        let title = src.headingText(block)
         closeMessage(at: block.firstLine)
         openCheckpoint = nil
         if level <= 2 {
+            let title = src.headingText(block)
             closeSections(at: block.firstLine)
             seenH2 = seenH2 || level == 2
             h2Title = level == 2 ? title : nil
+            inMessagesSection = level == 2 && title.lowercased().contains("message")
             if level == 2 { openSection(title, block) }
             return
         }
-        if let checkpoint = Self.checkpoint(title) {
+        // Level 3: a checkpoint, a message, or a verdict heading. Read as bytes first —
+        // most headings in a big file are messages.
+        guard block.firstLine == block.lastLine else { return }
+        let text = src.atxText(block.firstLine)
+        if src.hasPrefix(text, caseInsensitive: "checkpoint"), let checkpoint = Self.checkpoint(src.string(text)) {
             view.checkpoints.append(Checkpoint(number: checkpoint.number, title: checkpoint.title, line: block.firstLine + 1, items: []))
             openCheckpoint = view.checkpoints.count - 1
-        } else if let heading = MessageHeading.parse(title, strict: !inMessagesSection) {
+        } else if let heading = MessageHeading.parse(src.b, text, strict: !inMessagesSection) {
             openMessage = (heading, block.firstLine)
-        } else if let v = openVerdict, title.lowercased().hasPrefix("verdict") {
+        } else if let v = openVerdict, src.hasPrefix(text, caseInsensitive: "verdict") {
             anchors.verdicts[v].verdictHeadingLine = block.firstLine
         }
     }
 
-    private var inMessagesSection: Bool { h2Title?.lowercased().contains("message") ?? false }
+    /// Under `## Messages` any arrow heading is a message; elsewhere only known parties make one.
+    private var inMessagesSection = false
 
     private mutating func openSection(_ title: String, _ block: Block) {
         if title.lowercased().hasPrefix("messages") {
@@ -207,13 +213,12 @@ struct PlanParser {
             }
             let id = value(.id)
             if isPlaceholderID(id) { anchor.placeholderLines.append(line); continue }
-            var byHeader: [String: String] = [:]
-            for (i, name) in names.enumerated() { byHeader[name] = i < cells.count ? cells[i] : "" }
+            let byColumn = (0..<names.count).map { $0 < cells.count ? cells[$0] : "" }
             let statusText = value(.status)
             view.tasks.append(PlanTask(
                 id: id, agent: value(.agent), status: TaskStatus(cell: statusText), statusText: statusText,
                 priority: value(.priority), description: value(.description), dependsOn: dependencyIDs(value(.dependsOn)),
-                line: line + 1, cells: byHeader, table: tableIndex))
+                line: line + 1, cells: byColumn, table: tableIndex))
         }
         anchors.tables.append(anchor)
     }

@@ -35,8 +35,8 @@ public struct PlanTask: Sendable, Equatable, Encodable {
     public var description: String
     public var dependsOn: [String]
     public var line: Int
-    /// Every cell by its column header, extra columns included.
-    public var cells: [String: String]
+    /// Every cell in the order of its table's `columns`, extra columns included.
+    public var cells: [String]
     /// Index into `PlanView.taskTables`.
     public var table: Int
 }

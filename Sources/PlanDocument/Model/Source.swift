@@ -32,7 +32,12 @@ struct Source {
         if block.firstLine != block.lastLine {
             return (block.firstLine..<block.lastLine).map { trimmedLine($0) }.joined(separator: " ")
         }
-        var r = trimmed(content(block.firstLine))
+        return string(atxText(block.firstLine))
+    }
+
+    /// An ATX heading line's text, as bytes.
+    func atxText(_ line: Int) -> Range<Int> {
+        var r = trimmed(content(line))
         var s = r.lowerBound
         while s < r.upperBound && b[s] == Byte.hash { s += 1 }
         r = trimmed(s..<r.upperBound)
@@ -40,7 +45,16 @@ struct Source {
         var e = r.upperBound
         while e > r.lowerBound && b[e - 1] == Byte.hash { e -= 1 }
         if e == r.lowerBound || Byte.isBlank(b[e - 1]) { r = trimmed(r.lowerBound..<e) }
-        return string(r)
+        return r
+    }
+
+    /// Does `r` start with `prefix` (ASCII, any case)?
+    func hasPrefix(_ r: Range<Int>, caseInsensitive prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        guard r.count >= n else { return false }
+        let p = prefix.utf8Start
+        for k in 0..<n where Byte.lower(b[r.lowerBound + k]) != p[k] { return false }
+        return true
     }
 
     /// Text of lines `from..<to` with leading and trailing blank lines dropped and line

@@ -15,7 +15,8 @@ enum FileBytes {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw .io("cannot stat \(path): \(errnoText())") }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw .io("\(path) is not a regular file") }
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        // One spare byte, so reading to EOF needs no second allocation.
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
         var filled = 0
         // The file may grow while we read: keep reading until EOF.
         while true {
