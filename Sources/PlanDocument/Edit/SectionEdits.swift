@@ -42,7 +42,7 @@ extension PlanDocument {
         }
         if let line = spot.verdictLine {
             let current = withSource { $0.trimmedLine(line) }
-            let inline = strippingEmphasis(current.drop { $0 == "-" || $0 == " " }).lowercased().hasPrefix("verdict")
+            let inline = current.drop { "-*_ ".contains($0) }.lowercased().hasPrefix("verdict")
             let indent = withSource { src -> String in
                 let r = src.content(line)
                 return src.string(r.lowerBound..<Indent(src.b, r.lowerBound, r.upperBound).firstNonBlank)

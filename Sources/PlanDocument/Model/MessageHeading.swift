@@ -115,13 +115,15 @@ enum VerdictSection {
     /// `## Code Review: Auth` → (.review, "Auth").
     static func parse(_ heading: String) -> (VerdictKind, String)? {
         let lower = heading.lowercased()
-        let kinds: [(String, VerdictKind)] = [
-            ("code review", .review), ("review", .review),
-            ("security audit", .security), ("security review", .security),
-            ("test results", .tests), ("test report", .tests), ("tests", .tests),
+        // Short names count only with a colon: "Tests are green" is not a section of tests.
+        let kinds: [(String, VerdictKind, Bool)] = [
+            ("code review", .review, false), ("review", .review, true),
+            ("security audit", .security, false), ("security review", .security, false), ("security", .security, true),
+            ("test results", .tests, false), ("test report", .tests, false), ("tests", .tests, true),
         ]
-        for (prefix, kind) in kinds where lower.hasPrefix(prefix) {
+        for (prefix, kind, needsColon) in kinds where lower.hasPrefix(prefix) {
             let after = heading.dropFirst(prefix.count)
+            if needsColon { guard after.first == ":" else { continue } }
             guard after.isEmpty || after.first == ":" || after.first == " " else { continue }
             let subject = after.drop { $0 == ":" || $0 == " " || $0 == "-" || $0 == "—" }
             return (kind, String(subject).trimmingBlanks())

@@ -159,7 +159,7 @@ struct PlanParser {
             return
         }
         for i in block.lines {
-            let t = strippingEmphasis(src.trimmedLine(i).drop { $0 == "-" || $0 == " " })
+            let t = src.trimmedLine(i).drop { "-*_ ".contains($0) }
             guard t.lowercased().hasPrefix("verdict") else { continue }
             let after = t.dropFirst("verdict".count).drop { $0 == ":" || $0 == "*" || $0 == " " }
             record(v, line: i, text: String(after), kind: kind)
