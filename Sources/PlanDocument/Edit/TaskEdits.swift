@@ -26,7 +26,8 @@ extension PlanDocument {
 
     private func columnIndex(_ name: String, table: Anchors.Table, names: [String]) -> Int? {
         let key = name.lowercased()
-        if let column = TaskColumn(rawValue: key) ?? TaskColumn.named(name) ?? (key == "depends-on" ? .dependsOn : nil),
+        let known = TaskColumn.allCases.first { $0.rawValue.lowercased() == key }
+        if let column = known ?? TaskColumn.named(name) ?? (key == "depends-on" ? .dependsOn : nil),
            let i = table.columns.index[column] {
             return i
         }
@@ -46,7 +47,8 @@ extension PlanDocument {
         let followedByPipe = cell.segment.upperBound < r.upperBound
         var replacement = text
         if followedByPipe {
-            let pad = max(trailing > 0 ? 1 : 0, oldWidth + trailing - displayWidth(text))
+            // A cell padded for alignment keeps its width; an unpadded one keeps its one space.
+            let pad = trailing > 1 ? max(1, oldWidth + trailing - displayWidth(text)) : trailing
             replacement += String(repeating: " ", count: pad)
         }
         let range = cell.content.lowerBound..<(followedByPipe ? cell.segment.upperBound : cell.content.upperBound)

@@ -26,9 +26,10 @@ enum Byte {
         b == space || b == tab || b == 0x0B || b == 0x0C
     }
 
-    /// cmark's `cmark_isspace`, used when trimming cells.
+    /// cmark's `cmark_isspace`, used when trimming cells: space, tab, LF, CR — not vertical
+    /// tab or form feed, which stay in the cell text.
     @inline(__always) static func isTrimmable(_ b: UInt8) -> Bool {
-        b == space || (b >= 0x09 && b <= 0x0D)
+        b == space || b == tab || b == 0x0A || b == 0x0D
     }
 
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
