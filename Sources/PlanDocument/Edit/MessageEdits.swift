@@ -12,9 +12,30 @@ extension PlanDocument {
         let lines = [heading] + Self.messageBodyLines(body)
         if let placeholder = anchors.noMessagesLine { return replaceLine(placeholder, withLines: lines) }
         if let section = anchors.messages {
-            return insertLines([""] + lines, before: section.lastContent + 1)
+            let at = section.lastContent + 1
+            // A blank line after the message keeps a following `---` from underlining it.
+            let after = at < self.lines.count && !withSource({ $0.isBlank(at) }) ? [""] : []
+            return insertLines(closers(before: at) + [""] + lines + after, before: at)
         }
-        return insertLines(["", "---", "", "## Messages", ""] + lines, before: self.lines.count)
+        return insertLines(closers(before: self.lines.count) + ["", "---", "", "## Messages", ""] + lines, before: self.lines.count)
+    }
+
+    /// A fence or HTML comment left open runs to the end of the file and would swallow a
+    /// message appended after it: close it first (the file already has a diagnostic for it).
+    private func closers(before line: Int) -> [String] {
+        guard let open = blocks.last, open.lastLine == lines.count - 1, open.firstLine < line else { return [] }
+        return withSource { src in
+            let first = LineStart(src.b, src.content(open.firstLine).lowerBound, src.content(open.firstLine).upperBound)
+            if open.kind == .fencedCode, unclosedFence == open.firstLine, let fence = first.fenceOpener {
+                return [String(repeating: fence.marker == Byte.backtick ? "`" : "~", count: fence.length)]
+            }
+            let last = src.content(open.lastLine)
+            if open.kind == .html, case .rawText(let closer)? = HTMLBlock.opening(src.b, first.indent.firstNonBlank, first.end, interruptsParagraph: false),
+               !HTMLBlock.rawText(closer: closer).ends(src.b, last.lowerBound, last.upperBound) {
+                return [String(decoding: closer, as: UTF8.self)]
+            }
+            return []
+        }
     }
 
     /// Role names as messages write them: `builder` → `Builder`.

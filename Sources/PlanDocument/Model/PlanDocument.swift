@@ -9,6 +9,8 @@ public struct PlanDocument: Sendable {
     public let blocks: [Block]
     public let view: PlanView
     let anchors: Anchors
+    /// First line of a code fence never closed (it runs to the end of the file).
+    let unclosedFence: Int?
 
     public init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -16,10 +18,12 @@ public struct PlanDocument: Sendable {
         var blocks: [Block] = []
         var view = PlanView()
         var anchors = Anchors()
+        var unclosedFence: Int?
         bytes.withUnsafeBufferPointer { b in
             lines = LineTable(scanning: b)
             let scan = BlockScanner.scan(b, lines)
             blocks = scan.blocks
+            unclosedFence = scan.unclosedFence
             var parser = PlanParser(src: Source(b: b, lines: lines), blocks: blocks)
             parser.run()
             view = parser.view
@@ -31,6 +35,7 @@ public struct PlanDocument: Sendable {
         self.blocks = blocks
         self.view = view
         self.anchors = anchors
+        self.unclosedFence = unclosedFence
     }
 
     public init(_ text: String) { self.init(bytes: Array(text.utf8)) }

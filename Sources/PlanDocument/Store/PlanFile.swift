@@ -30,6 +30,8 @@ public struct PlanFile: Sendable {
     /// (say, the next free task ID).
     @discardableResult
     public func update(lockTimeout: Double = 30, _ makeEdits: (PlanDocument) throws(PlanEditError) -> [PlanEdit]) throws(PlanFileError) -> PlanDocument {
+        // A missing PLAN.md is an error about PLAN.md, before a lock file is left beside it.
+        _ = try FileBytes.identity(path)
         let lock = try FileLock.acquire(lockPath, timeout: lockTimeout)
         defer { lock.release() }
         for _ in 0..<20 {
