@@ -23,7 +23,7 @@ struct FileLock {
             }
             usleep(UInt32(pause * 1_000_000))
             waited += pause
-            pause = min(pause * 2, 0.05)
+            pause = min(pause * 2, 0.01)
         }
         return FileLock(fd: fd)
     }
