@@ -38,8 +38,7 @@ extension PlanDocument {
     /// fits so the pipes stay aligned.
     private static func cellSplice(_ src: Source, line: Int, column: Int, text: String) -> Splice {
         let r = src.content(line)
-        let start = Indent(src.b, r.lowerBound, r.upperBound).firstNonBlank
-        let cells = TableRow.cells(src.b, start, r.upperBound) ?? []
+        let cells = src.cellSpans(line)
         if column >= cells.count { return appendCells(src, line: line, cells: cells, column: column, text: text) }
         let cell = cells[column]
         let oldWidth = displayWidth(src.string(cell.content))

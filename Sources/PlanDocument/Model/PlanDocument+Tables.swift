@@ -12,16 +12,11 @@ extension PlanDocument {
     public func tables() -> [TableCells] {
         withSource { src in
             blocks.filter { $0.kind == .table }.map { block in
-                func cells(_ line: Int) -> [String] {
-                    let r = src.content(line)
-                    let start = Indent(src.b, r.lowerBound, r.upperBound).firstNonBlank
-                    return (TableRow.cells(src.b, start, r.upperBound) ?? []).map { TableRow.text(src.b, $0.content) }
-                }
-                let header = cells(block.firstLine)
+                let header = src.cellTexts(block.firstLine)
                 var rows: [[String]] = []
                 if block.lastLine >= block.firstLine + 2 {
                     for line in (block.firstLine + 2)...block.lastLine {
-                        let row = cells(line)
+                        let row = src.cellTexts(line)
                         rows.append((0..<header.count).map { $0 < row.count ? row[$0] : "" })
                     }
                 }

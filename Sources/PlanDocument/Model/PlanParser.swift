@@ -180,21 +180,13 @@ struct PlanParser {
     // MARK: tables
 
     private mutating func table(_ block: Block) {
-        let header = src.content(block.firstLine)
-        let start = Indent(src.b, header.lowerBound, header.upperBound).firstNonBlank
-        guard let headerCells = TableRow.cells(src.b, start, header.upperBound) else { return }
-        let names = headerCells.map { TableRow.text(src.b, $0.content) }
+        let names = src.cellTexts(block.firstLine)
+        guard !names.isEmpty else { return }
         if let columns = ColumnMap(taskHeader: names) {
             taskTable(block, names: names, columns: columns)
         } else if let columns = ChangeLogColumns(header: names) {
             changeLogTable(block, columns: columns)
         }
-    }
-
-    private func rowCells(_ line: Int) -> [String] {
-        let r = src.content(line)
-        let start = Indent(src.b, r.lowerBound, r.upperBound).firstNonBlank
-        return (TableRow.cells(src.b, start, r.upperBound) ?? []).map { TableRow.text(src.b, $0.content) }
     }
 
     private mutating func taskTable(_ block: Block, names: [String], columns: ColumnMap) {
@@ -203,7 +195,7 @@ struct PlanParser {
         view.taskTables.append(TaskTable(columns: names, line: block.firstLine + 1, lastLine: block.lastLine + 1, section: h2Title ?? ""))
         guard block.lastLine >= block.firstLine + 2 else { anchors.tables.append(anchor); return }
         for line in (block.firstLine + 2)...block.lastLine {
-            let cells = rowCells(line)
+            let cells = src.cellTexts(line)
             if cells.count != names.count {
                 view.diagnostics.append(Diagnostic(line: line + 1, severity: .warning, message: "row has \(cells.count) cells, the table has \(names.count)"))
             }
@@ -227,7 +219,7 @@ struct PlanParser {
         anchors.changeLog = Anchors.ChangeLog(headerLine: block.firstLine, lastLine: block.lastLine, columns: columns)
         guard block.lastLine >= block.firstLine + 2 else { return }
         for line in (block.firstLine + 2)...block.lastLine {
-            let cells = rowCells(line)
+            let cells = src.cellTexts(line)
             func at(_ i: Int?) -> String { i.map { $0 < cells.count ? cells[$0] : "" } ?? "" }
             view.changeLog.append(ChangeLogEntry(date: at(columns.date), change: at(columns.change), by: at(columns.by), line: line + 1))
         }

@@ -26,6 +26,15 @@ struct Source {
 
     func isBlank(_ i: Int) -> Bool { trimmed(content(i)).isEmpty }
 
+    /// The cells of table row `line`, as spans (empty when the line is no row).
+    func cellSpans(_ line: Int) -> [CellSpan] {
+        let r = content(line)
+        return TableRow.cells(b, Indent(b, r.lowerBound, r.upperBound).firstNonBlank, r.upperBound) ?? []
+    }
+
+    /// The cells of table row `line`, as GFM text.
+    func cellTexts(_ line: Int) -> [String] { cellSpans(line).map { TableRow.text(b, $0.content) } }
+
     /// The text of a heading block: ATX markers and closing hashes removed; a setext
     /// heading's lines joined.
     func headingText(_ block: Block) -> String {
