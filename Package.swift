@@ -23,8 +23,12 @@ let package = Package(
         .target(name: "TextWidth", dependencies: ["CWidth"]),
         // PLAN.md as a lossless document: parse, typed view, minimal edits, locked atomic writes.
         .target(name: "PlanDocument", dependencies: ["TextWidth"]),
+        // agents/ and themes/ from the package root, embedded in the binary at build time.
+        .executableTarget(name: "embed-files"),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
+        .target(name: "BundledFiles", plugins: ["EmbedFiles"]),
         // Workspace discovery; grows into the orchestration engine.
-        .target(name: "FactoryEngine", dependencies: ["PlanDocument"]),
+        .target(name: "FactoryEngine", dependencies: ["PlanDocument", "BundledFiles"]),
         // The only module that calls curses.
         .target(name: "Dashboard", dependencies: ["CNcursesw", "TextWidth"]),
         .executableTarget(
@@ -36,6 +40,7 @@ let package = Package(
         ),
         .testTarget(name: "PlanDocumentTests", dependencies: ["PlanDocument", "TextWidth"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TextWidth"]),
+        .testTarget(name: "BundledFilesTests", dependencies: ["BundledFiles"]),
         .testTarget(name: "FactoryCLITests", dependencies: ["factory", "PlanDocument"]),
     ]
 )
