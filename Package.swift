@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // ncursesw through a shim header that turns on the wide-character API.
@@ -17,10 +18,10 @@ let package = Package(
             name: "CNcursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
-        // glibc's wcwidth, which Glibc's Swift overlay hides.
-        .systemLibrary(name: "CWidth"),
+        // glibc functions the Glibc overlay hides: wcwidth, pipe2, posix_spawn chdir.
+        .systemLibrary(name: "CLibc"),
         // Display width of text in terminal columns: one function for layout, padding and truncation.
-        .target(name: "TextWidth", dependencies: ["CWidth"]),
+        .target(name: "TextWidth", dependencies: ["CLibc"]),
         // PLAN.md as a lossless document: parse, typed view, minimal edits, locked atomic writes.
         .target(name: "PlanDocument", dependencies: ["TextWidth"]),
         // agents/ and themes/ from the package root, embedded in the binary at build time.
@@ -28,7 +29,7 @@ let package = Package(
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
         .target(name: "BundledFiles", plugins: ["EmbedFiles"]),
         // Workspace discovery; grows into the orchestration engine.
-        .target(name: "FactoryEngine", dependencies: ["PlanDocument", "BundledFiles"]),
+        .target(name: "FactoryEngine", dependencies: ["PlanDocument", "BundledFiles", "CLibc", "Yams"]),
         // The only module that calls curses.
         .target(name: "Dashboard", dependencies: ["CNcursesw", "TextWidth"]),
         .executableTarget(
@@ -41,6 +42,7 @@ let package = Package(
         .testTarget(name: "PlanDocumentTests", dependencies: ["PlanDocument", "TextWidth"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TextWidth"]),
         .testTarget(name: "BundledFilesTests", dependencies: ["BundledFiles"]),
+        .testTarget(name: "FactoryEngineTests", dependencies: ["FactoryEngine", "PlanDocument", "BundledFiles"]),
         .testTarget(name: "FactoryCLITests", dependencies: ["factory", "PlanDocument"]),
     ]
 )

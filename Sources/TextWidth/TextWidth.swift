@@ -1,4 +1,4 @@
-import CWidth
+import CLibc
 #if canImport(Glibc)
 import Glibc
 #endif

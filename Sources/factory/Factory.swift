@@ -7,7 +7,7 @@ struct Factory: ParsableCommand {
         abstract: "Run and watch a team of AI coding agents that coordinate through .agent-comms/PLAN.md.",
         version: "0.1.0",
         subcommands: [
-            PlanCommand.self, LintCommand.self, SayCommand.self, TaskCommand.self,
+            InitCommand.self, PlanCommand.self, LintCommand.self, SayCommand.self, TaskCommand.self,
             CheckpointCommand.self, VerdictCommand.self, ChangelogCommand.self, FieldCommand.self,
             BenchCommand.self,
         ]

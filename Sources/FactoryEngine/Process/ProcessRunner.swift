@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLibc
+
+/// Runs a short-lived command to completion and collects its output: git, mostly.
+/// argv only — never a shell — and stdin from /dev/null so a child never reads the terminal.
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var succeeded: Bool { status == 0 }
+
+    /// The first line of stderr (or stdout), for one-line errors.
+    public var firstErrorLine: String {
+        let text = stderr.isEmpty ? stdout : stderr
+        return text.split(separator: "\n").first.map(String.init) ?? "exit status \(status)"
+    }
+}
+
+public enum ProcessRunner {
+    public static func run(_ argv: [String], in directory: String? = nil, environment: [String: String] = [:]) -> ProcessResult {
+        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        guard pipe2(&outPipe, O_CLOEXEC) == 0, pipe2(&errPipe, O_CLOEXEC) == 0 else {
+            return ProcessResult(status: 127, stdout: "", stderr: "cannot create a pipe: \(String(cString: strerror(errno)))")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        if let directory { posix_spawn_file_actions_addchdir_np(&actions, directory) }
+        var env = currentEnvironment()
+        for (k, v) in environment { env[k] = v }
+        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let cArgs = argv.map { strdup($0) } + [nil]
+        defer { (cEnv + cArgs).forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, cEnv)
+        close(outPipe[1])
+        close(errPipe[1])
+        guard rc == 0 else {
+            close(outPipe[0]); close(errPipe[0])
+            return ProcessResult(status: 127, stdout: "", stderr: "cannot run \(argv[0]): \(String(cString: strerror(rc)))")
+        }
+        let (out, err) = drain(outPipe[0], errPipe[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return ProcessResult(status: code, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    /// Reads both pipes to EOF without letting either fill up and stall the child.
+    private static func drain(_ a: Int32, _ b: Int32) -> ([UInt8], [UInt8]) {
+        var fds = [pollfd(fd: a, events: Int16(POLLIN), revents: 0), pollfd(fd: b, events: Int16(POLLIN), revents: 0)]
+        var out: [[UInt8]] = [[], []]
+        var open = 2
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while open > 0 {
+            guard poll(&fds, 2, -1) >= 0 || errno == EINTR else { break }
+            for i in 0..<2 where fds[i].fd >= 0 && fds[i].revents != 0 {
+                let n = read(fds[i].fd, &buffer, buffer.count)
+                if n > 0 { out[i].append(contentsOf: buffer[0..<n]) } else if n == 0 || errno != EINTR {
+                    close(fds[i].fd)
+                    fds[i].fd = -1
+                    open -= 1
+                }
+            }
+        }
+        return (out[0], out[1])
+    }
+
+    static func currentEnvironment() -> [String: String] {
+        var env: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return env
+    }
+}

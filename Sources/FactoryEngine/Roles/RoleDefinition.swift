@@ -1,0 +1,142 @@
+import Yams
+
+/// What `agents/<role>.md` says: how to launch the role's agent, the phase it serves, its
+/// time budget, and the instructions it is given.
+///
+/// The file may start with a front-matter block:
+///
+///     ---
+///     phase: implementation
+///     preset: claude                 # or: command: ["my-agent", "--prompt", "{prompt}"]
+///     timeout: 3600                  # seconds before the run is killed
+///     retries: 3                     # restarts allowed per phase
+///     stall: 600                     # seconds without output or file activity = stalled
+///     ---
+public struct RoleDefinition: Sendable, Equatable {
+    public var role: String
+    public var phase: String
+    /// argv with placeholders `{prompt}`, `{role}`, `{worktree}`, `{plan}`, `{factory}`.
+    public var command: [String]
+    public var timeout: Double
+    public var retries: Int
+    public var stall: Double
+    /// The Markdown after the front matter.
+    public var instructions: String
+
+    public static let defaultTimeout = 1800.0
+    public static let defaultRetries = 2
+    public static let defaultStall = 300.0
+
+    /// Parses a role file; `role` is the file's name without `.md`.
+    public static func parse(role: String, text: String) throws(RoleError) -> RoleDefinition {
+        let name = try Role.validate(role)
+        let (front, body) = splitFrontMatter(text)
+        var fields: [String: Any] = [:]
+        if let front {
+            do {
+                guard let loaded = try Yams.load(yaml: front) else { return try defaults(name, body) }
+                guard let map = loaded as? [String: Any] else { throw RoleError("agents/\(name).md: front matter must be key: value lines") }
+                fields = map
+            } catch let error as RoleError {
+                throw error
+            } catch {
+                throw RoleError("agents/\(name).md: front matter is not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")")
+            }
+        }
+        var def = try defaults(name, body)
+        if let declared = fields["role"] as? String, try Role.validate(declared) != name {
+            throw RoleError("agents/\(name).md declares role \"\(declared)\"; the file name decides the role")
+        }
+        if let phase = fields["phase"] as? String { def.phase = phase }
+        if let preset = fields["preset"] {
+            guard let presetName = preset as? String, let argv = AgentPreset.command(named: presetName) else {
+                throw RoleError("agents/\(name).md: unknown preset \"\(preset)\" (known: \(AgentPreset.names.joined(separator: ", ")))")
+            }
+            def.command = argv
+        }
+        if let command = fields["command"] {
+            guard let argv = command as? [Any], !argv.isEmpty else {
+                throw RoleError("agents/\(name).md: command must be a list of arguments, like [\"agent\", \"{prompt}\"]")
+            }
+            def.command = argv.map { "\($0)" }
+        }
+        def.timeout = try number(fields["timeout"], "timeout", name) ?? def.timeout
+        def.stall = try number(fields["stall"], "stall", name) ?? def.stall
+        if let r = try number(fields["retries"], "retries", name) { def.retries = Int(r) }
+        return def
+    }
+
+    private static func defaults(_ name: String, _ body: String) throws(RoleError) -> RoleDefinition {
+        RoleDefinition(role: name, phase: defaultPhase[name] ?? "implementation", command: AgentPreset.command(named: "claude") ?? [],
+                       timeout: defaultTimeout, retries: defaultRetries, stall: defaultStall, instructions: body)
+    }
+
+    private static func number(_ value: Any?, _ key: String, _ role: String) throws(RoleError) -> Double? {
+        guard let value else { return nil }
+        if let i = value as? Int, i >= 0 { return Double(i) }
+        if let d = value as? Double, d >= 0 { return d }
+        throw RoleError("agents/\(role).md: \(key) must be a number of seconds (or a count), got \"\(value)\"")
+    }
+
+    static let defaultPhase: [String: String] = [
+        "architect": "planning", "builder": "implementation", "tester": "validation",
+        "reviewer": "validation", "security": "validation", "docwriter": "documentation",
+    ]
+
+    /// `---\n…\n---\n` at the very top, and the rest.
+    static func splitFrontMatter(_ text: String) -> (String?, String) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first.map({ $0.trimmingTrailingCR() == "---" }) == true,
+              let end = lines.dropFirst().firstIndex(where: { $0.trimmingTrailingCR() == "---" }) else { return (nil, text) }
+        let front = lines[1..<end].joined(separator: "\n")
+        let body = lines[(end + 1)...].joined(separator: "\n")
+        return (front, body)
+    }
+
+    /// The argv to run, placeholders filled. Each placeholder fills within one argument: a
+    /// prompt full of spaces or quotes stays one argument, never reaches a shell.
+    public func argv(prompt: String, worktree: String, plan: String, factory: String) -> [String] {
+        command.map {
+            $0.replacingPlaceholders(["{prompt}": prompt, "{role}": role, "{worktree}": worktree, "{plan}": plan, "{factory}": factory])
+        }
+    }
+}
+
+/// Launch commands for common agent command lines.
+public enum AgentPreset {
+    public static let presets: [String: [String]] = [
+        "claude": ["claude", "-p", "{prompt}", "--permission-mode", "acceptEdits"],
+        "codex": ["codex", "exec", "--full-auto", "{prompt}"],
+        "aider": ["aider", "--yes-always", "--message", "{prompt}"],
+        "gemini": ["gemini", "--yolo", "-p", "{prompt}"],
+        "opencode": ["opencode", "run", "{prompt}"],
+        // The simulated agent that ships inside factory, for demos and tests.
+        "sim": ["{factory}", "agent-sim", "--role", "{role}", "--plan", "{plan}"],
+    ]
+
+    public static var names: [String] { presets.keys.sorted() }
+
+    public static func command(named name: String) -> [String]? { presets[name.lowercased()] }
+}
+
+extension Substring {
+    func trimmingTrailingCR() -> Substring { last == "\r" ? dropLast() : self }
+}
+
+extension String {
+    func replacingPlaceholders(_ values: [String: String]) -> String {
+        var out = ""
+        var rest = Substring(self)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            if let close = rest[open...].firstIndex(of: "}"), let value = values[String(rest[open...close])] {
+                out += value
+                rest = rest[rest.index(after: close)...]
+            } else {
+                out.append("{")
+                rest = rest[rest.index(after: open)...]
+            }
+        }
+        return out + rest
+    }
+}

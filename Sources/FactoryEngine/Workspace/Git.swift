@@ -1,0 +1,42 @@
+/// The git commands the engine runs, each one `git -C DIR …` with argv only.
+public struct Git: Sendable {
+    public let directory: String
+
+    public init(_ directory: String) { self.directory = directory }
+
+    /// `--no-optional-locks` so watching a repository never blocks the agents working in it.
+    public func run(_ args: [String]) -> ProcessResult {
+        ProcessRunner.run(["git", "--no-optional-locks", "-C", directory] + args)
+    }
+
+    /// Output of a command that must succeed, trimmed; throws its first error line otherwise.
+    public func output(_ args: [String]) throws(GitError) -> String {
+        let result = run(args)
+        guard result.succeeded else { throw GitError("git \(args.joined(separator: " ")): \(result.firstErrorLine)") }
+        var out = Substring(result.stdout)
+        while out.last == "\n" { out = out.dropLast() }
+        return String(out)
+    }
+
+    public var topLevel: String? {
+        let r = run(["rev-parse", "--show-toplevel"])
+        return r.succeeded ? r.stdout.split(separator: "\n").first.map(String.init) : nil
+    }
+
+    public var hasCommits: Bool { run(["rev-parse", "--verify", "--quiet", "HEAD"]).succeeded }
+
+    /// Staged changes exist (a commit now would take them along).
+    public var hasStagedChanges: Bool {
+        hasCommits ? !run(["diff", "--cached", "--quiet"]).succeeded
+                   : !((try? output(["ls-files", "--cached"])) ?? "").isEmpty
+    }
+
+    public func branchExists(_ name: String) -> Bool {
+        run(["rev-parse", "--verify", "--quiet", "refs/heads/\(name)"]).succeeded
+    }
+}
+
+public struct GitError: Error, CustomStringConvertible, Equatable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
