@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads a worktree's state from git and the file system. Each call is a few git
+/// processes (~10 ms); the engine calls it when files change, not on a timer.
+public enum WorktreeMonitor {
+    public static func status(of path: String, mainBranch: String, processes: [ProcessTable.Entry]) -> WorktreeStatus {
+        var status = WorktreeStatus(path: path, health: .ok)
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            status.health = .missing
+            status.problem = "\(path) does not exist"
+            return status
+        }
+        let git = Git(path)
+        let porcelain = git.run(["status", "--porcelain=v2", "--branch", "--untracked-files=normal"])
+        guard porcelain.succeeded else {
+            status.health = .broken
+            status.problem = porcelain.firstErrorLine
+            return status
+        }
+        var changedPaths: [String] = []
+        parsePorcelain(porcelain.stdout, into: &status, changedPaths: &changedPaths)
+        if let log = try? git.output(["log", "-1", "--format=%h%x00%ct%x00%s"]) {
+            let parts = log.split(separator: "\0", maxSplits: 2, omittingEmptySubsequences: false)
+            if parts.count == 3 {
+                status.head = String(parts[0])
+                status.committedAt = Int(parts[1])
+                status.subject = String(parts[2])
+            }
+        }
+        if let branch = status.branch, branch != mainBranch,
+           let counts = try? git.output(["rev-list", "--left-right", "--count", "\(mainBranch)...HEAD"]) {
+            let numbers = counts.split(whereSeparator: { $0 == "\t" || $0 == " " }).compactMap { Int($0) }
+            if numbers.count == 2 { (status.behind, status.ahead) = (numbers[0], numbers[1]) }
+        }
+        status.lastActivity = lastActivity(path, git: git, changed: changedPaths, committedAt: status.committedAt)
+        // /proc shows resolved paths: compare with the worktree's real path.
+        let real = realPath(path)
+        status.processes = processes.filter { $0.cwd == real || $0.cwd.hasPrefix(real + "/") }.map { .init(pid: $0.pid, command: $0.command) }
+        return status
+    }
+
+    /// `git status --porcelain=v2 --branch`: `# branch.head`, then `1`/`2`/`u` entries with
+    /// their XY (staged, unstaged) codes, and `?` for untracked files.
+    static func parsePorcelain(_ text: String, into status: inout WorktreeStatus, changedPaths: inout [String]) {
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("# branch.head ") {
+                let name = line.dropFirst("# branch.head ".count)
+                status.branch = name == "(detached)" ? nil : String(name)
+                continue
+            }
+            guard let kind = line.first else { continue }
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+            switch kind {
+            case "1", "2", "u":
+                guard fields.count > 1, fields[1].count == 2 else { continue }
+                let xy = Array(fields[1])
+                if xy[0] != "." { status.staged += 1 }
+                if xy[1] != "." { status.unstaged += 1 }
+                // The path is the last field (for renames, before the tab).
+                if let last = fields.last { changedPaths.append(String(last.split(separator: "\t").first ?? last)) }
+            case "?":
+                status.untracked += 1
+                changedPaths.append(String(line.dropFirst(2)))
+            default:
+                continue
+            }
+        }
+    }
+
+    static func realPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    private static func lastActivity(_ path: String, git: Git, changed: [String], committedAt: Int?) -> Int? {
+        var newest = committedAt ?? 0
+        var candidates = changed.prefix(200).map { "\(path)/\($0)" }
+        if let index = try? git.output(["rev-parse", "--git-path", "index"]) {
+            candidates.append(index.hasPrefix("/") ? index : "\(path)/\(index)")
+        }
+        for file in candidates {
+            var st = stat()
+            if lstat(file, &st) == 0 { newest = max(newest, Int(st.st_mtim.tv_sec)) }
+        }
+        return newest == 0 ? nil : newest
+    }
+}
+
+/// The processes on this machine and their working directories, from /proc: how agents
+/// started by hand or by another orchestrator are seen.
+public enum ProcessTable {
+    public struct Entry: Sendable, Equatable {
+        public var pid: Int32
+        public var cwd: String
+        public var command: String
+    }
+
+    public static func snapshot() -> [Entry] {
+        guard let dir = opendir("/proc") else { return [] }
+        defer { closedir(dir) }
+        var entries: [Entry] = []
+        var buffer = [CChar](repeating: 0, count: 4096)
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let pid = Int32(name) else { continue }
+            let n = readlink("/proc/\(pid)/cwd", &buffer, buffer.count - 1)
+            guard n > 0 else { continue }
+            let cwd = String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            entries.append(Entry(pid: pid, cwd: cwd, command: commandLine(pid)))
+        }
+        return entries
+    }
+
+    /// `/proc/PID/cmdline` with NULs as spaces, falling back to `comm`.
+    static func commandLine(_ pid: Int32) -> String {
+        let fd = open("/proc/\(pid)/cmdline", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return "" }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 512)
+        let n = read(fd, &bytes, bytes.count)
+        guard n > 0 else { return "" }
+        let text = bytes.prefix(n).map { $0 == 0 ? 0x20 : $0 }
+        return String(decoding: text, as: UTF8.self).trimming(" ")
+    }
+}
