@@ -7,9 +7,11 @@ struct Factory: ParsableCommand {
         abstract: "Run and watch a team of AI coding agents that coordinate through .agent-comms/PLAN.md.",
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, PlanCommand.self, LintCommand.self, SayCommand.self, TaskCommand.self,
+            InitCommand.self, StatusCommand.self, StartCommand.self, ApproveCommand.self, RejectCommand.self,
+            SpawnCommand.self, KillCommand.self, MergeCommand.self, EventsCommand.self, RunCommand.self, DemoCommand.self,
+            PlanCommand.self, LintCommand.self, SayCommand.self, TaskCommand.self,
             CheckpointCommand.self, VerdictCommand.self, ChangelogCommand.self, FieldCommand.self,
-            BenchCommand.self,
+            AgentSimCommand.self, BenchCommand.self,
         ]
     )
 }

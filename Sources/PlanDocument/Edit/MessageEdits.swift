@@ -22,7 +22,7 @@ extension PlanDocument {
 
     /// A fence or HTML comment left open runs to the end of the file and would swallow a
     /// message appended after it: close it first (the file already has a diagnostic for it).
-    private func closers(before line: Int) -> [String] {
+    func closers(before line: Int) -> [String] {
         guard let open = blocks.last, open.lastLine == lines.count - 1, open.firstLine < line else { return [] }
         return withSource { src in
             let first = LineStart(src.b, src.content(open.firstLine).lowerBound, src.content(open.firstLine).upperBound)

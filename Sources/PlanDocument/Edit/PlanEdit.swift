@@ -15,6 +15,8 @@ public enum PlanEdit: Sendable, Equatable {
     /// `issues_found`, `critical_block`, `pass`, `needs_fixes`.
     case recordVerdict(kind: VerdictKind, subject: String, verdict: String)
     case setField(name: String, value: String)
+    /// Appends Markdown (a `## Design: …` section, say) at the end of the file.
+    case appendSection(markdown: String)
 }
 
 /// A new task row. An empty `id` takes the next free `T<n>`.
@@ -59,6 +61,7 @@ extension PlanDocument {
         case let .appendChangeLog(date, change, by): splice = appendChangeLog(date: date, change: change, by: by)
         case let .recordVerdict(kind, subject, verdict): splice = try recordVerdict(kind: kind, subject: subject, verdict: verdict)
         case let .setField(name, value): splice = try setField(name: name, value: value)
+        case let .appendSection(markdown): splice = appendSection(markdown)
         }
         guard let splice else { return self }
         return PlanDocument(bytes: splice.applied(to: self))

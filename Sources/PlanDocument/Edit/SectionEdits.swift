@@ -53,6 +53,12 @@ extension PlanDocument {
         return insertLines(["", "### Verdict", text], before: spot.sectionEnd)
     }
 
+    func appendSection(_ markdown: String) -> Splice {
+        var body = markdown.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
+        while body.last?.trimmingBlanks().isEmpty == true { body.removeLast() }
+        return insertLines(closers(before: lines.count) + [""] + body, before: lines.count)
+    }
+
     func setField(name: String, value: String) throws(PlanEditError) -> Splice {
         let key = name.lowercased()
         guard let i = view.fields.firstIndex(where: { $0.name.lowercased() == key }) else {

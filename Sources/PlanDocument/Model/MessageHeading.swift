@@ -111,7 +111,7 @@ struct MessageHeading: Equatable {
 }
 
 /// The verdict sections agents write, by heading.
-enum VerdictSection {
+public enum VerdictSection {
     /// `## Code Review: Auth` → (.review, "Auth").
     static func parse(_ heading: String) -> (VerdictKind, String)? {
         let lower = heading.lowercased()
@@ -154,7 +154,7 @@ enum VerdictSection {
     }
 
     /// What `factory` writes for a verdict value.
-    static func text(for verdict: String, kind: VerdictKind) -> String? {
+    public static func text(for verdict: String, kind: VerdictKind) -> String? {
         switch (kind, verdict) {
         case (.review, "approved"): return "✅ Approved"
         case (.review, "changes_requested"): return "❌ Changes Requested"
@@ -163,11 +163,15 @@ enum VerdictSection {
         case (.security, "critical_block"): return "❌ Critical Block"
         case (.tests, "pass"): return "✅ Tests Pass"
         case (.tests, "needs_fixes"): return "❌ Needs Fixes"
+        // The template's line: every alternative, nothing decided.
+        case (.review, "undecided"): return "✅ Approved | ❌ Changes Requested"
+        case (.security, "undecided"): return "✅ Secure | ⚠️ Issues Found | ❌ Critical Block"
+        case (.tests, "undecided"): return "✅ Tests Pass | ❌ Needs Fixes"
         default: return nil
         }
     }
 
-    static func heading(for kind: VerdictKind) -> String {
+    public static func heading(for kind: VerdictKind) -> String {
         switch kind {
         case .review: return "Code Review"
         case .security: return "Security Audit"

@@ -46,7 +46,10 @@ struct PlanParser {
             seenH2 = seenH2 || level == 2
             h2Title = level == 2 ? title : nil
             inMessagesSection = level == 2 && title.lowercased().contains("message")
-            if level == 2 { openSection(title, block) }
+            if level == 2 {
+                view.sections.append(title)
+                openSection(title, block)
+            }
             return
         }
         // Level 3: a checkpoint, a message, or a verdict heading. Read as bytes first —

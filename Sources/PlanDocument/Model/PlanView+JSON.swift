@@ -2,7 +2,7 @@
 /// `checkpoints`, `verdicts`, `diagnostics` (and `taskTables`, `changeLog`).
 extension PlanView: Encodable {
     private enum Keys: String, CodingKey {
-        case fields, tasks, messages, checkpoints, verdicts, diagnostics, taskTables, changeLog
+        case fields, tasks, messages, checkpoints, verdicts, diagnostics, taskTables, changeLog, sections
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -17,6 +17,7 @@ extension PlanView: Encodable {
         try c.encode(diagnostics, forKey: .diagnostics)
         try c.encode(taskTables, forKey: .taskTables)
         try c.encode(changeLog, forKey: .changeLog)
+        try c.encode(sections, forKey: .sections)
     }
 }
 

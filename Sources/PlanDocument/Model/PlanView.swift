@@ -9,6 +9,8 @@ public struct PlanView: Sendable, Equatable {
     public var changeLog: [ChangeLogEntry] = []
     public var verdicts: [Verdict] = []
     public var diagnostics: [Diagnostic] = []
+    /// Titles of the level-2 sections, in file order.
+    public var sections: [String] = []
 
     /// The value of the first header field named `name` (case-insensitive).
     public func field(_ name: String) -> String? {

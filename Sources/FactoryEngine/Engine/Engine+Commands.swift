@@ -1,0 +1,197 @@
+import Foundation
+import PlanDocument
+
+/// What people (and the CLI) ask of the engine. Each runs on the engine queue.
+extension Engine {
+    public func start(feature: String) throws(EngineError) {
+        try onQueue { () throws(EngineError) in
+            guard [.idle, .done, .blocked].contains(state.phase) else {
+                throw EngineError("a feature is in progress (phase \(state.phase.rawValue)); finish it first")
+            }
+            let text = feature.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !text.isEmpty else { throw EngineError("describe the feature to build") }
+            let keep = state.runs.filter { $0.value.state.isActive }
+            state = EngineState()
+            state.runs = keep
+            state.feature = text
+            edit([
+                .setField(name: "Feature", value: text),
+                .appendMessage(from: "Human", to: ["Architect"], body: "New feature: \(text)", time: Clock.minute()),
+            ])
+            transition(to: .planning, "feature requested: \(text)")
+            step()
+        }
+    }
+
+    public func approve(note: String? = nil) throws(EngineError) {
+        try onQueue { () throws(EngineError) in
+            guard state.phase == .awaitingApproval else { throw EngineError("nothing awaits approval (phase \(state.phase.rawValue))") }
+            guard approvePlan(note: note) else { throw EngineError("PLAN.md has no checkpoint item \"\(Gates.approvalItem)\" to tick") }
+            step()
+        }
+    }
+
+    /// Ticks the approval item, tells the architect, logs it.
+    func approvePlan(note: String?) -> Bool {
+        let body = "Plan approved." + (note.map { " \($0)" } ?? "")
+        let ok = edit([
+            .setCheckpointItem(text: Gates.approvalItem, done: true),
+            .appendMessage(from: "Orchestrator", to: ["Architect"], body: body, time: Clock.minute()),
+            .appendChangeLog(date: Clock.day(), change: "Plan approved", by: "Human"),
+        ])
+        if ok { event("approved", role: "architect", body) }
+        return ok
+    }
+
+    public func reject(reason: String) throws(EngineError) {
+        try onQueue { () throws(EngineError) in
+            guard state.phase == .awaitingApproval else { throw EngineError("nothing awaits approval (phase \(state.phase.rawValue))") }
+            let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !why.isEmpty else { throw EngineError("give a reason for the architect") }
+            if Gates.approved(plan.view) { edit([.setCheckpointItem(text: Gates.approvalItem, done: false)]) }
+            edit([
+                .appendMessage(from: "Human", to: ["Architect"], body: "Plan rejected: \(why)", time: Clock.minute()),
+                .addTask(TaskDraft(agent: "architect", status: "pending", priority: "P0", description: "Revise the design: \(why)")),
+                .appendChangeLog(date: Clock.day(), change: "Plan rejected: \(why)", by: "Human"),
+            ])
+            event("rejected", role: "architect", "plan rejected: \(why)")
+            step()
+        }
+    }
+
+    public func spawn(role: String) throws(EngineError) {
+        try onQueue { () throws(EngineError) in
+            guard let name = try? Role.validate(role) else { throw EngineError("\"\(role)\" is not a role name") }
+            guard roles[name] != nil else { throw EngineError("no role \(name) (roles: \(Role.all.joined(separator: ", ")))") }
+            guard !state.run(name).state.isActive else { throw EngineError("\(name) is already running (pid \(state.run(name).pid ?? 0))") }
+            guard startAgent(name) else { throw EngineError("could not start \(name); see factory events") }
+            publish()
+        }
+    }
+
+    public func kill(role: String) throws(EngineError) {
+        try onQueue { () throws(EngineError) in
+            guard state.run(role).state.isActive else { throw EngineError("\(role) is not running") }
+            stopAgent(role)
+            publish()
+        }
+    }
+
+    public func merge() throws(EngineError) {
+        try onQueue { () throws(EngineError) in
+            guard state.phase != .idle else { throw EngineError("no feature has been started") }
+            _ = transition(to: .merge, "merge requested")
+            if !options.driving { _ = runMerge() }
+            step()
+        }
+    }
+
+    /// Starts driving: re-adopts surviving agents, watches PLAN.md and the worktrees, and
+    /// moves the pipeline whenever something changes.
+    public func drive() {
+        queue.async { [self] in
+            skipOldCommands()
+            adoptSurvivors()
+            startWatching()
+            step()
+        }
+    }
+
+    func startWatching() {
+        var dirs = [paths.comms]
+        for role in Role.all {
+            dirs.append(paths.worktree(role))
+            if let gitDir = try? Git(paths.worktree(role)).output(["rev-parse", "--absolute-git-dir"]) { dirs.append(gitDir) }
+        }
+        if let common = try? Git(paths.root).output(["rev-parse", "--git-common-dir"]) {
+            let abs = common.hasPrefix("/") ? common : "\(paths.root)/\(common)"
+            dirs.append("\(abs)/refs/heads/agent")
+        }
+        watcher = FileWatcher(directories: dirs.filter { FileManager.default.fileExists(atPath: $0) }, queue: queue) { [weak self] changed in
+            self?.filesChanged(changed)
+        }
+    }
+
+    func filesChanged(_ changed: Set<String>) {
+        if changed.contains(paths.comms) {
+            reloadPlan()
+            runQueuedCommands()
+        }
+        if changed.contains(where: { $0 != paths.comms }) { refreshWorktreesNow() }
+        step()
+    }
+
+    /// Runs `body` on the engine queue (directly when already there).
+    func onQueue<T>(_ body: () throws(EngineError) -> T) throws(EngineError) -> T {
+        if DispatchQueue.getSpecific(key: Self.queueKey) == ObjectIdentifier(self) { return try body() }
+        let result: Result<T, EngineError> = queue.sync { () -> Result<T, EngineError> in
+            do throws(EngineError) { return .success(try body()) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    static let queueKey = DispatchSpecificKey<ObjectIdentifier>()
+
+    /// Commands other `factory` processes left in `.agent-comms/commands.jsonl` while this
+    /// engine drives (spawn, kill, merge): each line is run once.
+    func runQueuedCommands() {
+        guard let data = FileManager.default.contents(atPath: paths.commands), data.count > commandOffset else { return }
+        let fresh = data[commandOffset...]
+        guard let lastNewline = fresh.lastIndex(of: 0x0A) else { return }
+        commandOffset = lastNewline + 1
+        for line in fresh[..<lastNewline].split(separator: 0x0A) {
+            guard let command = try? JSONDecoder().decode(QueuedCommand.self, from: Data(line)) else { continue }
+            do {
+                let argument = command.argument ?? ""
+                switch command.command {
+                case "start": try start(feature: argument)
+                case "approve": try approve(note: command.argument)
+                case "reject": try reject(reason: argument)
+                case "spawn": try spawn(role: argument)
+                case "kill": try kill(role: argument)
+                case "merge": try merge()
+                default: event("error", "unknown queued command \(command.command)")
+                }
+            } catch {
+                event("error", "\(command.command): \(error.description)")
+            }
+        }
+    }
+
+    /// Skips commands queued before this engine started.
+    func skipOldCommands() {
+        commandOffset = FileManager.default.contents(atPath: paths.commands)?.count ?? 0
+    }
+}
+
+/// One line of `.agent-comms/commands.jsonl`: `start`, `approve`, `reject`, `spawn`,
+/// `kill` or `merge`, with its argument (feature, note, reason or role).
+public struct QueuedCommand: Codable, Sendable {
+    public var command: String
+    public var argument: String?
+
+    public init(command: String, argument: String? = nil) {
+        self.command = command
+        self.argument = argument
+    }
+}
+
+/// The driving engine holds an exclusive lock on `.agent-comms/engine.lock` for its life, so
+/// other `factory` processes know to send it commands instead of acting themselves.
+public enum EngineLock {
+    /// Takes the lock; nil when another engine holds it. The descriptor stays open.
+    public static func acquire(_ path: String) -> Int32? {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return nil }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 { close(fd); return nil }
+        return fd
+    }
+
+    public static func isHeld(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 { flock(fd, LOCK_UN); return false }
+        return true
+    }
+}

@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PlanDocument
+
+extension Engine {
+    func makeSnapshot() -> Snapshot {
+        let view = plan.view
+        let agents = Role.all.map { role -> AgentSnapshot in
+            let run = state.run(role)
+            let wt = worktrees[role]
+            let ours = run.state.isActive ? run.pid : nil
+            let external = (wt?.processes ?? []).filter { p in ours.map { !isDescendant(p.pid, of: $0) } ?? true }
+            var shown = run.state
+            if !run.state.isActive && !external.isEmpty { shown = .external }
+            return AgentSnapshot(role: role, state: shown, pid: run.pid, exitCode: run.exitCode, startedAt: run.startedAt,
+                                 attempts: run.attempts, tasks: Gates.counts(of: role, in: view),
+                                 worktree: wt.map(summary), external: external)
+        }
+        let total = view.tasks.count, done = view.tasks.filter { $0.status == .done }.count
+        return Snapshot(phase: state.phase, feature: state.feature, agents: agents, attention: attention(agents),
+                        tasks: TaskCounts(done: done, total: total), blockedReason: state.blockedReason,
+                        conflicts: state.conflicts, plan: view, time: wallNow())
+    }
+
+    func summary(_ s: WorktreeStatus) -> WorktreeSummary {
+        WorktreeSummary(path: paths.relative(s.path), health: s.health, problem: s.problem, branch: s.branch, head: s.head,
+                        subject: s.subject, dirty: s.dirty, ahead: s.ahead, behind: s.behind, lastActivity: s.lastActivity)
+    }
+
+    /// Ranked: plan awaiting approval, security veto, merge conflict, failed agent, stalled agent.
+    func attention(_ agents: [AgentSnapshot]) -> [Attention] {
+        var items: [Attention] = []
+        if state.phase == .awaitingApproval {
+            items.append(Attention(kind: .approval, role: "architect", message: "the plan for \"\(state.feature)\" awaits approval: factory approve, or factory reject --reason"))
+        }
+        let validation = Gates.validation(plan.view)
+        if validation.veto {
+            items.append(Attention(kind: .veto, role: "security", message: "security vetoed the change (critical block)"))
+        }
+        if !state.conflicts.isEmpty {
+            items.append(Attention(kind: .conflict, role: nil, message: "merge conflict in \(state.conflicts.joined(separator: ", ")); main untouched"))
+        }
+        for a in agents where a.state == .failed || a.state == .timedOut {
+            items.append(Attention(kind: .failed, role: a.role, message: "\(a.role) \(a.state == .failed ? "failed with status \(a.exitCode ?? -1)" : "timed out")"))
+        }
+        for a in agents where a.state == .stalled {
+            items.append(Attention(kind: .stalled, role: a.role, message: "\(a.role) has shown no output or file activity for a while"))
+        }
+        for a in agents where a.worktree?.health != nil && a.worktree?.health != .ok && state.phase != .idle {
+            items.append(Attention(kind: .failed, role: a.role, message: a.worktree?.problem ?? "worktree unusable"))
+        }
+        if state.phase == .blocked, let reason = state.blockedReason, state.conflicts.isEmpty {
+            items.append(Attention(kind: .blocked, role: nil, message: reason))
+        }
+        return items
+    }
+
+    /// Is `pid` our agent or one of its descendants (same process group)?
+    func isDescendant(_ pid: Int32, of root: Int32) -> Bool {
+        pid == root || getpgid(pid) == root
+    }
+}

@@ -1,0 +1,161 @@
+import Dispatch
+import Foundation
+import PlanDocument
+
+/// Options of an engine instance.
+public struct EngineOptions: Sendable {
+    /// Spawn agents and move phases. Off for read-only readers such as `factory status`.
+    public var driving = true
+    /// Approve plans without a human (the headless demo).
+    public var autoApprove = false
+    public var maxConcurrentAgents = 4
+    /// The factory binary, for the `{factory}` placeholder.
+    public var factoryPath = CommandLine.arguments.first ?? "factory"
+    /// Extra environment for agents (the simulated agent's scenario, say).
+    public var agentEnvironment: [String: String] = [:]
+    /// Validation rounds that may fail before the pipeline blocks.
+    public var validationRetries = 2
+
+    public init() {}
+}
+
+/// The orchestration engine: one serial queue owns all state; I/O runs elsewhere and posts
+/// back; every change publishes an immutable `Snapshot`.
+public final class Engine: @unchecked Sendable {
+    public let paths: WorkspacePaths
+    public let options: EngineOptions
+    let queue = DispatchQueue(label: "factory.engine")
+    let io = DispatchQueue(label: "factory.engine.io", attributes: .concurrent)
+
+    // Owned by `queue`.
+    var state: EngineState
+    var roles: [String: RoleDefinition] = [:]
+    var plan: PlanDocument
+    var worktrees: [String: WorktreeStatus] = [:]
+    var mainBranch = "main"
+    var timeouts: [String: DispatchSourceTimer] = [:]
+    var stallTimer: DispatchSourceTimer?
+    var snapshotSubscribers: [@Sendable (Snapshot) -> Void] = []
+    var eventSubscribers: [@Sendable (EngineEvent) -> Void] = []
+    var finished: (@Sendable (Phase) -> Void)?
+    var watcher: FileWatcher?
+    var commandOffset = 0
+    /// Agents this engine started (as opposed to ones re-adopted from a previous run).
+    var spawnedHere: Set<Int32> = []
+    var stepping = false
+    lazy var supervisor = AgentSupervisor(engineQueue: queue, logsDirectory: paths.logs) { [weak self] exit in
+        self?.agentExited(exit)
+    }
+
+    public init(paths: WorkspacePaths, options: EngineOptions = EngineOptions()) throws {
+        self.paths = paths
+        self.options = options
+        state = StateStore(path: paths.state).load() ?? EngineState()
+        do { plan = try PlanFile(path: paths.plan).read() } catch { throw EngineError(error.description) }
+        queue.setSpecific(key: Self.queueKey, value: ObjectIdentifier(self))
+        try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
+        mainBranch = (try? Git(paths.root).output(["symbolic-ref", "--short", "HEAD"])) ?? "main"
+        roles = try Self.loadRoles(paths)
+        refreshWorktreesNow()
+    }
+
+    static func loadRoles(_ paths: WorkspacePaths) throws(EngineError) -> [String: RoleDefinition] {
+        var roles: [String: RoleDefinition] = [:]
+        for role in Role.all {
+            let file = "\(paths.agents)/\(role).md"
+            let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+            do { roles[role] = try RoleDefinition.parse(role: role, text: text) } catch { throw EngineError(error.description) }
+        }
+        return roles
+    }
+
+    // MARK: readers
+
+    public func subscribe(_ handler: @escaping @Sendable (Snapshot) -> Void) {
+        queue.async { self.snapshotSubscribers.append(handler); handler(self.makeSnapshot()) }
+    }
+
+    public func subscribeEvents(_ handler: @escaping @Sendable (EngineEvent) -> Void) {
+        queue.async { self.eventSubscribers.append(handler) }
+    }
+
+    /// Called once when driving reaches `done` or `blocked`.
+    public func onFinish(_ handler: @escaping @Sendable (Phase) -> Void) {
+        queue.async { self.finished = handler }
+    }
+
+    public func snapshot() -> Snapshot { queue.sync { makeSnapshot() } }
+
+    func publish() {
+        guard !snapshotSubscribers.isEmpty else { return }
+        let snap = makeSnapshot()
+        for s in snapshotSubscribers { s(snap) }
+    }
+
+    func event(_ kind: String, role: String? = nil, _ message: String) {
+        let e = EngineEvent(time: wallNow(), kind: kind, phase: state.phase.rawValue, role: role, message: message)
+        EventLog.append(e, to: paths.events)
+        for s in eventSubscribers { s(e) }
+    }
+
+    func save() {
+        do { try StateStore(path: paths.state).save(state) } catch { event("error", "cannot save state: \(error)") }
+    }
+
+    // MARK: PLAN.md
+
+    /// Applies edits under PLAN.md's lock and keeps the parsed result.
+    @discardableResult
+    func edit(_ edits: [PlanEdit]) -> Bool {
+        do {
+            plan = try PlanFile(path: paths.plan).update(edits)
+            return true
+        } catch {
+            event("error", "PLAN.md edit failed: \(error.description)")
+            return false
+        }
+    }
+
+    func reloadPlan() {
+        if let doc = try? PlanFile(path: paths.plan).read() { plan = doc }
+    }
+
+    /// Reads every worktree, several at once (each is a few git processes).
+    func refreshWorktreesNow() {
+        let processes = ProcessTable.snapshot()
+        let collected = StatusBox()
+        let roleList = Role.all, paths = paths, main = mainBranch
+        DispatchQueue.concurrentPerform(iterations: roleList.count) { i in
+            let s = WorktreeMonitor.status(of: paths.worktree(roleList[i]), mainBranch: main, processes: processes)
+            collected.set(roleList[i], s)
+        }
+        worktrees = collected.values
+    }
+}
+
+/// Results gathered from concurrent workers.
+final class StatusBox: @unchecked Sendable {
+    private let lock = NSLockLike()
+    private var stored: [String: WorktreeStatus] = [:]
+    func set(_ key: String, _ value: WorktreeStatus) { lock.withLock { stored[key] = value } }
+    var values: [String: WorktreeStatus] { lock.withLock { stored } }
+}
+
+public struct EngineError: Error, CustomStringConvertible, Equatable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// `.agent-comms/events.jsonl`: every event as one JSON line, for `factory events`.
+public enum EventLog {
+    public static func append(_ event: EngineEvent, to path: String) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard var data = try? encoder.encode(event) else { return }
+        data.append(0x0A)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        _ = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+}

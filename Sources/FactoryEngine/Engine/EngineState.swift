@@ -1,0 +1,60 @@
+import Foundation
+
+/// One agent's current or last run.
+public struct AgentRun: Sendable, Codable, Equatable {
+    public var role: String
+    public var state: AgentState = .notStarted
+    public var pid: Int32?
+    /// Seconds since the epoch.
+    public var startedAt: Double?
+    public var endedAt: Double?
+    /// The process's start time in clock ticks since boot (/proc/PID/stat field 22): with the
+    /// pid, it tells a re-adopted agent from an unrelated process that reused the pid.
+    public var startTicks: UInt64?
+    public var exitCode: Int32?
+    /// Runs in the current phase, for the retry budget.
+    public var attempts = 0
+    public var phase: Phase?
+
+    public init(role: String) { self.role = role }
+}
+
+/// What the engine must remember across a restart; written to `.agent-comms/state.json`.
+public struct EngineState: Sendable, Codable, Equatable {
+    public var phase: Phase = .idle
+    public var feature = ""
+    /// Failed validation rounds.
+    public var validationFailures = 0
+    public var runs: [String: AgentRun] = [:]
+    public var blockedReason: String?
+    /// Files in conflict when a merge was refused.
+    public var conflicts: [String] = []
+    public var mergedCommit: String?
+
+    public init() {}
+
+    public func run(_ role: String) -> AgentRun { runs[role] ?? AgentRun(role: role) }
+}
+
+/// Reads and writes state.json atomically (temp file, fsync, rename).
+public struct StateStore: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public func load() -> EngineState? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(EngineState.self, from: data)
+    }
+
+    public func save(_ state: EngineState) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(state)
+        let temp = path + ".\(getpid()).tmp"
+        guard FileManager.default.createFile(atPath: temp, contents: data) else { throw GitError("cannot write \(temp)") }
+        let fd = open(temp, O_RDONLY)
+        if fd >= 0 { fsync(fd); close(fd) }
+        guard rename(temp, path) == 0 else { throw GitError("cannot replace \(path): \(String(cString: strerror(errno)))") }
+    }
+}

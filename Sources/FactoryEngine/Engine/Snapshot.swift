@@ -1,0 +1,86 @@
+import PlanDocument
+
+/// Everything a reader needs, as one immutable value: the dashboard and `factory status`
+/// render the same snapshot, so they cannot disagree.
+public struct Snapshot: Sendable, Encodable {
+    public var phase: Phase
+    public var feature: String
+    public var agents: [AgentSnapshot]
+    public var attention: [Attention]
+    public var tasks: TaskCounts
+    public var blockedReason: String?
+    public var conflicts: [String]
+    public var plan: PlanView
+    /// Seconds since the epoch when the snapshot was made.
+    public var time: Double
+
+    private enum CodingKeys: String, CodingKey { case phase, feature, agents, attention, tasks, blockedReason, conflicts }
+}
+
+public struct TaskCounts: Sendable, Encodable, Equatable {
+    public var done: Int
+    public var total: Int
+}
+
+public struct AgentSnapshot: Sendable, Encodable {
+    public var role: String
+    public var state: AgentState
+    public var pid: Int32?
+    public var exitCode: Int32?
+    public var startedAt: Double?
+    public var attempts: Int
+    public var tasks: TaskCounts
+    public var worktree: WorktreeSummary?
+    /// Processes in the worktree that factory did not start.
+    public var external: [WorktreeStatus.ProcessInfo]
+
+    private enum CodingKeys: String, CodingKey { case role, state, pid, exitCode, startedAt, attempts, tasks, worktree, external }
+
+    /// `pid` and `exitCode` are always present, `null` when unknown.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(role, forKey: .role)
+        try c.encode(state, forKey: .state)
+        try c.encode(pid, forKey: .pid)
+        try c.encode(exitCode, forKey: .exitCode)
+        try c.encodeIfPresent(startedAt, forKey: .startedAt)
+        try c.encode(attempts, forKey: .attempts)
+        try c.encode(tasks, forKey: .tasks)
+        try c.encode(worktree, forKey: .worktree)
+        try c.encode(external, forKey: .external)
+    }
+}
+
+/// The worktree fields of `factory status --json`.
+public struct WorktreeSummary: Sendable, Encodable {
+    public var path: String
+    public var health: WorktreeStatus.Health
+    public var problem: String?
+    public var branch: String?
+    public var head: String?
+    public var subject: String?
+    public var dirty: Int
+    public var ahead: Int
+    public var behind: Int
+    public var lastActivity: Int?
+}
+
+/// Something a human should look at, most urgent first.
+public struct Attention: Sendable, Encodable, Equatable {
+    public enum Kind: String, Sendable, Encodable, CaseIterable {
+        case approval, veto, conflict, failed, stalled, blocked
+    }
+
+    public var kind: Kind
+    public var role: String?
+    public var message: String
+}
+
+/// A change the engine made or saw, as one JSON line of `factory events`.
+public struct EngineEvent: Sendable, Codable, Equatable {
+    public var time: Double
+    public var kind: String
+    public var phase: String
+    public var role: String?
+    public var message: String
+}

@@ -1,0 +1,117 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Watches directories with inotify, driven by a Dispatch read source: no polling, no CPU
+/// while nothing changes. Bursts are coalesced: the handler runs once, `delay` after the
+/// first event of a burst. Directories are watched rather than files, because editors and
+/// factory itself replace PLAN.md by rename, which leaves a watch on the file deaf.
+/// Where inotify is unavailable it falls back to polling modification times with backoff.
+public final class FileWatcher: @unchecked Sendable {
+    private let queue: DispatchQueue
+    private let delay: Double
+    private let handler: @Sendable (Set<String>) -> Void
+    private var fd: Int32 = -1
+    private var source: DispatchSourceRead?
+    private var watches: [Int32: String] = [:]
+    private var pending: Set<String> = []
+    private var scheduled = false
+    private var pollTimer: DispatchSourceTimer?
+    private var polled: [String: Int] = [:]
+
+    /// `handler` gets the directories in which something changed; it runs on `queue`.
+    public init(directories: [String], queue: DispatchQueue, delay: Double = 0.01, handler: @escaping @Sendable (Set<String>) -> Void) {
+        self.queue = queue
+        self.delay = delay
+        self.handler = handler
+        fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        guard fd >= 0 else { startPolling(directories); return }
+        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB)
+        for dir in directories {
+            let wd = inotify_add_watch(fd, dir, mask)
+            if wd >= 0 { watches[wd] = dir }
+        }
+        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+        source.setEventHandler { [weak self] in self?.drain() }
+        let descriptor = fd
+        source.setCancelHandler { close(descriptor) }
+        self.source = source
+        source.resume()
+    }
+
+    public var usesInotify: Bool { source != nil }
+
+    public func stop() {
+        source?.cancel()
+        source = nil
+        pollTimer?.cancel()
+        pollTimer = nil
+    }
+
+    deinit { stop() }
+
+    private func drain() {
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { break }
+            var offset = 0
+            while offset + MemoryLayout<inotify_event>.size <= n {
+                let (wd, length) = buffer.withUnsafeBytes { raw -> (Int32, Int) in
+                    let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
+                    return (event.wd, Int(event.len))
+                }
+                if let dir = watches[wd] { pending.insert(dir) }
+                offset += MemoryLayout<inotify_event>.size + length
+            }
+        }
+        schedule()
+    }
+
+    private func schedule() {
+        guard !pending.isEmpty, !scheduled else { return }
+        scheduled = true
+        queue.asyncAfter(deadline: .now() + delay) { [weak self] in
+            guard let self else { return }
+            self.scheduled = false
+            let changed = self.pending
+            self.pending = []
+            self.handler(changed)
+        }
+    }
+
+    /// The fallback: stat each directory's entries, 1 s apart, slowing to 10 s while quiet.
+    private func startPolling(_ directories: [String]) {
+        var interval = 1.0
+        for d in directories { polled[d] = Self.signature(d) }
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
+            var changed = false
+            for d in directories {
+                let sig = Self.signature(d)
+                if sig != self.polled[d] { self.polled[d] = sig; self.pending.insert(d); changed = true }
+            }
+            interval = changed ? 1 : min(interval * 2, 10)
+            timer.schedule(deadline: .now() + interval)
+            self.schedule()
+        }
+        timer.schedule(deadline: .now() + interval)
+        pollTimer = timer
+        timer.resume()
+    }
+
+    /// Sum of the entries' modification times and sizes: changes when any entry does.
+    static func signature(_ dir: String) -> Int {
+        guard let d = opendir(dir) else { return 0 }
+        defer { closedir(d) }
+        var sum = 0
+        while let entry = readdir(d) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            var st = stat()
+            if stat("\(dir)/\(name)", &st) == 0 { sum &+= Int(st.st_mtim.tv_sec) &* 1_000_000_007 &+ Int(st.st_mtim.tv_nsec) &+ Int(st.st_size) }
+        }
+        return sum
+    }
+}

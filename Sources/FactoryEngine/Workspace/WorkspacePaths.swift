@@ -1,0 +1,30 @@
+/// Where a factory's files are, from its repository root.
+public struct WorkspacePaths: Sendable, Equatable {
+    public let root: String
+
+    public init(root: String) { self.root = root }
+
+    public var comms: String { "\(root)/.agent-comms" }
+    public var plan: String { "\(comms)/PLAN.md" }
+    public var history: String { "\(comms)/HISTORY.md" }
+    public var state: String { "\(comms)/state.json" }
+    public var events: String { "\(comms)/events.jsonl" }
+    public var commands: String { "\(comms)/commands.jsonl" }
+    public var engineLock: String { "\(comms)/engine.lock" }
+    public var logs: String { "\(comms)/logs" }
+    public var agents: String { "\(root)/agents" }
+    public var worktrees: String { "\(root)/worktrees" }
+
+    /// A role's worktree. The role name was validated: it cannot leave `worktrees/`.
+    public func worktree(_ role: String) -> String { "\(worktrees)/\(role)" }
+    public func relative(_ path: String) -> String { path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path }
+
+    /// The factory around `directory`: the git top level that has `.agent-comms/PLAN.md`.
+    /// Run inside an agent's worktree it finds the main checkout.
+    public static func find(from directory: String) throws(InitError) -> WorkspacePaths {
+        guard let plan = Workspace.findPlan(from: directory) else {
+            throw InitError("no factory here: \(Workspace.planRelativePath) not found in \(directory) or its parents; run `factory init`")
+        }
+        return WorkspacePaths(root: String(plan.dropLast("/\(Workspace.planRelativePath)".count)))
+    }
+}
