@@ -1,0 +1,84 @@
+import Foundation
+import PlanDocument
+import XCTest
+
+/// The three headless demo scenarios, end to end: the real binary, real git, real agents.
+final class DemoTests: FactoryTestCase {
+    private var dir: String { root + "/demo" }
+
+    private func demo(_ scenario: String) throws -> (status: Int32, events: [[String: Any]], seconds: Double) {
+        let start = Date()
+        let result = try Factory.run(["demo", "--headless", "--scenario", scenario, "--keep", dir], scratch: scratch, deadline: 60)
+        let events = result.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        XCTAssertEqual(events.count, result.stdout.split(separator: "\n").count, "every stdout line is a JSON event")
+        return (result.status, events, Date().timeIntervalSince(start))
+    }
+
+    private func git(_ args: String...) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", dir] + args
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private func phases(_ events: [[String: Any]]) -> [String] {
+        events.filter { $0["kind"] as? String == "phase" }.compactMap { $0["phase"] as? String }
+    }
+
+    func testHappyPathMergesEveryAgentsWork() throws {
+        let run = try demo("happy")
+        XCTAssertEqual(run.status, 0)
+        XCTAssertLessThan(run.seconds, 20)
+        XCTAssertEqual(phases(run.events), ["planning", "awaiting_approval", "implementation", "validation", "documentation", "merge", "done"])
+        let files = try git("ls-tree", "-r", "--name-only", "main")
+        for file in ["src/greeting.txt", "tests/greeting_test.txt", "docs/greeting.md", "docs/design.md", ".agent-comms/HISTORY.md"] {
+            XCTAssertTrue(files.contains(file), "\(file) is merged into main")
+        }
+        XCTAssertTrue(try git("log", "--format=%s", "main").contains("Merge branch 'agent/builder'"))
+        let plan = PlanDocument(try String(contentsOfFile: dir + "/.agent-comms/PLAN.md", encoding: .utf8)).view
+        XCTAssertEqual(Set(plan.verdicts.map(\.verdict)), ["pass", "approved", "secure"])
+        XCTAssertTrue(plan.checkpoints[0].items.contains { $0.text == "Human approved the plan" && $0.done })
+        XCTAssertTrue(plan.changeLog.contains { $0.change.contains("merge → done") }, "every transition is in the change log")
+        let status = try factory(["status", "--json"], cwd: dir)
+        let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(json?["phase"] as? String, "done")
+        XCTAssertEqual((json?["agents"] as? [[String: Any]])?.count, 6)
+    }
+
+    func testVetoLoopsBackToTheBuilderThenPasses() throws {
+        let run = try demo("veto")
+        XCTAssertEqual(run.status, 0)
+        XCTAssertLessThan(run.seconds, 20)
+        XCTAssertEqual(phases(run.events), ["planning", "awaiting_approval", "implementation", "validation", "implementation",
+                                            "validation", "documentation", "merge", "done"])
+        XCTAssertTrue(run.events.contains { $0["kind"] as? String == "veto" })
+        XCTAssertFalse(run.events.contains { ($0["message"] as? String ?? "").contains("without finishing") },
+                       "re-entering a phase is not a retry")
+        let plan = PlanDocument(try String(contentsOfFile: dir + "/.agent-comms/PLAN.md", encoding: .utf8)).view
+        XCTAssertTrue(plan.tasks.contains { $0.agent == "builder" && $0.description.hasPrefix("Fix validation findings (round 1)") && $0.status == .done })
+        XCTAssertTrue(plan.messages.contains { $0.from == "Orchestrator" && $0.to == ["Builder"] && $0.body.contains("veto") })
+        XCTAssertEqual(plan.verdicts.last { $0.kind == .security }?.verdict, "secure")
+    }
+
+    func testConflictBlocksAndLeavesMainUntouched() throws {
+        let run = try demo("conflict")
+        XCTAssertEqual(run.status, 3)
+        XCTAssertLessThan(run.seconds, 20)
+        XCTAssertEqual(phases(run.events).last, "blocked")
+        XCTAssertEqual(try git("log", "--format=%s", "main"), "factory: set up the software factory\nInitial commit\n", "main is untouched")
+        XCTAssertEqual(try git("status", "--porcelain"), "")
+        let status = try factory(["status", "--json"], cwd: dir)
+        let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(json?["phase"] as? String, "blocked")
+        XCTAssertEqual(json?["conflicts"] as? [String], ["src/greeting.txt"])
+        let attention = json?["attention"] as? [[String: Any]] ?? []
+        XCTAssertEqual(attention.first?["kind"] as? String, "conflict")
+    }
+}
