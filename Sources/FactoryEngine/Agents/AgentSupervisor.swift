@@ -117,19 +117,19 @@ public final class AgentSupervisor: @unchecked Sendable {
         }
     }
 
-    /// Watches a process we did not start (re-adopted after a restart) until it exits.
+    /// Watches a process we did not start (re-adopted after a restart) until it exits: a
+    /// pidfd becomes readable at exit, waited on by a worker thread — no polling.
     public func adopt(role: String, pid: Int32) -> Bool {
         let fd = factory_pidfd_open(pid)
-        guard fd >= 0 else { return kill(pid, 0) == 0 }
-        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: engineQueue)
+        guard fd >= 0 else { return false }
         let report = onExit
-        source.setEventHandler {
-            source.cancel()
-            report(Exit(role: role, pid: pid, status: nil, signal: nil))
+        let queue = engineQueue
+        DispatchQueue.global(qos: .utility).async {
+            var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            while poll(&entry, 1, -1) < 0 && errno == EINTR {}
+            close(fd)
+            queue.async { report(Exit(role: role, pid: pid, status: nil, signal: nil)) }
         }
-        source.setCancelHandler { close(fd) }
-        lock.withLock { sources[-fd - 1] = source }
-        source.resume()
         return true
     }
 

@@ -71,6 +71,7 @@ extension Engine {
     }
 
     func agentExited(_ exit: AgentSupervisor.Exit) {
+        guard !stopped else { return }
         var run = state.run(exit.role)
         guard run.pid == exit.pid else { return }
         timeouts.removeValue(forKey: exit.role)?.cancel()

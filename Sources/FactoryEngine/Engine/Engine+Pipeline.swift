@@ -4,7 +4,7 @@ import PlanDocument
 extension Engine {
     /// Moves the pipeline as far as its gates allow. Called after every change.
     func step() {
-        guard options.driving, !stepping else { publish(); return }
+        guard options.driving, !stepping, !stopped else { publish(); return }
         stepping = true
         defer { stepping = false; publish() }
         for _ in 0..<12 where advance() {}

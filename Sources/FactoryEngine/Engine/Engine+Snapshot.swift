@@ -9,7 +9,8 @@ extension Engine {
         let agents = Role.all.map { role -> AgentSnapshot in
             let run = state.run(role)
             let wt = worktrees[role]
-            let ours = run.state.isActive ? run.pid : nil
+            // Ours: the agent's process group, even while a killed agent is still exiting.
+            let ours = run.pid
             let external = (wt?.processes ?? []).filter { p in ours.map { !isDescendant(p.pid, of: $0) } ?? true }
             var shown = run.state
             if !run.state.isActive && !external.isEmpty { shown = .external }

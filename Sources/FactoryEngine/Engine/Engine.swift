@@ -42,6 +42,7 @@ public final class Engine: @unchecked Sendable {
     var commandOffset = 0
     /// Agents this engine started (as opposed to ones re-adopted from a previous run).
     var spawnedHere: Set<Int32> = []
+    var stopped = false
     var stepping = false
     lazy var supervisor = AgentSupervisor(engineQueue: queue, logsDirectory: paths.logs) { [weak self] exit in
         self?.agentExited(exit)
@@ -68,6 +69,25 @@ public final class Engine: @unchecked Sendable {
         }
         return roles
     }
+
+    /// Stops watching and deciding; agents keep running (a later engine re-adopts them).
+    public func shutdown() {
+        queue.sync {
+            stopped = true
+            watcher?.stop()
+            watcher = nil
+            stallTimer?.cancel()
+            stallTimer = nil
+            for t in timeouts.values { t.cancel() }
+            timeouts = [:]
+            snapshotSubscribers = []
+            eventSubscribers = []
+            finished = nil
+        }
+    }
+
+    /// Re-reads the worktrees now (tests; the driving engine does it on file events).
+    public func refreshForTests() { queue.sync { refreshWorktreesNow() } }
 
     // MARK: readers
 

@@ -55,7 +55,8 @@ public struct AgentSim {
     }
 
     private func architect(_ file: PlanFile, _ doc: PlanDocument, _ feature: String) throws {
-        try commit("docs/design.md", "# Design: \(feature)\n\nA command that prints a greeting.\n", "Design: \(feature)")
+        let revisions = Self.open(doc, "architect").filter { $0.description.hasPrefix("Revise") }.map { "- \($0.description)\n" }.joined()
+        try commit("docs/design.md", "# Design: \(feature)\n\nA command that prints a greeting.\n\(revisions)", "Design: \(feature)")
         var edits: [PlanEdit] = []
         if !doc.view.sections.contains(where: { $0.hasPrefix("Design") }) {
             edits.append(.appendSection(markdown: """
@@ -132,6 +133,8 @@ public struct AgentSim {
         try text.write(toFile: full, atomically: true, encoding: .utf8)
         let git = Git(directory)
         _ = git.run(["add", "--", path])
+        // The same content again (a second round): nothing to commit.
+        if git.run(["diff", "--cached", "--quiet"]).succeeded { say("\(path) unchanged"); return }
         let identity = (try? git.output(["config", "user.email"])) == nil ? ["-c", "user.name=\(role)", "-c", "user.email=\(role)@factory.local"] : []
         let result = git.run(identity + ["commit", "--quiet", "-m", message])
         guard result.succeeded else { throw EngineError("commit failed: \(result.firstErrorLine)") }

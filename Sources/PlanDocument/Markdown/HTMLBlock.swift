@@ -4,7 +4,8 @@ enum HTMLBlock: Equatable {
     case rawText(closer: [UInt8])      // kinds 1–5: end at a line containing the closer
     case untilBlankLine                // kinds 6 and 7
 
-    private static let rawTags: [[UInt8]] = ["script", "pre", "style", "textarea"].map { Array($0.utf8) }
+    /// Kind 1 as cmark-gfm 0.29 has it: no `textarea` (a later spec addition), which is kind 7.
+    private static let rawTags: [[UInt8]] = ["script", "pre", "style"].map { Array($0.utf8) }
     private static let blockTags: Set<[UInt8]> = Set([
         "address", "article", "aside", "base", "basefont", "blockquote", "body", "caption", "center",
         "col", "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset",
@@ -22,7 +23,8 @@ enum HTMLBlock: Equatable {
         if hasPrefix(b, rest, end, "!--") { return .rawText(closer: Array("-->".utf8)) }
         if hasPrefix(b, rest, end, "?") { return .rawText(closer: Array("?>".utf8)) }
         if hasPrefix(b, rest, end, "![CDATA[") { return .rawText(closer: Array("]]>".utf8)) }
-        if rest + 1 < end, b[rest] == 0x21, Byte.isASCIILetter(b[rest + 1]) { return .rawText(closer: [Byte.greater]) }
+        // Kind 4: `<!` and an uppercase letter (cmark-gfm 0.29; `<!doctype` is text there).
+        if rest + 1 < end, b[rest] == 0x21, b[rest + 1] >= 0x41, b[rest + 1] <= 0x5A { return .rawText(closer: [Byte.greater]) }
         let closing = rest < end && b[rest] == 0x2F
         let nameStart = closing ? rest + 1 : rest
         var nameEnd = nameStart
