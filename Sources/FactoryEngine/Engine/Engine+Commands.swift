@@ -107,7 +107,8 @@ extension Engine {
             let abs = common.hasPrefix("/") ? common : "\(paths.root)/\(common)"
             dirs.append("\(abs)/refs/heads/agent")
         }
-        watcher = FileWatcher(directories: dirs.filter { FileManager.default.fileExists(atPath: $0) }, queue: queue) { [weak self] changed in
+        let only = [paths.comms: Set(["PLAN.md", "commands.jsonl"])]
+        watcher = FileWatcher(directories: dirs.filter { FileManager.default.fileExists(atPath: $0) }, only: only, queue: queue) { [weak self] changed in
             self?.filesChanged(changed)
         }
     }

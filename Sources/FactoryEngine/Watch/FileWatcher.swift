@@ -15,13 +15,18 @@ public final class FileWatcher: @unchecked Sendable {
     private var fd: Int32 = -1
     private var source: DispatchSourceRead?
     private var watches: [Int32: String] = [:]
+    private let only: [String: Set<String>]
     private var pending: Set<String> = []
     private var scheduled = false
     private var pollTimer: DispatchSourceTimer?
     private var polled: [String: Int] = [:]
 
     /// `handler` gets the directories in which something changed; it runs on `queue`.
-    public init(directories: [String], queue: DispatchQueue, delay: Double = 0.01, handler: @escaping @Sendable (Set<String>) -> Void) {
+    /// `only` limits some directories to the names that matter there (PLAN.md, say), so
+    /// temporary files and our own logs do not wake anyone.
+    public init(directories: [String], only: [String: Set<String>] = [:], queue: DispatchQueue, delay: Double = 0.005,
+                handler: @escaping @Sendable (Set<String>) -> Void) {
+        self.only = only
         self.queue = queue
         self.delay = delay
         self.handler = handler
@@ -58,28 +63,46 @@ public final class FileWatcher: @unchecked Sendable {
             guard n > 0 else { break }
             var offset = 0
             while offset + MemoryLayout<inotify_event>.size <= n {
+                let header = MemoryLayout<inotify_event>.size
                 let (wd, length) = buffer.withUnsafeBytes { raw -> (Int32, Int) in
                     let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
                     return (event.wd, Int(event.len))
                 }
-                if let dir = watches[wd] { pending.insert(dir) }
-                offset += MemoryLayout<inotify_event>.size + length
+                if let dir = watches[wd] {
+                    if let names = only[dir] {
+                        let name = String(decoding: buffer[(offset + header)..<min(n, offset + header + length)].prefix { $0 != 0 }, as: UTF8.self)
+                        if names.contains(name) { pending.insert(dir) }
+                    } else {
+                        pending.insert(dir)
+                    }
+                }
+                offset += header + length
             }
         }
         schedule()
     }
 
+    /// A change after a quiet moment is handled at once; changes that follow within
+    /// `delay` are gathered and handled together when it has passed.
     private func schedule() {
         guard !pending.isEmpty, !scheduled else { return }
         scheduled = true
-        queue.asyncAfter(deadline: .now() + delay) { [weak self] in
+        let now = DispatchTime.now()
+        let quiet = now.uptimeNanoseconds >= lastHandled.uptimeNanoseconds + UInt64(delay * 1e9)
+        let fire: @Sendable () -> Void = { [weak self] in
             guard let self else { return }
             self.scheduled = false
+            self.lastHandled = DispatchTime.now()
             let changed = self.pending
             self.pending = []
             self.handler(changed)
         }
+        // asyncAfter goes through a timer with leeway even for "now": a quiet change is
+        // dispatched directly.
+        if quiet { queue.async(execute: fire) } else { queue.asyncAfter(deadline: lastHandled + delay, execute: fire) }
     }
+
+    private var lastHandled = DispatchTime(uptimeNanoseconds: 0)
 
     /// The fallback: stat each directory's entries, 1 s apart, slowing to 10 s while quiet.
     private func startPolling(_ directories: [String]) {

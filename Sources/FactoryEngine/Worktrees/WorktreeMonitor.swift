@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,6 +41,16 @@ public enum WorktreeMonitor {
         let real = realPath(path)
         status.processes = processes.filter { $0.cwd == real || $0.cwd.hasPrefix(real + "/") }.map { .init(pid: $0.pid, command: $0.command) }
         return status
+    }
+
+    /// Several worktrees at once (each is a few git processes; they run in parallel).
+    public static func statuses(of paths: [String], mainBranch: String) -> [WorktreeStatus] {
+        let processes = ProcessTable.snapshot()
+        let box = IndexedBox(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+            box.set(i, status(of: paths[i], mainBranch: mainBranch, processes: processes))
+        }
+        return box.values
     }
 
     /// `git status --porcelain=v2 --branch`: `# branch.head`, then `1`/`2`/`u` entries with
@@ -88,6 +99,14 @@ public enum WorktreeMonitor {
         }
         return newest == 0 ? nil : newest
     }
+}
+
+final class IndexedBox: @unchecked Sendable {
+    private let lock = NSLockLike()
+    private var stored: [WorktreeStatus?]
+    init(count: Int) { stored = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: WorktreeStatus) { lock.withLock { stored[i] = value } }
+    var values: [WorktreeStatus] { lock.withLock { stored.compactMap { $0 } } }
 }
 
 /// The processes on this machine and their working directories, from /proc: how agents
