@@ -82,3 +82,57 @@ final class DemoTests: FactoryTestCase {
         XCTAssertEqual(attention.first?["kind"] as? String, "conflict")
     }
 }
+
+/// A driving `factory run --headless` takes commands from other `factory` processes.
+final class DrivenFactoryTests: FactoryTestCase {
+    func testRunHeadlessTakesStartAndApproveFromOtherProcesses() throws {
+        let repo = root + "/repo"
+        try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
+        for args in [["init", "-q", "-b", "main"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "first"]] {
+            let git = Process()
+            git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            git.arguments = ["git", "-C", repo] + args
+            try git.run()
+            git.waitUntilExit()
+        }
+        try ok("init", "--preset", "sim", cwd: repo)
+
+        let driver = Process()
+        driver.executableURL = URL(fileURLWithPath: Factory.binaryPath)
+        driver.arguments = ["run", "--headless"]
+        driver.currentDirectoryURL = URL(fileURLWithPath: repo)
+        driver.standardInput = FileHandle.nullDevice
+        driver.standardOutput = FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        driver.terminationHandler = { _ in exited.signal() }
+        try driver.run()
+        defer { if driver.isRunning { driver.terminate() } }
+
+        // Wait until the driver holds the engine lock, then send it a feature.
+        func phase() throws -> String? {
+            let r = try factory(["status", "--json"], cwd: repo)
+            return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["phase"] as? String
+        }
+        func waitForPhase(_ wanted: String) throws {
+            let deadline = Date().addingTimeInterval(20)
+            while try phase() != wanted {
+                guard Date() < deadline else { return XCTFail("phase never became \(wanted) (is \(String(describing: try phase())))") }
+                usleep(50_000)
+            }
+        }
+        let started = Date().addingTimeInterval(10)
+        while !(try factory(["events"], cwd: repo).stdout.contains("engine_started")) {
+            guard Date() < started else { return XCTFail("the driver never started") }
+            usleep(20_000)
+        }
+        let sent = try ok("start", "Add a greeting", cwd: repo).stdout
+        XCTAssertTrue(sent.contains("sent start to the running factory engine"), sent)
+        try waitForPhase("awaiting_approval")
+        XCTAssertTrue(try ok("approve", cwd: repo).stdout.contains("sent approve"))
+        XCTAssertEqual(exited.wait(timeout: .now() + 30), .success, "the driver finishes the pipeline")
+        XCTAssertEqual(driver.terminationStatus, 0)
+        XCTAssertEqual(try phase(), "done")
+        let events = try ok("events", cwd: repo).stdout
+        XCTAssertTrue(events.contains("\"kind\":\"approved\""))
+    }
+}

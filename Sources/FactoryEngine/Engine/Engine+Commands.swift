@@ -93,6 +93,7 @@ extension Engine {
             skipOldCommands()
             adoptSurvivors()
             startWatching()
+            event("engine_started", "driving \(paths.root) (pid \(getpid()))")
             step()
         }
     }

@@ -25,12 +25,12 @@ public final class FileWatcher: @unchecked Sendable {
     /// `only` limits some directories to the names that matter there (PLAN.md, say), so
     /// temporary files and our own logs do not wake anyone.
     public init(directories: [String], only: [String: Set<String>] = [:], queue: DispatchQueue, delay: Double = 0.005,
-                handler: @escaping @Sendable (Set<String>) -> Void) {
+                forcePolling: Bool = false, handler: @escaping @Sendable (Set<String>) -> Void) {
         self.only = only
         self.queue = queue
         self.delay = delay
         self.handler = handler
-        fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        fd = forcePolling ? -1 : inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else { startPolling(directories); return }
         let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB)
         for dir in directories {
