@@ -162,7 +162,7 @@ enum DemoRepository {
         try "# Demo project\n".write(toFile: dir + "/README.md", atomically: true, encoding: .utf8)
         _ = git.run(["add", "README.md"])
         _ = git.run(["commit", "--quiet", "-m", "Initial commit"])
-        do { _ = try FactoryInit.run(in: dir, preset: "sim", today: FactoryEngine.Clock.day()) } catch { throw CLIError(error.description) }
+        do { _ = try FactoryInit.run(in: dir, preset: "sim", today: Clock.day()) } catch { throw CLIError(error.description) }
         return dir
     }
 }

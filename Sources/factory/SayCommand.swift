@@ -1,4 +1,5 @@
 import ArgumentParser
+import FactoryEngine
 import PlanDocument
 
 struct SayCommand: ParsableCommand {
@@ -22,7 +23,7 @@ struct SayCommand: ParsableCommand {
         var body = text.joined(separator: " ")
         if body == "-" { body = readStandardInput() }
         let recipients = to.split(separator: ",").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty }
-        try location.update([.appendMessage(from: from, to: recipients, body: body, time: time ?? Clock.minuteStamp())])
+        try location.update([.appendMessage(from: from, to: recipients, body: body, time: time ?? Clock.minute())])
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FactoryEngine
 import PlanDocument
 
 extension VerdictKind: ExpressibleByArgument {}

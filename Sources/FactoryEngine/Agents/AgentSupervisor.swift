@@ -40,36 +40,15 @@ public final class AgentSupervisor: @unchecked Sendable {
         guard !argv.isEmpty else { throw SpawnError("the launch command for \(role) is empty") }
         var fds: [Int32] = [0, 0]
         guard pipe2(&fds, O_CLOEXEC) == 0 else { throw SpawnError("cannot create a pipe: \(String(cString: strerror(errno)))") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
-        posix_spawn_file_actions_addchdir_np(&actions, directory)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Its own process group, default signal handling, nothing blocked.
-        var defaults = sigset_t(), empty = sigset_t()
-        sigfillset(&defaults)
-        sigemptyset(&empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        var env = ProcessRunner.currentEnvironment()
-        for (k, v) in environment { env[k] = v }
-        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        let cArgs = argv.map { strdup($0) } + [nil]
-        defer { (cEnv + cArgs).forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
-        close(fds[1])
-        guard rc == 0 else {
+        let pid: pid_t
+        do {
+            pid = try spawnProcess(argv, directory: directory, environment: environment, stdout: fds[1], stderr: fds[1], newGroup: true)
+        } catch {
             close(fds[0])
-            throw SpawnError("cannot start \(argv[0]) for \(role): \(String(cString: strerror(rc)))")
+            close(fds[1])
+            throw SpawnError("cannot start \(argv[0]) for \(role): \(error.description.replacingOccurrences(of: "cannot run \(argv[0]): ", with: ""))")
         }
+        close(fds[1])
         lock.withLock { lastOutput[role] = monotonicNow() }
         pump(role: role, fd: fds[0])
         wait(role: role, pid: pid)

@@ -24,31 +24,17 @@ public enum ProcessRunner {
         guard pipe2(&outPipe, O_CLOEXEC) == 0, pipe2(&errPipe, O_CLOEXEC) == 0 else {
             return ProcessResult(status: 127, stdout: "", stderr: "cannot create a pipe: \(String(cString: strerror(errno)))")
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        if let directory { posix_spawn_file_actions_addchdir_np(&actions, directory) }
-        var env = currentEnvironment()
-        for (k, v) in environment { env[k] = v }
-        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        let cArgs = argv.map { strdup($0) } + [nil]
-        defer { (cEnv + cArgs).forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, cEnv)
+        let pid: pid_t
+        do {
+            pid = try spawnProcess(argv, directory: directory, environment: environment, stdout: outPipe[1], stderr: errPipe[1])
+        } catch {
+            close(outPipe[0]); close(outPipe[1]); close(errPipe[0]); close(errPipe[1])
+            return ProcessResult(status: 127, stdout: "", stderr: error.description)
+        }
         close(outPipe[1])
         close(errPipe[1])
-        guard rc == 0 else {
-            close(outPipe[0]); close(errPipe[0])
-            return ProcessResult(status: 127, stdout: "", stderr: "cannot run \(argv[0]): \(String(cString: strerror(rc)))")
-        }
         let (out, err) = drain(outPipe[0], errPipe[0])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return ProcessResult(status: code, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        return ProcessResult(status: waitForExit(pid), stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
 
     /// Reads both pipes to EOF without letting either fill up and stall the child.
