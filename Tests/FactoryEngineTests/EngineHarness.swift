@@ -16,6 +16,15 @@ struct SimFactory {
         }
     }
 
+    /// Ends every agent the tests left running (an engine that stops leaves its agents
+    /// running on purpose), then removes the repository.
+    func remove() {
+        if let state = StateStore(path: paths.state).load() {
+            for run in state.runs.values { if let pid = run.pid { kill(-pid, SIGKILL); kill(pid, SIGKILL) } }
+        }
+        repo.remove()
+    }
+
     static var factoryBinary: String {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("factory").path

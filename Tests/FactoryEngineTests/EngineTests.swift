@@ -6,7 +6,7 @@ import XCTest
 final class EngineTests: XCTestCase {
     func testApprovalWaitsForAHumanAndRejectionReturnsToPlanning() throws {
         let factory = try SimFactory()
-        defer { factory.repo.remove() }
+        defer { factory.remove() }
         let engine = try factory.engine(autoApprove: false)
         defer { engine.shutdown() }
         try engine.start(feature: "Add a greeting")
@@ -28,7 +28,7 @@ final class EngineTests: XCTestCase {
 
     func testACrashingAgentIsRetriedThenBlocks() throws {
         let factory = try SimFactory(overrides: ["builder": "retries: 1"])
-        defer { factory.repo.remove() }
+        defer { factory.remove() }
         let engine = try factory.engine(environment: ["FACTORY_SIM_FAULT": "builder:crash"])
         defer { engine.shutdown() }
         try engine.start(feature: "Crash")
@@ -43,7 +43,7 @@ final class EngineTests: XCTestCase {
 
     func testAHangingAgentTimesOut() throws {
         let factory = try SimFactory(overrides: ["builder": "timeout: 1\nretries: 0"])
-        defer { factory.repo.remove() }
+        defer { factory.remove() }
         let engine = try factory.engine(environment: ["FACTORY_SIM_FAULT": "builder:hang"])
         defer { engine.shutdown() }
         try engine.start(feature: "Hang")
@@ -59,7 +59,7 @@ final class EngineTests: XCTestCase {
 
     func testAFloodOfOutputIsCappedOnDisk() throws {
         let factory = try SimFactory(overrides: ["builder": "retries: 0"])
-        defer { factory.repo.remove() }
+        defer { factory.remove() }
         let engine = try factory.engine(environment: ["FACTORY_SIM_FAULT": "builder:flood"])
         defer { engine.shutdown() }
         try engine.start(feature: "Flood")
@@ -75,7 +75,7 @@ final class EngineTests: XCTestCase {
 
     func testARestartedEngineReadoptsARunningAgent() throws {
         let factory = try SimFactory()
-        defer { factory.repo.remove() }
+        defer { factory.remove() }
         let first = try factory.engine(environment: ["FACTORY_SIM_FAULT": "builder:idle"])
         try first.start(feature: "Restart")
         first.drive()
@@ -103,7 +103,7 @@ final class EngineTests: XCTestCase {
 
     func testValidationRetryBudget() throws {
         let factory = try SimFactory()
-        defer { factory.repo.remove() }
+        defer { factory.remove() }
         let engine = try factory.engine(environment: ["FACTORY_SIM_SCENARIO": "veto"], validationRetries: 0)
         defer { engine.shutdown() }
         try engine.start(feature: "Veto")
@@ -115,7 +115,7 @@ final class EngineTests: XCTestCase {
 
     func testAProcessStartedByHandIsSeenAsExternal() throws {
         let factory = try SimFactory()
-        defer { factory.repo.remove() }
+        defer { factory.remove() }
         let sleeper = Process()
         sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
         sleeper.arguments = ["30"]

@@ -5,7 +5,7 @@ import XCTest
 final class SupervisionTests: XCTestCase {
     func testAnAgentWithNoOutputAndNoFileActivityIsStalled() throws {
         let factory = try SimFactory(overrides: ["builder": "stall: 0.5"])
-        defer { factory.repo.remove() }
+        defer { factory.remove() }
         let engine = try factory.engine(environment: ["FACTORY_SIM_FAULT": "builder:idle"])
         defer { engine.shutdown() }
         try engine.start(feature: "Stall")
@@ -21,7 +21,7 @@ final class SupervisionTests: XCTestCase {
 
     func testTheConcurrencyBudgetHoldsAgentsBack() throws {
         let factory = try SimFactory()
-        defer { factory.repo.remove() }
+        defer { factory.remove() }
         var options = EngineOptions()
         options.autoApprove = true
         options.factoryPath = SimFactory.factoryBinary

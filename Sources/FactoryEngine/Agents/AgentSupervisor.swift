@@ -36,8 +36,19 @@ public final class AgentSupervisor: @unchecked Sendable {
     public func lastOutputTime(_ role: String) -> Double? { lock.withLock { lastOutput[role] } }
 
     /// Starts `argv` for `role`; returns its pid.
-    public func spawn(role: String, argv: [String], directory: String, environment: [String: String]) throws(SpawnError) -> Int32 {
+    ///
+    /// `detached`: for a short-lived `factory spawn` with no engine driving — the agent must
+    /// outlive this process, so its output goes straight to its log (uncapped) instead of
+    /// through a pipe that would close under it; a later engine re-adopts it.
+    public func spawn(role: String, argv: [String], directory: String, environment: [String: String],
+                      detached: Bool = false) throws(SpawnError) -> Int32 {
         guard !argv.isEmpty else { throw SpawnError("the launch command for \(role) is empty") }
+        if detached {
+            let log = open("\(logsDirectory)/\(role).log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            guard log >= 0 else { throw SpawnError("cannot open \(role)'s log: \(String(cString: strerror(errno)))") }
+            defer { close(log) }
+            return try spawnProcess(argv, directory: directory, environment: environment, stdout: log, stderr: log, newGroup: true)
+        }
         var fds: [Int32] = [0, 0]
         guard pipe2(&fds, O_CLOEXEC) == 0 else { throw SpawnError("cannot create a pipe: \(String(cString: strerror(errno)))") }
         let pid: pid_t

@@ -31,7 +31,7 @@ extension Engine {
         var run = state.run(role)
         if run.phase != state.phase { run.attempts = 0 }
         do {
-            let pid = try supervisor.spawn(role: role, argv: argv, directory: worktree, environment: env)
+            let pid = try supervisor.spawn(role: role, argv: argv, directory: worktree, environment: env, detached: !options.driving)
             spawnedHere.insert(pid)
             run.state = .running
             run.pid = pid
