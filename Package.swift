@@ -31,7 +31,7 @@ let package = Package(
         // Workspace discovery; grows into the orchestration engine.
         .target(name: "FactoryEngine", dependencies: ["PlanDocument", "BundledFiles", "CLibc", "Yams"]),
         // The only module that calls curses.
-        .target(name: "Dashboard", dependencies: ["CNcursesw", "TextWidth"]),
+        .target(name: "Dashboard", dependencies: ["CNcursesw", "TextWidth", "BundledFiles", "FactoryEngine", "PlanDocument"]),
         .executableTarget(
             name: "factory",
             dependencies: [

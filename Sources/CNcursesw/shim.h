@@ -8,6 +8,7 @@
 #include <ncursesw/curses.h>
 #include <locale.h>
 #include <langinfo.h>
+#include <term.h>
 
 // Macros Swift cannot import, as constants and inline functions.
 static const attr_t factory_A_BOLD = A_BOLD;
@@ -20,5 +21,15 @@ static inline int factory_KEY_F(int n) { return KEY_F0 + n; }
 static inline WINDOW *factory_stdscr(void) { return stdscr; }
 static inline int factory_lines(void) { return LINES; }
 static inline int factory_cols(void) { return COLS; }
+static inline int factory_colors(void) { return COLORS; }
+// newterm on the process's own stdout/stdin (Swift 6 cannot touch those globals).
+static inline SCREEN *factory_newterm(void) { return newterm(NULL, stdout, stdin); }
+static inline const char *factory_codeset(void) { return nl_langinfo(CODESET); }
+static inline int factory_key_code_yes(void) { return KEY_CODE_YES; }
+// tigetstr returns (char *)-1 for "not a string capability": tell the cases apart in C.
+static inline int factory_has_cursor_addressing(void) {
+    char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1;
+}
 
 #endif

@@ -50,9 +50,10 @@ struct RunCommand: ParsableCommand {
         discussion: "With --headless: no screen; events as JSON lines; exits 0 when done, 3 when blocked (waiting for a human)."
     )
     @Flag(help: "Run without the dashboard.") var headless = false
+    @OptionGroup var screen: ScreenOptions
 
     func run() throws {
-        guard headless else { throw CLIError("the dashboard is not built yet; use factory run --headless") }
+        guard headless else { try openDashboard(screen) }
         let paths = try currentWorkspace()
         var options = EngineOptions()
         options.factoryPath = executablePath()
@@ -113,19 +114,20 @@ struct AgentSimCommand: ParsableCommand {
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the whole pipeline with simulated agents in a temporary git repository.",
-        discussion: "happy ends done with the agents' work merged (exit 0); veto has security block once, then pass (exit 0); conflict ends blocked on a merge conflict with main untouched (exit 3)."
+        abstract: "The whole pipeline with simulated agents in a temporary git repository, live on the dashboard.",
+        discussion: "It pauses at the approval gate until you press a. With --headless the plan is approved automatically and events are printed as JSON lines: happy ends done with the agents' work merged (exit 0); veto has security block once, then pass (exit 0); conflict ends blocked on a merge conflict with main untouched (exit 3)."
     )
     @Flag(help: "No screen: events as JSON lines on stdout.") var headless = false
     @Option(help: "happy, veto or conflict.") var scenario = "happy"
     @Option(help: "Build the demo repository in DIR and leave it there.") var keep: String?
+    @OptionGroup var screen: ScreenOptions
 
     func validate() throws {
         guard ["happy", "veto", "conflict"].contains(scenario) else { throw ValidationError("--scenario is happy, veto or conflict") }
     }
 
     func run() throws {
-        guard headless else { throw CLIError("the dashboard is not built yet; use factory demo --headless") }
+        guard headless else { try runInteractiveDemo(scenario: scenario, keep: keep, screen: screen) }
         let dir = try DemoRepository.create(at: keep)
         let paths = WorkspacePaths(root: dir)
         var options = EngineOptions()

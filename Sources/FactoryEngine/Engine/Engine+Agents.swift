@@ -86,6 +86,7 @@ extension Engine {
         event("agent_exited", role: exit.role, "\(exit.role) \(run.state.rawValue) (\(how))")
         reloadPlan()
         refreshWorktreesNow()
+        if pendingRestarts.remove(exit.role) != nil { startAgent(exit.role) }
         step()
     }
 

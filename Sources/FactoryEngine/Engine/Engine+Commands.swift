@@ -90,9 +90,10 @@ extension Engine {
     /// moves the pipeline whenever something changes.
     public func drive() {
         queue.async { [self] in
+            startWatching()
+            guard options.driving else { return publish() }
             skipOldCommands()
             adoptSurvivors()
-            startWatching()
             event("engine_started", "driving \(paths.root) (pid \(getpid()))")
             step()
         }
@@ -108,7 +109,8 @@ extension Engine {
             let abs = common.hasPrefix("/") ? common : "\(paths.root)/\(common)"
             dirs.append("\(abs)/refs/heads/agent")
         }
-        let only = [paths.comms: Set(["PLAN.md", "commands.jsonl"])]
+        // A watching (not driving) engine follows the driving one through state.json.
+        let only = [paths.comms: Set(options.driving ? ["PLAN.md", "commands.jsonl"] : ["PLAN.md", "state.json"])]
         watcher = FileWatcher(directories: dirs.filter { FileManager.default.fileExists(atPath: $0) }, only: only, queue: queue) { [weak self] changed in
             self?.filesChanged(changed)
         }
@@ -117,7 +119,7 @@ extension Engine {
     func filesChanged(_ changed: Set<String>) {
         if changed.contains(paths.comms) {
             reloadPlan()
-            runQueuedCommands()
+            if options.driving { runQueuedCommands() } else if let fresh = StateStore(path: paths.state).load() { state = fresh }
         }
         if changed.contains(where: { $0 != paths.comms }) { refreshWorktreesNow() }
         step()
@@ -195,5 +197,33 @@ public enum EngineLock {
         defer { close(fd) }
         if flock(fd, LOCK_EX | LOCK_NB) == 0 { flock(fd, LOCK_UN); return false }
         return true
+    }
+}
+
+extension Engine {
+    /// A message from the human to a role, in PLAN.md.
+    public func say(to role: String, text: String) throws(EngineError) {
+        try onQueue { () throws(EngineError) in
+            let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !body.isEmpty else { throw EngineError("nothing to say") }
+            guard edit([.appendMessage(from: "Human", to: [role], body: body, time: Clock.minute())]) else {
+                throw EngineError("could not write the message; see factory events")
+            }
+            publish()
+        }
+    }
+
+    /// Kills the role's agent and starts it again once it has exited.
+    public func restart(role: String) throws(EngineError) {
+        try onQueue { () throws(EngineError) in
+            guard roles[role] != nil else { throw EngineError("no role \(role)") }
+            if state.run(role).state.isActive {
+                pendingRestarts.insert(role)
+                stopAgent(role)
+            } else {
+                guard startAgent(role) else { throw EngineError("could not start \(role); see factory events") }
+            }
+            publish()
+        }
     }
 }

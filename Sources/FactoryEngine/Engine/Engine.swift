@@ -43,6 +43,7 @@ public final class Engine: @unchecked Sendable {
     /// Agents this engine started (as opposed to ones re-adopted from a previous run).
     var spawnedHere: Set<Int32> = []
     var stopped = false
+    var pendingRestarts: Set<String> = []
     var stepping = false
     lazy var supervisor = AgentSupervisor(engineQueue: queue, logsDirectory: paths.logs) { [weak self] exit in
         self?.agentExited(exit)

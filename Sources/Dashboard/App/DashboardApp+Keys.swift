@@ -1,0 +1,144 @@
+import FactoryEngine
+import Foundation
+
+extension DashboardApp {
+    func handle(_ key: Key) {
+        if state.prompt != nil { return edit(prompt: key) }
+        if case .code(Keymap.keyResize) = key { screen?.resize(); return draw() }
+        guard let action = keymap.action(for: key) else { return }
+        if state.showHelp, action != .help, action != .quit { state.showHelp = false; return requestFrame() }
+        perform(action)
+        requestFrame()
+    }
+
+    func perform(_ action: KeyAction) {
+        state.notice = nil
+        switch action {
+        case .approve: command("plan approved") { try $0.approve() }
+        case .reject: state.prompt = Prompt(kind: .reject)
+        case .message: state.prompt = Prompt(kind: .message(to: selectedRole))
+        case .spawn: command("\(selectedRole) started") { [role = selectedRole] in try $0.spawn(role: role) }
+        case .kill: command("\(selectedRole) killed") { [role = selectedRole] in try $0.kill(role: role) }
+        case .restart: command("\(selectedRole) restarting") { [role = selectedRole] in try $0.restart(role: role) }
+        case .focusNext, .focusPrevious:
+            let all = PaneID.allCases
+            let i = all.firstIndex(of: state.focus) ?? 0
+            state.focus = all[(i + (action == .focusNext ? 1 : all.count - 1)) % all.count]
+        case .up: move(-1)
+        case .down: move(1)
+        case .top: move(-1_000_000)
+        case .bottom: move(1_000_000)
+        case .follow:
+            state.follow.toggle()
+            state.messageOffset = 0
+        case .search: state.prompt = Prompt(kind: .search, text: state.search ?? "")
+        case .detail:
+            state.detailOpen.toggle()
+            if state.detailOpen { loadDetail() } else { detail = nil }
+        case .theme: nextTheme()
+        case .help: state.showHelp.toggle()
+        case .quit: quit()
+        case .cancel:
+            state.showHelp = false
+            state.detailOpen = false
+            state.search = nil
+            state.roleFilter = nil
+        }
+    }
+
+    var selectedRole: String {
+        snapshot.agents.indices.contains(state.selectedAgent) ? snapshot.agents[state.selectedAgent].role : "builder"
+    }
+
+    /// Runs an engine command off the UI queue; its result comes back as a notice.
+    func command(_ success: String, _ body: @escaping @Sendable (Engine) throws -> Void) {
+        let engine = self.engine
+        DispatchQueue.global().async { [weak self] in
+            let note: String
+            do { try body(engine); note = success } catch { note = "\(error)" }
+            guard let self else { return }
+            self.ui.async {
+                self.state.notice = note
+                self.requestFrame()
+            }
+        }
+    }
+
+    func move(_ delta: Int) {
+        switch state.focus {
+        case .agents:
+            state.selectedAgent = max(0, min(snapshot.agents.count - 1, state.selectedAgent + delta))
+            if state.detailOpen { loadDetail() }
+        case .tasks:
+            state.selectedTask = max(0, min(snapshot.plan.tasks.count - 1, state.selectedTask + delta))
+        case .messages:
+            // Up scrolls back through older messages and pauses following.
+            let count = snapshot.plan.messages.count
+            state.messageOffset = max(0, min(max(0, count - 1), state.messageOffset - delta))
+            state.follow = state.messageOffset == 0
+        }
+    }
+
+    func clampSelection() {
+        state.selectedAgent = max(0, min(snapshot.agents.count - 1, state.selectedAgent))
+        state.selectedTask = max(0, min(max(0, snapshot.plan.tasks.count - 1), state.selectedTask))
+    }
+
+    func loadDetail() {
+        let role = selectedRole, engine = self.engine
+        DispatchQueue.global().async { [weak self] in
+            let d = engine.detail(role: role)
+            guard let self else { return }
+            self.ui.async {
+                self.detail = d
+                self.requestFrame()
+            }
+        }
+    }
+
+    func nextTheme() {
+        let names = ThemeLoader.availableNames(userDirectory: ThemeLoader.defaultUserDirectory())
+        guard !names.isEmpty else { return }
+        let next = names[((names.firstIndex(of: theme.name) ?? -1) + 1) % names.count]
+        do {
+            theme = try ThemeLoader.load(next, userDirectory: ThemeLoader.defaultUserDirectory())
+            state.notice = "theme \(next)"
+            screen?.invalidate()
+        } catch {
+            state.notice = error.description
+        }
+    }
+
+    /// Typing into the one-line prompt: Enter submits, Esc cancels.
+    func edit(prompt key: Key) {
+        guard var prompt = state.prompt else { return }
+        switch key {
+        case .char("\u{1B}"):
+            state.prompt = nil
+        case .char("\n"), .char("\r"), .code(Keymap.keyEnter):
+            state.prompt = nil
+            submit(prompt)
+        case .char("\u{7F}"), .char("\u{8}"), .code(Keymap.keyBackspace):
+            if !prompt.text.isEmpty { prompt.text.removeLast() }
+            state.prompt = prompt
+        case .char(let c) where !c.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }):
+            prompt.text.append(c)
+            state.prompt = prompt
+        default:
+            break
+        }
+        requestFrame()
+    }
+
+    func submit(_ prompt: Prompt) {
+        let text = prompt.text
+        switch prompt.kind {
+        case .reject: command("plan sent back to the architect") { try $0.reject(reason: text) }
+        case .message(let to): command("message sent to \(to)") { try $0.say(to: to, text: text) }
+        case .messageRecipient: state.prompt = Prompt(kind: .message(to: text))
+        case .search:
+            state.search = text.isEmpty ? nil : text
+            state.focus = .messages
+        }
+    }
+}

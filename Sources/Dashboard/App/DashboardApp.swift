@@ -1,0 +1,133 @@
+import Dispatch
+import FactoryEngine
+import Foundation
+
+/// Options of the dashboard.
+public struct DashboardOptions: Sendable {
+    public var theme = ThemeLoader.defaultName
+    public var bell = false
+    public var noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+    public var keymapText: String?
+    /// Runs after the terminal is given back, before exit (the demo removes its repository).
+    public var onQuit: (@Sendable () -> Void)?
+    public init() {}
+}
+
+/// The dashboard: engine snapshots in, frames out, keys back to the engine as commands.
+///
+/// One queue (`ui`) owns the screen and the UI state; the engine publishes snapshots to it.
+/// Redraws are coalesced: a change marks the frame dirty and at most ~30 frames a second are
+/// drawn — a change after a quiet moment is drawn at once, a burst waits for the next frame.
+public final class DashboardApp: @unchecked Sendable {
+    let engine: Engine
+    let options: DashboardOptions
+    let ui = DispatchQueue(label: "factory.ui")
+    var screen: Screen?
+    var state = UIState()
+    var snapshot: Snapshot
+    var theme: Theme
+    var keymap: Keymap
+    var detail: AgentDetail?
+    var frameScheduled = false
+    var lastFrame = 0.0
+    var knownAttention: Set<String> = []
+    var sources: [DispatchSourceProtocol] = []
+    static let frameInterval = 1.0 / 30
+
+    public init(engine: Engine, options: DashboardOptions) throws(DashboardError) {
+        self.engine = engine
+        self.options = options
+        do { theme = try ThemeLoader.load(options.theme, userDirectory: ThemeLoader.defaultUserDirectory()) } catch { throw DashboardError(error.description) }
+        do { keymap = try Keymap(overrides: options.keymapText) } catch { throw DashboardError(error.description) }
+        snapshot = engine.snapshot()
+    }
+
+    /// Takes over the terminal until `q` or a signal; never returns.
+    public func run(drive: Bool) throws(DashboardError) -> Never {
+        let screen = try Screen(noColor: options.noColor)
+        self.screen = screen
+        CrashGuard.install()
+        knownAttention = Set(snapshot.attention.map(\.message))
+        watchSignals()
+        watchKeyboard()
+        engine.subscribe { [weak self] snap in
+            guard let self else { return }
+            self.ui.async { self.received(snap) }
+        }
+        if drive { engine.drive() }
+        ui.async { self.draw() }
+        dispatchMain()
+    }
+
+    // MARK: frames
+
+    func received(_ snap: Snapshot) {
+        let fresh = snap.attention.map(\.message).filter { !knownAttention.contains($0) }
+        if options.bell, !fresh.isEmpty { FileHandle.standardOutput.write(Data([0x07])) }
+        knownAttention = Set(snap.attention.map(\.message))
+        snapshot = snap
+        if state.detailOpen { loadDetail() }
+        clampSelection()
+        requestFrame()
+    }
+
+    func requestFrame() {
+        guard !frameScheduled else { return }
+        frameScheduled = true
+        let wait = max(0, lastFrame + Self.frameInterval - monotonic())
+        if wait == 0 { ui.async { self.draw() } } else { ui.asyncAfter(deadline: .now() + wait) { self.draw() } }
+    }
+
+    func draw() {
+        frameScheduled = false
+        guard let screen else { return }
+        lastFrame = monotonic()
+        let canvas = Frame.render(snapshot, state, detail: detail, keymap: keymap, width: Int(screen.width), height: Int(screen.height))
+        screen.present(canvas, theme: theme)
+    }
+
+    // MARK: input and signals
+
+    private func watchKeyboard() {
+        let source = DispatchSource.makeReadSource(fileDescriptor: 0, queue: ui)
+        source.setEventHandler { [weak self] in
+            guard let self, let screen = self.screen else { return }
+            for key in screen.readKeys() { self.handle(key) }
+        }
+        source.resume()
+        sources.append(source)
+    }
+
+    private func watchSignals() {
+        signal(SIGWINCH, SIG_IGN)
+        let winch = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: ui)
+        winch.setEventHandler { [weak self] in
+            self?.screen?.resize()
+            self?.draw()
+        }
+        winch.resume()
+        sources.append(winch)
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: ui)
+            source.setEventHandler { [weak self] in self?.quit(status: sig == SIGINT ? 130 : 128 + sig) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// Gives the terminal back; agents keep running and a later `factory` re-adopts them.
+    func quit(status: Int32 = 0) -> Never {
+        screen?.close()
+        CrashGuard.disarm()
+        engine.shutdown()
+        options.onQuit?()
+        exit(status)
+    }
+
+    func monotonic() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// What a key does.
+public enum KeyAction: String, CaseIterable, Sendable {
+    case approve, reject, message, spawn, kill, restart
+    case focusNext = "focus_next", focusPrevious = "focus_previous"
+    case up, down, top, bottom, follow, search, detail
+    case theme, help, quit, cancel
+}
+
+/// A key as curses delivers it: a character, or a special key code.
+public enum Key: Hashable, Sendable {
+    case char(Character)
+    case code(Int32)
+}
+
+/// Keys to actions, with the defaults of the help overlay and overrides from
+/// `~/.config/factory/keys.conf` (`approve = A`, one per line).
+public struct Keymap: Sendable {
+    public private(set) var bindings: [Key: KeyAction] = [:]
+
+    // Curses key codes (stable across ncurses builds).
+    public static let keyDown: Int32 = 0o402, keyUp: Int32 = 0o403, keyHome: Int32 = 0o406, keyEnd: Int32 = 0o550
+    public static let keyBackTab: Int32 = 0o541, keyEnter: Int32 = 0o527, keyResize: Int32 = 0o632
+    public static let keyBackspace: Int32 = 0o407
+
+    public static let defaults: [(String, KeyAction)] = [
+        ("a", .approve), ("r", .reject), ("m", .message), ("s", .spawn), ("x", .kill), ("R", .restart),
+        ("\t", .focusNext), ("BackTab", .focusPrevious), ("k", .up), ("Up", .up), ("j", .down), ("Down", .down),
+        ("g", .top), ("Home", .top), ("G", .bottom), ("End", .bottom), ("f", .follow), ("/", .search),
+        ("\n", .detail), ("\r", .detail), ("Enter", .detail), ("t", .theme), ("?", .help), ("q", .quit), ("Escape", .cancel),
+    ]
+
+    public init(overrides text: String? = nil) throws(KeymapError) {
+        for (name, action) in Self.defaults { if let key = Self.key(named: name) { bindings[key] = action } }
+        guard let text else { return }
+        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let action = KeyAction(rawValue: parts[0]) else {
+                throw KeymapError("keys.conf:\(number + 1): expected ACTION = KEY with ACTION one of \(KeyAction.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard let key = Self.key(named: parts[1]) else { throw KeymapError("keys.conf:\(number + 1): unknown key \"\(parts[1])\"") }
+            bindings = bindings.filter { $0.value != action }
+            bindings[key] = action
+        }
+    }
+
+    public func action(for key: Key) -> KeyAction? { bindings[key] }
+
+    static func key(named name: String) -> Key? {
+        switch name {
+        case "Up": return .code(keyUp)
+        case "Down": return .code(keyDown)
+        case "Home": return .code(keyHome)
+        case "End": return .code(keyEnd)
+        case "BackTab": return .code(keyBackTab)
+        case "Enter": return .code(keyEnter)
+        case "Tab": return .char("\t")
+        case "Escape": return .char("\u{1B}")
+        default: return name.count == 1 ? .char(name.first!) : nil
+        }
+    }
+
+    /// The help overlay's lines.
+    public var helpLines: [String] {
+        let names: [KeyAction: String] = [
+            .approve: "approve the plan", .reject: "reject the plan (asks a reason)", .message: "message a role",
+            .spawn: "spawn the selected agent", .kill: "kill the selected agent", .restart: "restart the selected agent",
+            .focusNext: "next pane", .focusPrevious: "previous pane", .up: "up / scroll back", .down: "down / scroll on",
+            .top: "top / oldest", .bottom: "bottom / newest", .follow: "follow new messages on/off", .search: "search messages",
+            .detail: "open / close the agent's detail", .theme: "next theme", .help: "this help", .quit: "quit (agents keep running)",
+            .cancel: "close / cancel",
+        ]
+        return KeyAction.allCases.map { action in
+            let keys = Set(bindings.filter { $0.value == action }.map { Self.label($0.key) }).sorted().joined(separator: " ")
+            return "\(keys.padding(toLength: 14, withPad: " ", startingAt: 0)) \(names[action] ?? action.rawValue)"
+        }
+    }
+
+    static func label(_ key: Key) -> String {
+        switch key {
+        case .char("\t"): return "Tab"
+        case .char("\n"), .char("\r"): return "Enter"
+        case .char("\u{1B}"): return "Esc"
+        case .char(let c): return String(c)
+        case .code(keyUp): return "↑"
+        case .code(keyDown): return "↓"
+        case .code(keyHome): return "Home"
+        case .code(keyEnd): return "End"
+        case .code(keyBackTab): return "S-Tab"
+        case .code(keyEnter): return "Enter"
+        case .code(let c): return "#\(c)"
+        }
+    }
+}
+
+public struct KeymapError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,67 @@
+import FactoryEngine
+import Foundation
+
+/// One row per role: state, runtime, task progress, branch, dirty count, ahead/behind, last
+/// activity; processes factory did not start are marked external.
+enum AgentsPane {
+    static func draw(_ snap: Snapshot, _ ui: UIState, focused: Bool, in rect: Rect, on canvas: inout Canvas) {
+        canvas.box(rect, title: "agents", role: focused ? .borderFocused : .border, titleRole: .title)
+        let inner = rect.inner
+        guard !inner.isEmpty else { return }
+        for (i, agent) in snap.agents.prefix(inner.height).enumerated() {
+            let y = inner.y + i
+            let selected = i == ui.selectedAgent
+            if selected && focused { canvas.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), role: .selection) }
+            let base: ThemeRole = selected && focused ? .selection : .text
+            var x = canvas.text(pad(agent.role, 10), x: inner.x, y: y, limit: inner.maxX, role: base)
+            x = canvas.text(pad(agent.state.rawValue, 11), x: x, y: y, limit: inner.maxX, role: selected && focused ? .selection : role(agent.state))
+            x = canvas.text(pad(runtime(agent, now: snap.time), 7), x: x, y: y, limit: inner.maxX, role: base)
+            x = canvas.text(pad("\(agent.tasks.done)/\(agent.tasks.total)", 6), x: x, y: y, limit: inner.maxX, role: base)
+            if let wt = agent.worktree {
+                let branch = wt.health == .ok ? (wt.branch ?? "detached") : wt.health.rawValue
+                x = canvas.text(pad(branch, 16), x: x, y: y, limit: inner.maxX, role: wt.health == .ok ? base : .attention)
+                let dirty = wt.dirty > 0 ? "±\(wt.dirty)" : "·"
+                x = canvas.text(pad(dirty, 5), x: x, y: y, limit: inner.maxX, role: base)
+                x = canvas.text(pad("↑\(wt.ahead) ↓\(wt.behind)", 9), x: x, y: y, limit: inner.maxX, role: base)
+                x = canvas.text(age(wt.lastActivity, now: snap.time), x: x, y: y, limit: inner.maxX, role: .dim)
+            }
+            if !agent.external.isEmpty {
+                canvas.text(" ext:\(agent.external.count)", x: x, y: y, limit: inner.maxX, role: .agentExternal)
+            }
+        }
+    }
+
+    static func role(_ state: AgentState) -> ThemeRole {
+        switch state {
+        case .running: return .agentRunning
+        case .stalled: return .agentStalled
+        case .exited: return .agentExited
+        case .failed, .timedOut: return .agentFailed
+        case .killed: return .agentKilled
+        case .external: return .agentExternal
+        case .notStarted: return .agentIdle
+        }
+    }
+
+    static func runtime(_ agent: AgentSnapshot, now: Double) -> String {
+        guard agent.state.isActive, let started = agent.startedAt else { return "-" }
+        return duration(now - started)
+    }
+
+    static func age(_ time: Int?, now: Double) -> String {
+        guard let time else { return "" }
+        return duration(now - Double(time)) + " ago"
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m\(s % 60)s" }
+        return "\(s / 3600)h\(s % 3600 / 60)m"
+    }
+
+    static func pad(_ s: String, _ n: Int) -> String {
+        let w = Glyphs.width(Glyphs.of(s))
+        return w >= n ? s + " " : s + String(repeating: " ", count: n - w)
+    }
+}

@@ -1,0 +1,25 @@
+import FactoryEngine
+
+/// The selected agent up close: recent commits, diff stat against main, the tail of its log.
+enum DetailPane {
+    static func draw(_ detail: AgentDetail?, role: String, focused: Bool, in rect: Rect, on canvas: inout Canvas) {
+        canvas.box(rect, title: "\(role) · Enter to close", role: focused ? .borderFocused : .border, titleRole: .title)
+        let inner = rect.inner
+        guard !inner.isEmpty else { return }
+        guard let detail, detail.role == role else {
+            canvas.text("reading…", x: inner.x, y: inner.y, limit: inner.maxX, role: .dim)
+            return
+        }
+        var rows: [(String, ThemeRole)] = []
+        rows.append(("commits", .title))
+        rows += (detail.commits.isEmpty ? ["(none ahead of main)"] : detail.commits).map { ("  " + $0, .text) }
+        rows.append(("changes", .title))
+        rows += (detail.diffStat.isEmpty ? ["(no changes)"] : detail.diffStat.suffix(6)).map { ("  " + $0, .text) }
+        rows.append(("log", .title))
+        let room = max(0, inner.height - rows.count)
+        rows += (detail.logTail.isEmpty ? ["(no output yet)"] : detail.logTail.suffix(room)).map { ("  " + $0, .dim) }
+        for (i, row) in rows.prefix(inner.height).enumerated() {
+            canvas.text(row.0, x: inner.x, y: inner.y + i, limit: inner.maxX, role: row.1)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import FactoryEngine
+
+/// The phases as a row with done / current / pending marks, the feature, and what the
+/// current gate waits for (with the keys to press at the approval gate).
+enum PipelinePane {
+    static let steps: [(Phase, String)] = [
+        (.planning, "plan"), (.awaitingApproval, "approve"), (.implementation, "build"),
+        (.validation, "validate"), (.documentation, "docs"), (.merge, "merge"), (.done, "done"),
+    ]
+
+    static func draw(_ snap: Snapshot, in rect: Rect, on canvas: inout Canvas) {
+        canvas.box(rect, title: "factory", role: .border, titleRole: .title)
+        let inner = rect.inner
+        guard !inner.isEmpty else { return }
+        var x = inner.x + 1
+        let current = Phase.pipeline.firstIndex(of: snap.phase == .blocked ? lastPhaseBeforeBlock(snap) : snap.phase) ?? 0
+        for (i, step) in steps.enumerated() {
+            let index = Phase.pipeline.firstIndex(of: step.0) ?? 0
+            let (mark, role): (String, ThemeRole) =
+                snap.phase == .blocked && index == current ? ("✗", .phaseBlocked)
+                : index < current || snap.phase == .done ? ("✓", .phaseDone)
+                : index == current ? ("●", .phaseCurrent) : ("○", .phasePending)
+            x = canvas.text("\(mark) \(step.1)", x: x, y: inner.y, limit: inner.maxX, role: role)
+            if i < steps.count - 1 { x = canvas.text(" ─ ", x: x, y: inner.y, limit: inner.maxX, role: .dim) }
+        }
+        let gate = "  " + waitingFor(snap)
+        x = canvas.text(gate, x: x, y: inner.y, limit: inner.maxX, role: snap.phase == .awaitingApproval || snap.phase == .blocked ? .attention : .text)
+        if !snap.feature.isEmpty {
+            canvas.text("  \(snap.feature)", x: x, y: inner.y, limit: inner.maxX, role: .dim)
+        }
+    }
+
+    /// The gate in words.
+    static func waitingFor(_ snap: Snapshot) -> String {
+        switch snap.phase {
+        case .idle: return "idle — start a feature: factory start \"…\""
+        case .planning: return "the architect is designing"
+        case .awaitingApproval: return "plan awaits you: [a] approve  [r] reject"
+        case .implementation: return "waiting for the builder's tasks"
+        case .validation: return "waiting for tester, reviewer and security"
+        case .documentation: return "waiting for the docwriter"
+        case .merge: return "merging"
+        case .done: return "done — merged into main"
+        case .blocked: return "blocked: \(snap.blockedReason ?? "needs a human")"
+        }
+    }
+
+    private static func lastPhaseBeforeBlock(_ snap: Snapshot) -> Phase {
+        snap.conflicts.isEmpty ? .implementation : .merge
+    }
+}

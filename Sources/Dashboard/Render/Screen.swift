@@ -1,0 +1,138 @@
+import CNcursesw
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The terminal through ncursesw: the only code that calls curses. Every call happens on
+/// the dashboard's queue.
+final class Screen {
+    private(set) var width: Int32 = 0
+    private(set) var height: Int32 = 0
+    let depth: ColorDepth
+    private var previous: Canvas?
+    private var pairs: [Int64: Int32] = [:]
+    private var screen: OpaquePointer?
+
+    /// Opens the terminal. Errors say what is wrong with the terminal, and leave it as it was.
+    init(noColor: Bool) throws(DashboardError) {
+        guard isatty(0) == 1, isatty(1) == 1 else { throw DashboardError("the dashboard needs a terminal; use --headless or factory status") }
+        Locale.ensureUTF8()
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        guard !term.isEmpty, let s = factory_newterm() else {
+            throw DashboardError("unknown terminal type \"\(term)\"; set TERM (for example TERM=xterm-256color)")
+        }
+        screen = s
+        set_term(s)
+        guard factory_has_cursor_addressing() != 0 else {
+            endwin()
+            throw DashboardError("terminal \"\(term)\" cannot move the cursor; run factory in a real terminal or use --headless")
+        }
+        var colorful = !noColor && has_colors()
+        if colorful { colorful = start_color() == OK }
+        if colorful { use_default_colors() }
+        depth = colorful ? ColorDepth(colorCount: Int(factory_colors())) : .none
+        cbreak()
+        noecho()
+        nonl()
+        keypad(factory_stdscr(), true)
+        nodelay(factory_stdscr(), true)
+        curs_set(0)
+        set_escdelay(25)
+        width = Int32(factory_cols())
+        height = Int32(factory_lines())
+    }
+
+    /// The terminal's size now (from the kernel, not the last SIGWINCH ncurses saw).
+    func resize() {
+        var ws = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0, ws.ws_row > 0 {
+            resizeterm(Int32(ws.ws_row), Int32(ws.ws_col))
+        }
+        width = Int32(factory_cols())
+        height = Int32(factory_lines())
+        previous = nil
+        clearok(factory_stdscr(), true)
+    }
+
+    /// Copies the cells that changed since the last frame and flushes once.
+    func present(_ canvas: Canvas, theme: Theme) {
+        let full = previous == nil || previous?.width != canvas.width || previous?.height != canvas.height
+        for y in 0..<canvas.height {
+            for x in 0..<canvas.width {
+                let cell = canvas[x, y]
+                if cell.continuation { continue }
+                if !full, let prev = previous, prev[x, y] == cell { continue }
+                put(cell, x: Int32(x), y: Int32(y), theme: theme)
+            }
+        }
+        previous = canvas
+        wnoutrefresh(factory_stdscr())
+        doupdate()
+    }
+
+    /// Forget what is on screen: the next frame redraws every cell (after a theme change).
+    func invalidate() { previous = nil }
+
+    private func put(_ cell: Cell, x: Int32, y: Int32, theme: Theme) {
+        let style = theme.style(cell.role, depth: depth)
+        var attrs: attr_t = 0
+        if style.bold { attrs |= factory_A_BOLD }
+        if style.dim { attrs |= factory_A_DIM }
+        if style.reverse { attrs |= factory_A_REVERSE }
+        if style.underline { attrs |= factory_A_UNDERLINE }
+        if style.italic { attrs |= factory_A_ITALIC }
+        var pair = Int32(pairNumber(fg: paletteIndex(style.fg, depth: depth), bg: paletteIndex(style.bg, depth: depth)))
+        var chars: [wchar_t] = cell.text.unicodeScalars.prefix(5).map { wchar_t(bitPattern: $0.value) } + [0]
+        if chars.count == 1 { chars = [0x20, 0] }
+        var cc = cchar_t()
+        setcchar(&cc, &chars, attrs, 0, &pair)
+        mvwadd_wch(factory_stdscr(), y, x, &cc)
+    }
+
+    /// A colour pair for (fg, bg), made on first use; -1 is the terminal's default.
+    private func pairNumber(fg: Int?, bg: Int?) -> Int {
+        guard depth != .none else { return 0 }
+        let f = fg ?? -1, b = bg ?? -1
+        if f == -1 && b == -1 { return 0 }
+        let key = Int64(f + 1) << 16 | Int64(b + 1)
+        if let p = pairs[key] { return Int(p) }
+        let number = Int32(pairs.count + 1)
+        init_extended_pair(number, Int32(f), Int32(b))
+        pairs[key] = number
+        return Int(number)
+    }
+
+    /// Every key waiting, without blocking.
+    func readKeys() -> [Key] {
+        var keys: [Key] = []
+        var ch: wint_t = 0
+        while true {
+            let r = wget_wch(factory_stdscr(), &ch)
+            if r == ERR { break }
+            if r == factory_key_code_yes() { keys.append(.code(Int32(ch))); continue }
+            if let scalar = Unicode.Scalar(UInt32(ch)) { keys.append(.char(Character(scalar))) }
+        }
+        return keys
+    }
+
+    func close() {
+        endwin()
+        if let screen { delscreen(screen) }
+        screen = nil
+    }
+}
+
+public struct DashboardError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+enum Locale {
+    /// Wide characters need a UTF-8 locale; when the environment gives none, use C.UTF-8.
+    static func ensureUTF8() {
+        setlocale(LC_ALL, "")
+        let codeset = String(cString: factory_codeset()).uppercased().split(separator: "-").joined()
+        if codeset == "UTF8" { return }
+        for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_ALL, name) != nil { return }
+    }
+}
