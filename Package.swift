@@ -40,7 +40,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PlanDocumentTests", dependencies: ["PlanDocument", "TextWidth"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TextWidth"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TextWidth", "FactoryEngine", "PlanDocument"]),
         .testTarget(name: "BundledFilesTests", dependencies: ["BundledFiles"]),
         .testTarget(name: "FactoryEngineTests", dependencies: ["FactoryEngine", "PlanDocument", "BundledFiles", "factory"]),
         .testTarget(name: "FactoryCLITests", dependencies: ["factory", "PlanDocument"]),

@@ -32,6 +32,7 @@ public final class DashboardApp: @unchecked Sendable {
     var lastFrame = 0.0
     var knownAttention: Set<String> = []
     var sources: [DispatchSourceProtocol] = []
+    var savedStandardError: Int32 = -1
     static let frameInterval = 1.0 / 30
 
     public init(engine: Engine, options: DashboardOptions) throws(DashboardError) {
@@ -47,6 +48,7 @@ public final class DashboardApp: @unchecked Sendable {
         let screen = try Screen(noColor: options.noColor)
         self.screen = screen
         CrashGuard.install()
+        redirectStandardError()
         knownAttention = Set(snapshot.attention.map(\.message))
         watchSignals()
         watchKeyboard()
@@ -116,9 +118,21 @@ public final class DashboardApp: @unchecked Sendable {
         }
     }
 
+    /// While the screen is up, stderr goes to `.agent-comms/logs/dashboard.log`: a message
+    /// written there would land on the screen, and a crash report would be lost on the
+    /// alternate screen.
+    private func redirectStandardError() {
+        let log = open("\(engine.paths.logs)/dashboard.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard log >= 0 else { return }
+        savedStandardError = dup(2)
+        dup2(log, 2)
+        close(log)
+    }
+
     /// Gives the terminal back; agents keep running and a later `factory` re-adopts them.
     func quit(status: Int32 = 0) -> Never {
         screen?.close()
+        if savedStandardError >= 0 { dup2(savedStandardError, 2) }
         CrashGuard.disarm()
         engine.shutdown()
         options.onQuit?()

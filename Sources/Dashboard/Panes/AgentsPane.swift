@@ -14,7 +14,7 @@ enum AgentsPane {
             if selected && focused { canvas.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), role: .selection) }
             let base: ThemeRole = selected && focused ? .selection : .text
             var x = canvas.text(pad(agent.role, 10), x: inner.x, y: y, limit: inner.maxX, role: base)
-            x = canvas.text(pad(agent.state.rawValue, 11), x: x, y: y, limit: inner.maxX, role: selected && focused ? .selection : role(agent.state))
+            x = canvas.text(pad(agent.state.rawValue, 12), x: x, y: y, limit: inner.maxX, role: selected && focused ? .selection : role(agent.state))
             x = canvas.text(pad(runtime(agent, now: snap.time), 7), x: x, y: y, limit: inner.maxX, role: base)
             x = canvas.text(pad("\(agent.tasks.done)/\(agent.tasks.total)", 6), x: x, y: y, limit: inner.maxX, role: base)
             if let wt = agent.worktree {

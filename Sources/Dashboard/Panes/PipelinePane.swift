@@ -14,14 +14,17 @@ enum PipelinePane {
         guard !inner.isEmpty else { return }
         var x = inner.x + 1
         let current = Phase.pipeline.firstIndex(of: snap.phase == .blocked ? lastPhaseBeforeBlock(snap) : snap.phase) ?? 0
+        // Narrow terminals: marks only, with the current step named, so the gate still shows.
+        let compact = inner.width < 110
         for (i, step) in steps.enumerated() {
             let index = Phase.pipeline.firstIndex(of: step.0) ?? 0
             let (mark, role): (String, ThemeRole) =
                 snap.phase == .blocked && index == current ? ("✗", .phaseBlocked)
                 : index < current || snap.phase == .done ? ("✓", .phaseDone)
                 : index == current ? ("●", .phaseCurrent) : ("○", .phasePending)
-            x = canvas.text("\(mark) \(step.1)", x: x, y: inner.y, limit: inner.maxX, role: role)
-            if i < steps.count - 1 { x = canvas.text(" ─ ", x: x, y: inner.y, limit: inner.maxX, role: .dim) }
+            let label = compact && index != current ? mark : "\(mark) \(step.1)"
+            x = canvas.text(label, x: x, y: inner.y, limit: inner.maxX, role: role)
+            if i < steps.count - 1 { x = canvas.text(compact ? " " : " ─ ", x: x, y: inner.y, limit: inner.maxX, role: .dim) }
         }
         let gate = "  " + waitingFor(snap)
         x = canvas.text(gate, x: x, y: inner.y, limit: inner.maxX, role: snap.phase == .awaitingApproval || snap.phase == .blocked ? .attention : .text)

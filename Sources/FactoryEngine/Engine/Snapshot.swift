@@ -15,11 +15,28 @@ public struct Snapshot: Sendable, Encodable {
     public var time: Double
 
     private enum CodingKeys: String, CodingKey { case phase, feature, agents, attention, tasks, blockedReason, conflicts }
+
+    public init(phase: Phase, feature: String, agents: [AgentSnapshot], attention: [Attention], tasks: TaskCounts,
+                blockedReason: String?, conflicts: [String], plan: PlanView, time: Double) {
+        self.phase = phase
+        self.feature = feature
+        self.agents = agents
+        self.attention = attention
+        self.tasks = tasks
+        self.blockedReason = blockedReason
+        self.conflicts = conflicts
+        self.plan = plan
+        self.time = time
+    }
 }
 
 public struct TaskCounts: Sendable, Encodable, Equatable {
     public var done: Int
     public var total: Int
+    public init(done: Int, total: Int) {
+        self.done = done
+        self.total = total
+    }
 }
 
 public struct AgentSnapshot: Sendable, Encodable {
@@ -35,6 +52,19 @@ public struct AgentSnapshot: Sendable, Encodable {
     public var external: [WorktreeStatus.ProcessInfo]
 
     private enum CodingKeys: String, CodingKey { case role, state, pid, exitCode, startedAt, attempts, tasks, worktree, external }
+
+    public init(role: String, state: AgentState, pid: Int32?, exitCode: Int32?, startedAt: Double?, attempts: Int,
+                tasks: TaskCounts, worktree: WorktreeSummary?, external: [WorktreeStatus.ProcessInfo]) {
+        self.role = role
+        self.state = state
+        self.pid = pid
+        self.exitCode = exitCode
+        self.startedAt = startedAt
+        self.attempts = attempts
+        self.tasks = tasks
+        self.worktree = worktree
+        self.external = external
+    }
 
     /// `pid` and `exitCode` are always present, `null` when unknown.
     public func encode(to encoder: Encoder) throws {
@@ -74,6 +104,12 @@ public struct Attention: Sendable, Encodable, Equatable {
     public var kind: Kind
     public var role: String?
     public var message: String
+
+    public init(kind: Kind, role: String?, message: String) {
+        self.kind = kind
+        self.role = role
+        self.message = message
+    }
 }
 
 /// A change the engine made or saw, as one JSON line of `factory events`.

@@ -61,6 +61,14 @@ public struct PlanMessage: Sendable, Equatable, Encodable {
     public var time: String
     public var body: String
     public var line: Int
+
+    public init(from: String, to: [String], time: String, body: String, line: Int) {
+        self.from = from
+        self.to = to
+        self.time = time
+        self.body = body
+        self.line = line
+    }
 }
 
 public struct Checkpoint: Sendable, Equatable, Encodable {
