@@ -40,7 +40,7 @@ public final class DashboardApp: @unchecked Sendable {
         self.options = options
         do { theme = try ThemeLoader.load(options.theme, userDirectory: ThemeLoader.defaultUserDirectory()) } catch { throw DashboardError(error.description) }
         do { keymap = try Keymap(overrides: options.keymapText) } catch { throw DashboardError(error.description) }
-        snapshot = engine.snapshot()
+        snapshot = engine.snapshot(refreshing: false)
     }
 
     /// Takes over the terminal until `q` or a signal; never returns.

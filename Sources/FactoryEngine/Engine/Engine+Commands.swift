@@ -91,6 +91,8 @@ extension Engine {
     public func drive() {
         queue.async { [self] in
             startWatching()
+            publish()
+            refreshWorktreesNow()
             guard options.driving else { return publish() }
             skipOldCommands()
             adoptSurvivors()

@@ -44,6 +44,7 @@ public final class Engine: @unchecked Sendable {
     var spawnedHere: Set<Int32> = []
     var stopped = false
     var pendingRestarts: Set<String> = []
+    var worktreesLoaded = false
     var stepping = false
     lazy var supervisor = AgentSupervisor(engineQueue: queue, logsDirectory: paths.logs) { [weak self] exit in
         self?.agentExited(exit)
@@ -58,7 +59,6 @@ public final class Engine: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
         mainBranch = (try? Git(paths.root).output(["symbolic-ref", "--short", "HEAD"])) ?? "main"
         roles = try Self.loadRoles(paths)
-        refreshWorktreesNow()
     }
 
     static func loadRoles(_ paths: WorkspacePaths) throws(EngineError) -> [String: RoleDefinition] {
@@ -105,7 +105,14 @@ public final class Engine: @unchecked Sendable {
         queue.async { self.finished = handler }
     }
 
-    public func snapshot() -> Snapshot { queue.sync { makeSnapshot() } }
+    /// The current snapshot. `refreshing: false` skips reading the worktrees the first time
+    /// (a dashboard draws its first frame at once and fills them in a moment later).
+    public func snapshot(refreshing: Bool = true) -> Snapshot {
+        queue.sync {
+            if refreshing && !worktreesLoaded { refreshWorktreesNow() }
+            return makeSnapshot()
+        }
+    }
 
     func publish() {
         guard !snapshotSubscribers.isEmpty else { return }
@@ -151,6 +158,7 @@ public final class Engine: @unchecked Sendable {
             collected.set(roleList[i], s)
         }
         worktrees = collected.values
+        worktreesLoaded = true
     }
 }
 
