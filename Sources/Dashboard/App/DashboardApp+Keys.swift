@@ -32,6 +32,12 @@ extension DashboardApp {
             state.follow.toggle()
             state.messageOffset = 0
         case .search: state.prompt = Prompt(kind: .search, text: state.search ?? "")
+        case .filter:
+            // All → architect → builder → … → docwriter → all.
+            let roles = snapshot.agents.map(\.role)
+            let next = state.roleFilter.flatMap { roles.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
+            state.roleFilter = next < roles.count ? roles[next] : nil
+            state.notice = state.roleFilter.map { "messages to or from \($0)" } ?? "all messages"
         case .detail:
             state.detailOpen.toggle()
             if state.detailOpen { loadDetail() } else { detail = nil }

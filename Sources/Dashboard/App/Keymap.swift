@@ -4,7 +4,7 @@ import Foundation
 public enum KeyAction: String, CaseIterable, Sendable {
     case approve, reject, message, spawn, kill, restart
     case focusNext = "focus_next", focusPrevious = "focus_previous"
-    case up, down, top, bottom, follow, search, detail
+    case up, down, top, bottom, follow, search, filter, detail
     case theme, help, quit, cancel
 }
 
@@ -27,7 +27,7 @@ public struct Keymap: Sendable {
     public static let defaults: [(String, KeyAction)] = [
         ("a", .approve), ("r", .reject), ("m", .message), ("s", .spawn), ("x", .kill), ("R", .restart),
         ("\t", .focusNext), ("BackTab", .focusPrevious), ("k", .up), ("Up", .up), ("j", .down), ("Down", .down),
-        ("g", .top), ("Home", .top), ("G", .bottom), ("End", .bottom), ("f", .follow), ("/", .search),
+        ("g", .top), ("Home", .top), ("G", .bottom), ("End", .bottom), ("f", .follow), ("/", .search), ("F", .filter),
         ("\n", .detail), ("\r", .detail), ("Enter", .detail), ("t", .theme), ("?", .help), ("q", .quit), ("Escape", .cancel),
     ]
 
@@ -69,7 +69,7 @@ public struct Keymap: Sendable {
             .approve: "approve the plan", .reject: "reject the plan (asks a reason)", .message: "message a role",
             .spawn: "spawn the selected agent", .kill: "kill the selected agent", .restart: "restart the selected agent",
             .focusNext: "next pane", .focusPrevious: "previous pane", .up: "up / scroll back", .down: "down / scroll on",
-            .top: "top / oldest", .bottom: "bottom / newest", .follow: "follow new messages on/off", .search: "search messages",
+            .top: "top / oldest", .bottom: "bottom / newest", .follow: "follow new messages on/off", .search: "search messages", .filter: "messages of one role (cycles)",
             .detail: "open / close the agent's detail", .theme: "next theme", .help: "this help", .quit: "quit (agents keep running)",
             .cancel: "close / cancel",
         ]
