@@ -103,9 +103,14 @@ extension Engine {
 
     func startWatching() {
         var dirs = [paths.comms]
+        watchedRoles = [:]
         for role in Role.all {
             dirs.append(paths.worktree(role))
-            if let gitDir = try? Git(paths.worktree(role)).output(["rev-parse", "--absolute-git-dir"]) { dirs.append(gitDir) }
+            watchedRoles[paths.worktree(role)] = role
+            if let gitDir = try? Git(paths.worktree(role)).output(["rev-parse", "--absolute-git-dir"]) {
+                dirs.append(gitDir)
+                watchedRoles[gitDir] = role
+            }
         }
         if let common = try? Git(paths.root).output(["rev-parse", "--git-common-dir"]) {
             let abs = common.hasPrefix("/") ? common : "\(paths.root)/\(common)"
@@ -123,8 +128,33 @@ extension Engine {
             reloadPlan()
             if options.driving { runQueuedCommands() } else if let fresh = StateStore(path: paths.state).load() { state = fresh }
         }
-        if changed.contains(where: { $0 != paths.comms }) { refreshWorktreesNow() }
+        let worktreeDirs = changed.filter { $0 != paths.comms }
+        if !worktreeDirs.isEmpty {
+            // Only the worktrees that changed; a branch ref moving (refs/heads/agent) may
+            // change everyone's ahead/behind.
+            let touched = worktreeDirs.compactMap { watchedRoles[$0] }
+            scheduleWorktreeRefresh(touched.count == worktreeDirs.count ? Set(touched) : Set(Role.all))
+        }
         step()
+    }
+
+    /// Reading a worktree costs a few git processes: while an agent writes file after file,
+    /// refresh each touched worktree at most every 200 ms.
+    func scheduleWorktreeRefresh(_ roles: Set<String>) {
+        staleWorktrees.formUnion(roles)
+        guard !worktreeRefreshScheduled else { return }
+        worktreeRefreshScheduled = true
+        queue.asyncAfter(deadline: .now() + 0.2) { [weak self] in
+            guard let self, !self.stopped else { return }
+            self.worktreeRefreshScheduled = false
+            let roles = self.staleWorktrees
+            self.staleWorktrees = []
+            let processes = ProcessTable.snapshot()
+            for role in roles {
+                self.worktrees[role] = WorktreeMonitor.status(of: self.paths.worktree(role), mainBranch: self.mainBranch, processes: processes)
+            }
+            self.step()
+        }
     }
 
     /// Runs `body` on the engine queue (directly when already there).

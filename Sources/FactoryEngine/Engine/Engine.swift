@@ -45,6 +45,10 @@ public final class Engine: @unchecked Sendable {
     var stopped = false
     var pendingRestarts: Set<String> = []
     var worktreesLoaded = false
+    /// Watched directory → the role whose worktree it belongs to.
+    var watchedRoles: [String: String] = [:]
+    var staleWorktrees: Set<String> = []
+    var worktreeRefreshScheduled = false
     var stepping = false
     lazy var supervisor = AgentSupervisor(engineQueue: queue, logsDirectory: paths.logs) { [weak self] exit in
         self?.agentExited(exit)
