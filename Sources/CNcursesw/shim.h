@@ -27,6 +27,10 @@ static inline SCREEN *factory_newterm(void) { return newterm(NULL, stdout, stdin
 static inline const char *factory_codeset(void) { return nl_langinfo(CODESET); }
 static inline int factory_key_code_yes(void) { return KEY_CODE_YES; }
 // tigetstr returns (char *)-1 for "not a string capability": tell the cases apart in C.
+static inline int factory_has_alternate_screen(void) {
+    char *smcup = tigetstr("smcup");
+    return smcup != NULL && smcup != (char *)-1;
+}
 static inline int factory_has_cursor_addressing(void) {
     char *cup = tigetstr("cup");
     return cup != NULL && cup != (char *)-1;

@@ -44,15 +44,25 @@ enum MessagesPane {
         return out
     }
 
-    /// Splits glyphs into rows no wider than `width` (a wide glyph never straddles two).
+    /// Splits glyphs into rows no wider than `width`, at a space where the row has one (a
+    /// wide glyph never straddles two rows). Continuation rows are indented by two.
     static func wrap(_ glyphs: [Glyph], width: Int) -> [[Glyph]] {
-        guard width > 1 else { return [glyphs] }
+        guard width > 4 else { return [glyphs] }
+        let indent = [Glyph(text: " ", width: 1, isEscape: false), Glyph(text: " ", width: 1, isEscape: false)]
         var rows: [[Glyph]] = [[]]
         var used = 0
         for g in glyphs {
             if used + g.width > width {
-                rows.append([Glyph(text: " ", width: 1, isEscape: false), Glyph(text: " ", width: 1, isEscape: false)])
-                used = 2
+                var row = rows.removeLast()
+                var carried: [Glyph] = []
+                // Break after the last space that is not the indent, when there is one.
+                if let space = row.lastIndex(where: { $0.text == " " && !$0.isEscape }), space > 2, space < row.count - 1 {
+                    carried = Array(row[(space + 1)...])
+                    row.removeSubrange((space + 1)...)
+                }
+                rows.append(row)
+                rows.append(indent + carried)
+                used = Glyphs.width(rows[rows.count - 1])
             }
             rows[rows.count - 1].append(g)
             used += g.width

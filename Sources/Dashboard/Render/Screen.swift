@@ -116,6 +116,12 @@ final class Screen {
     }
 
     func close() {
+        // Without an alternate screen the last frame would stay, with the shell writing over
+        // it: clear it first.
+        if factory_has_alternate_screen() == 0 {
+            wclear(factory_stdscr())
+            wrefresh(factory_stdscr())
+        }
         endwin()
         if let screen { delscreen(screen) }
         screen = nil
