@@ -500,3 +500,20 @@ final class TmuxSession {
         unlink(socket)
     }
 }
+
+extension DashboardTmuxTests {
+    /// A crash while the screen is up still gives the terminal back.
+    func testACrashRestoresTheTerminal() throws {
+        let t = try open(["demo"], width: 100, height: 30, term: "xterm-256color")
+        _ = try t.waitFor("the dashboard") { $0.contains("┌ agents") }
+        let pane = try t.display("#{pane_pid}").trimmingCharacters(in: .whitespacesAndNewlines)
+        // The pane runs sh, which runs factory: signal factory.
+        let children = (try? String(contentsOfFile: "/proc/\(pane)/task/\(pane)/children", encoding: .utf8)) ?? ""
+        guard let pid = children.split(separator: " ").compactMap({ Int32($0) }).first else { return XCTFail("no dashboard process") }
+        kill(pid, SIGSEGV)
+        let exit = try t.waitForExit("the crashed dashboard")
+        XCTAssertEqual(exit.status, 128 + Int(SIGSEGV), exit.screen)
+        XCTAssertTrue(exit.screen.contains("TTY=same"), "the terminal modes are restored:\n\(exit.screen)")
+        XCTAssertEqual(try t.display("#{alternate_on}").trimmingCharacters(in: .whitespacesAndNewlines), "0", "the alternate screen is left")
+    }
+}

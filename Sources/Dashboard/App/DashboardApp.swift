@@ -45,9 +45,14 @@ public final class DashboardApp: @unchecked Sendable {
 
     /// Takes over the terminal until `q` or a signal; never returns.
     public func run(drive: Bool) throws(DashboardError) -> Never {
-        let screen = try Screen(noColor: options.noColor)
-        self.screen = screen
+        // The terminal's modes as the user had them, before curses changes anything.
         CrashGuard.install()
+        let screen: Screen
+        do { screen = try Screen(noColor: options.noColor) } catch {
+            CrashGuard.disarm()
+            throw error
+        }
+        self.screen = screen
         redirectStandardError()
         knownAttention = Set(snapshot.attention.map(\.message))
         watchSignals()
