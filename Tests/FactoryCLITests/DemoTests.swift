@@ -136,3 +136,32 @@ final class DrivenFactoryTests: FactoryTestCase {
         XCTAssertTrue(events.contains("\"kind\":\"approved\""))
     }
 }
+
+/// `factory events --follow` keeps printing what the engine does.
+final class EventsFollowTests: FactoryTestCase {
+    func testFollowPrintsNewEventsAsTheyHappen() throws {
+        let dir = root + "/demo"
+        XCTAssertEqual(try factory(["demo", "--headless", "--keep", dir]).status, 0)
+        let out = root + "/follow.out"
+        FileManager.default.createFile(atPath: out, contents: nil)
+        let follower = Process()
+        follower.executableURL = URL(fileURLWithPath: Factory.binaryPath)
+        follower.arguments = ["events", "--follow"]
+        follower.currentDirectoryURL = URL(fileURLWithPath: dir)
+        follower.standardInput = FileHandle.nullDevice
+        follower.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        try follower.run()
+        defer { follower.terminate() }
+        // The history comes first…
+        let deadline = Date().addingTimeInterval(10)
+        func printed() -> String { (try? String(contentsOfFile: out, encoding: .utf8)) ?? "" }
+        while !printed().contains("merge → done") && Date() < deadline { usleep(20_000) }
+        XCTAssertTrue(printed().contains("merge → done"), printed())
+        // …then what happens next: a merge with nothing left to merge.
+        try ok("merge", cwd: dir)
+        while !printed().contains("merge requested") && Date() < deadline { usleep(20_000) }
+        let lines = printed().split(separator: "\n")
+        XCTAssertTrue(lines.last { $0.contains("merge requested") } != nil, printed())
+        XCTAssertTrue(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil }, "every line is JSON")
+    }
+}
