@@ -59,7 +59,7 @@ public struct Keymap: Sendable {
         case "Enter": return .code(keyEnter)
         case "Tab": return .char("\t")
         case "Escape": return .char("\u{1B}")
-        default: return name.count == 1 ? .char(name.first!) : nil
+        default: return name.count == 1 ? name.first.map { .char($0) } : nil
         }
     }
 

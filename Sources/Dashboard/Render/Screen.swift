@@ -71,17 +71,31 @@ final class Screen {
     }
 
     /// Forget what is on screen: the next frame redraws every cell (after a theme change).
-    func invalidate() { previous = nil }
+    func invalidate() {
+        previous = nil
+        looks = [:]
+    }
 
-    private func put(_ cell: Cell, x: Int32, y: Int32, theme: Theme) {
-        let style = theme.style(cell.role, depth: depth)
+    /// Curses attributes and colour pair for each role, worked out once per theme.
+    private var looks: [ThemeRole: (attrs: attr_t, pair: Int32)] = [:]
+
+    private func look(_ role: ThemeRole, theme: Theme) -> (attrs: attr_t, pair: Int32) {
+        if let known = looks[role] { return known }
+        let style = theme.style(role, depth: depth)
         var attrs: attr_t = 0
         if style.bold { attrs |= factory_A_BOLD }
         if style.dim { attrs |= factory_A_DIM }
         if style.reverse { attrs |= factory_A_REVERSE }
         if style.underline { attrs |= factory_A_UNDERLINE }
         if style.italic { attrs |= factory_A_ITALIC }
-        var pair = Int32(pairNumber(fg: paletteIndex(style.fg, depth: depth), bg: paletteIndex(style.bg, depth: depth)))
+        let pair = Int32(pairNumber(fg: paletteIndex(style.fg, depth: depth), bg: paletteIndex(style.bg, depth: depth)))
+        looks[role] = (attrs, pair)
+        return (attrs, pair)
+    }
+
+    private func put(_ cell: Cell, x: Int32, y: Int32, theme: Theme) {
+        let (attrs, pairNumber) = look(cell.role, theme: theme)
+        var pair = pairNumber
         var chars: [wchar_t] = cell.text.unicodeScalars.prefix(5).map { wchar_t(bitPattern: $0.value) } + [0]
         if chars.count == 1 { chars = [0x20, 0] }
         var cc = cchar_t()
