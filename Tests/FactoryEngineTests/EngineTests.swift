@@ -134,3 +134,32 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(snap.agents.first { $0.role == "builder" }?.state, .notStarted)
     }
 }
+
+extension EngineTests {
+    /// A second feature in the same factory goes through every gate again: done tasks,
+    /// a ticked approval and verdicts from the first must not open its gates.
+    func testASecondFeatureRunsTheWholePipelineAgain() throws {
+        let factory = try SimFactory()
+        defer { factory.remove() }
+        let engine = try factory.engine(autoApprove: false)
+        defer { engine.shutdown() }
+        try engine.start(feature: "First")
+        engine.drive()
+        _ = waitFor(engine) { $0.phase == .awaitingApproval }
+        try engine.approve()
+        _ = waitFor(engine) { $0.phase == .done }
+
+        try engine.start(feature: "Second")
+        let waiting = waitFor(engine) { $0.phase == .awaitingApproval && !$0.agents.contains { $0.state.isActive } }
+        XCTAssertEqual(waiting?.feature, "Second", "the new plan waits for a new approval")
+        try engine.approve()
+        XCTAssertNotNil(waitFor(engine) { $0.phase == .done })
+        let events = (try? String(contentsOfFile: factory.paths.events, encoding: .utf8)) ?? ""
+        for role in ["architect", "builder", "tester", "reviewer", "security", "docwriter"] {
+            XCTAssertEqual(events.components(separatedBy: "\"\(role) started").count - 1, 2, "\(role) ran once per feature")
+        }
+        let plan = try PlanFile(path: factory.paths.plan).read().view
+        XCTAssertTrue(plan.tasks.contains { $0.description == "Implement: Second" && $0.status == .done })
+        XCTAssertEqual(Set(plan.verdicts.filter { $0.subject == "Second" }.map(\.verdict)), ["pass", "approved", "secure"])
+    }
+}

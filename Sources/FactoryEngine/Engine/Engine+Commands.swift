@@ -14,6 +14,8 @@ extension Engine {
             state = EngineState()
             state.runs = keep
             state.feature = text
+            // A new feature needs a new approval.
+            if Gates.approved(plan.view) { edit([.setCheckpointItem(text: Gates.approvalItem, done: false)]) }
             edit([
                 .setField(name: "Feature", value: text),
                 .appendMessage(from: "Human", to: ["Architect"], body: "New feature: \(text)", time: Clock.minute()),

@@ -136,14 +136,16 @@ extension Engine {
 
     private func enter(_ phase: Phase) {
         let view = plan.view
+        // A phase whose role has no open task gets one: tasks done for an earlier feature
+        // must not open this feature's gate.
         switch phase {
-        case .planning where Gates.tasks(of: "architect", in: view).isEmpty:
+        case .planning where !Gates.hasOpenTasks("architect", view):
             edit([.addTask(TaskDraft(agent: "architect", status: "pending", priority: "P0", description: "Design: \(state.feature)"))])
-        case .implementation where Gates.tasks(of: "builder", in: view).isEmpty:
+        case .implementation where !Gates.hasOpenTasks("builder", view):
             edit([.addTask(TaskDraft(agent: "builder", status: "pending", priority: "P0", description: "Implement: \(state.feature)"))])
         case .validation:
             resetValidation(view)
-        case .documentation where Gates.tasks(of: "docwriter", in: view).isEmpty:
+        case .documentation where !Gates.hasOpenTasks("docwriter", view):
             edit([.addTask(TaskDraft(agent: "docwriter", status: "pending", priority: "P1", description: "Document: \(state.feature)"))])
         default:
             break
