@@ -31,6 +31,16 @@ static inline int factory_has_alternate_screen(void) {
     char *smcup = tigetstr("smcup");
     return smcup != NULL && smcup != (char *)-1;
 }
+// Can this terminal run the dashboard? -1: terminfo does not know TERM; 0: it cannot move
+// the cursor; 1: yes. Reads terminfo without starting curses (no side effects).
+static inline int factory_terminal_usable(void) {
+    int err = 0;
+    if (setupterm(NULL, 1, &err) != OK) return -1;
+    char *cup = tigetstr("cup");
+    int ok = cup != NULL && cup != (char *)-1;
+    del_curterm(cur_term);
+    return ok;
+}
 static inline int factory_has_cursor_addressing(void) {
     char *cup = tigetstr("cup");
     return cup != NULL && cup != (char *)-1;

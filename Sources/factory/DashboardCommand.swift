@@ -49,6 +49,7 @@ struct DashboardCommand: ParsableCommand {
 /// process does.
 func openDashboard(_ screen: ScreenOptions) throws -> Never {
         ensureNonInteractiveBacktraces()
+        do { try checkTerminal() } catch { throw CLIError(error.description) }
         let paths = try currentWorkspace()
         var options = EngineOptions()
         options.factoryPath = executablePath()
@@ -62,6 +63,7 @@ func openDashboard(_ screen: ScreenOptions) throws -> Never {
 /// The interactive `factory demo`.
 func runInteractiveDemo(scenario: String, keep: String?, screen: ScreenOptions) throws -> Never {
     ensureNonInteractiveBacktraces()
+    do { try checkTerminal() } catch { throw CLIError(error.description) }
     let dir = try DemoRepository.create(at: keep)
     let paths = WorkspacePaths(root: dir)
     var options = EngineOptions()

@@ -2,6 +2,9 @@ import Dispatch
 import FactoryEngine
 import Foundation
 
+/// Fails with a one-line reason when this terminal cannot show the dashboard.
+public func checkTerminal() throws(DashboardError) { try Screen.preflight() }
+
 /// Options of the dashboard.
 public struct DashboardOptions: Sendable {
     public var theme = ThemeLoader.defaultName

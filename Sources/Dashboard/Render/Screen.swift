@@ -13,9 +13,21 @@ final class Screen {
     private var pairs: [Int64: Int32] = [:]
     private var screen: OpaquePointer?
 
+    /// Checks, without touching the terminal, that the dashboard can run here: before a
+    /// command does anything else (the demo builds a repository first).
+    static func preflight() throws(DashboardError) {
+        guard isatty(0) == 1, isatty(1) == 1 else { throw DashboardError("the dashboard needs a terminal; use --headless or factory status") }
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        switch term.isEmpty ? -1 : factory_terminal_usable() {
+        case -1: throw DashboardError("unknown terminal type \"\(term)\"; set TERM (for example TERM=xterm-256color)")
+        case 0: throw DashboardError("terminal \"\(term)\" cannot move the cursor; run factory in a real terminal or use --headless")
+        default: return
+        }
+    }
+
     /// Opens the terminal. Errors say what is wrong with the terminal, and leave it as it was.
     init(noColor: Bool) throws(DashboardError) {
-        guard isatty(0) == 1, isatty(1) == 1 else { throw DashboardError("the dashboard needs a terminal; use --headless or factory status") }
+        try Self.preflight()
         Locale.ensureUTF8()
         let term = getenv("TERM").map { String(cString: $0) } ?? ""
         guard !term.isEmpty, let s = factory_newterm() else {
