@@ -79,7 +79,13 @@ func runInteractiveDemo(scenario: String, keep: String?, screen: ScreenOptions) 
     var dashboard = screen.dashboardOptions()
     let keepIt = keep != nil
     dashboard.onQuit = {
-        if keepIt { print("demo repository kept in \(dir)") } else { try? FileManager.default.removeItem(atPath: dir) }
+        if keepIt {
+            print("demo repository kept in \(dir)")
+        } else {
+            // The demo's agents must not write into a folder being removed.
+            engine.killAllAgents()
+            try? FileManager.default.removeItem(atPath: dir)
+        }
     }
     do { try DashboardApp(engine: engine, options: dashboard).run(drive: true) } catch {
         if !keepIt { try? FileManager.default.removeItem(atPath: dir) }

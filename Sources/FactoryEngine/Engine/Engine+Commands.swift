@@ -1,5 +1,8 @@
 import Foundation
 import PlanDocument
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What people (and the CLI) ask of the engine. Each runs on the engine queue.
 extension Engine {
@@ -259,5 +262,25 @@ extension Engine {
             }
             publish()
         }
+    }
+}
+
+extension Engine {
+    /// Ends every running agent at once (SIGKILL to each process group) and waits up to a
+    /// second for them to go: for throwaway factories such as the demo's, before their
+    /// folder is removed.
+    public func killAllAgents() {
+        let pids = queue.sync { state.runs.values.filter { $0.state.isActive }.compactMap(\.pid) }
+        for pid in pids {
+            Glibc.kill(-pid, SIGKILL)
+            Glibc.kill(pid, SIGKILL)
+        }
+        let deadline = monotonicNow() + 1
+        while pids.contains(where: { Glibc.kill($0, 0) == 0 && !isZombie($0) }) && monotonicNow() < deadline { usleep(10_000) }
+    }
+
+    private func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
     }
 }
