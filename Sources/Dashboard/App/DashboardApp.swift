@@ -36,6 +36,7 @@ public final class DashboardApp: @unchecked Sendable {
     var knownAttention: Set<String> = []
     var sources: [DispatchSourceProtocol] = []
     var savedStandardError: Int32 = -1
+    var ticking = false
     static let frameInterval = 1.0 / 30
 
     public init(engine: Engine, options: DashboardOptions) throws(DashboardError) {
@@ -75,6 +76,11 @@ public final class DashboardApp: @unchecked Sendable {
         let fresh = snap.attention.map(\.message).filter { !knownAttention.contains($0) }
         if options.bell, !fresh.isEmpty { FileHandle.standardOutput.write(Data([0x07])) }
         knownAttention = Set(snap.attention.map(\.message))
+        // Nothing new on screen (the time only moves the runtimes, redrawn on the next
+        // change): no frame at all.
+        var same = snap
+        same.time = snapshot.time
+        if same == snapshot { return }
         snapshot = snap
         if state.detailOpen { loadDetail() }
         clampSelection()
@@ -94,6 +100,20 @@ public final class DashboardApp: @unchecked Sendable {
         lastFrame = monotonic()
         let canvas = Frame.render(snapshot, state, detail: detail, keymap: keymap, width: Int(screen.width), height: Int(screen.height))
         screen.present(canvas, theme: theme)
+        tickWhileAgentsRun()
+    }
+
+    /// Runtimes move once a second while an agent runs; with none running there is no timer.
+    private func tickWhileAgentsRun() {
+        guard !ticking, snapshot.agents.contains(where: { $0.state.isActive }) else { return }
+        ticking = true
+        ui.asyncAfter(deadline: .now() + 1) { [self] in
+            ticking = false
+            var ts = timespec()
+            clock_gettime(CLOCK_REALTIME, &ts)
+            snapshot.time = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+            requestFrame()
+        }
     }
 
     // MARK: input and signals

@@ -2,7 +2,7 @@ import PlanDocument
 
 /// Everything a reader needs, as one immutable value: the dashboard and `factory status`
 /// render the same snapshot, so they cannot disagree.
-public struct Snapshot: Sendable, Encodable {
+public struct Snapshot: Sendable, Encodable, Equatable {
     public var phase: Phase
     public var feature: String
     public var agents: [AgentSnapshot]
@@ -39,7 +39,7 @@ public struct TaskCounts: Sendable, Encodable, Equatable {
     }
 }
 
-public struct AgentSnapshot: Sendable, Encodable {
+public struct AgentSnapshot: Sendable, Encodable, Equatable {
     public var role: String
     public var state: AgentState
     public var pid: Int32?
@@ -82,7 +82,7 @@ public struct AgentSnapshot: Sendable, Encodable {
 }
 
 /// The worktree fields of `factory status --json`.
-public struct WorktreeSummary: Sendable, Encodable {
+public struct WorktreeSummary: Sendable, Encodable, Equatable {
     public var path: String
     public var health: WorktreeStatus.Health
     public var problem: String?
