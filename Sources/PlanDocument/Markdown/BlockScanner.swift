@@ -136,7 +136,14 @@ struct BlockScanner {
         }
         if line.isThematicBreak { emit(.thematicBreak, i, i); return }
         if let item = line.listItem {
-            if item.isEmpty { emit(.listItem, i, i) } else { open = .listItem(first: i) }
+            if item.isEmpty { emit(.listItem, i, i); return }
+            // An item whose text opens a code fence (`- ```): the fence runs until its
+            // closer, as inside the item.
+            if let fence = LineStart(b, item.contentStart, line.end).fenceOpener {
+                open = .fence(first: i, marker: fence.marker, length: fence.length)
+                return
+            }
+            open = .listItem(first: i)
             return
         }
         open = .paragraph(first: i)

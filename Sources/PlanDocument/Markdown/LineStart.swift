@@ -76,7 +76,7 @@ struct LineStart {
 
     /// A list item marker (`-`, `+`, `*`, `1.`, `1)`): whether its content is empty and,
     /// for an ordered item, its number.
-    var listItem: (isEmpty: Bool, ordinal: Int?)? {
+    var listItem: (isEmpty: Bool, ordinal: Int?, contentStart: Int)? {
         guard canStart else { return nil }
         var i = indent.firstNonBlank
         var ordinal: Int? = nil
@@ -94,7 +94,7 @@ struct LineStart {
         }
         guard i == end || Byte.isBlank(b[i]) else { return nil }
         while i < end && Byte.isBlank(b[i]) { i += 1 }
-        return (i == end, ordinal)
+        return (i == end, ordinal, i)
     }
 
     var opensBlockQuote: Bool { canStart && first == Byte.greater }
