@@ -37,6 +37,7 @@ public final class DashboardApp: @unchecked Sendable {
     var sources: [DispatchSourceProtocol] = []
     var savedStandardError: Int32 = -1
     var ticking = false
+    var emptyReads = 0
     static let frameInterval = 1.0 / 30
 
     public init(engine: Engine, options: DashboardOptions) throws(DashboardError) {
@@ -122,7 +123,17 @@ public final class DashboardApp: @unchecked Sendable {
         let source = DispatchSource.makeReadSource(fileDescriptor: 0, queue: ui)
         source.setEventHandler { [weak self] in
             guard let self, let screen = self.screen else { return }
-            for key in screen.readKeys() { self.handle(key) }
+            let keys = screen.readKeys()
+            for key in keys { self.handle(key) }
+            // A terminal that went away leaves stdin readable at end of file forever:
+            // quit rather than spin.
+            var waiting: Int32 = 0
+            if keys.isEmpty, ioctl(0, UInt(FIONREAD), &waiting) == 0, waiting == 0 {
+                self.emptyReads += 1
+                if self.emptyReads > 20 { self.quit(status: 0) }
+            } else {
+                self.emptyReads = 0
+            }
         }
         source.resume()
         sources.append(source)
