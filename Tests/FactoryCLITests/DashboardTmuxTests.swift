@@ -517,3 +517,27 @@ extension DashboardTmuxTests {
         XCTAssertEqual(try t.display("#{alternate_on}").trimmingCharacters(in: .whitespacesAndNewlines), "0", "the alternate screen is left")
     }
 }
+
+extension DashboardTmuxTests {
+    /// Keystrokes drive the gate: `r` asks a reason and sends the plan back, `m` messages
+    /// the selected role, `a` approves the revised plan.
+    func testRejectWithAReasonThenMessageThenApprove() throws {
+        let t = try open(["demo"], width: 120, height: 40, term: "xterm-256color")
+        _ = try t.waitFor("the approval gate") { $0.contains("plan awaits you") }
+        try t.send("r")
+        _ = try t.waitFor("the reason prompt") { $0.contains("Reason for the architect:") }
+        try t.send("-l", "Cover the error paths")
+        try t.send("Enter")
+        _ = try t.waitFor("the rejection in the log", timeout: 20) { $0.contains("Plan rejected: Cover the error paths") }
+        _ = try t.waitFor("the revised plan at the gate", timeout: 20) { $0.contains("plan awaits you") && $0.contains("Revise the design") }
+        try t.send("m")
+        _ = try t.waitFor("the message prompt") { $0.contains("Message to architect:") }
+        try t.send("-l", "Thanks, looks good")
+        try t.send("Enter")
+        _ = try t.waitFor("the message in the log") { $0.contains("Human → Architect") && $0.contains("Thanks, looks good") }
+        try t.send("a")
+        _ = try t.waitFor("the pipeline to finish", timeout: 40) { $0.contains("done — merged into main") }
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+    }
+}
