@@ -152,3 +152,30 @@ final class RenderTests: XCTestCase {
         XCTAssertThrowsError(try Keymap(overrides: "approve = Ctrl-Alt-Del"))
     }
 }
+
+extension RenderTests {
+    func testSeveralTaskTablesShowTheirSections() throws {
+        let text = """
+        ## Phase 1
+
+        | ID | Status | Agent |
+        |----|--------|-------|
+        | A1 | done | builder |
+
+        ## Phase 2
+
+        | ID | Status | Agent |
+        |----|--------|-------|
+        | B1 | blocked | tester |
+        """
+        var snap = snapshot()
+        snap.plan = PlanDocument(text).view
+        let lines = try render(snap, UIState(), 120, 40).lines
+        let phase1 = lines.firstIndex { $0.contains("│Phase 1") }, a1 = lines.firstIndex { $0.contains("│A1") }
+        let phase2 = lines.firstIndex { $0.contains("│Phase 2") }, b1 = lines.firstIndex { $0.contains("│B1") }
+        XCTAssertNotNil(phase1)
+        XCTAssertTrue((phase1 ?? 99) < (a1 ?? 0) && (a1 ?? 99) < (phase2 ?? 0) && (phase2 ?? 99) < (b1 ?? 0), lines.joined(separator: "\n"))
+        // One table: no section rows.
+        XCTAssertFalse(try render(snapshot(), UIState(), 120, 40).lines.contains { $0.contains("│Active Tasks") })
+    }
+}
