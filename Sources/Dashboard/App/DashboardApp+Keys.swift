@@ -141,7 +141,6 @@ extension DashboardApp {
         switch prompt.kind {
         case .reject: command("plan sent back to the architect") { try $0.reject(reason: text) }
         case .message(let to): command("message sent to \(to)") { try $0.say(to: to, text: text) }
-        case .messageRecipient: state.prompt = Prompt(kind: .message(to: text))
         case .search:
             state.search = text.isEmpty ? nil : text
             state.focus = .messages

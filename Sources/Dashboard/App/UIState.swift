@@ -8,7 +8,6 @@ public struct Prompt: Equatable, Sendable {
     public enum Kind: Sendable, Equatable {
         case reject
         case message(to: String)
-        case messageRecipient
         case search
     }
     public var kind: Kind
@@ -18,7 +17,6 @@ public struct Prompt: Equatable, Sendable {
         switch kind {
         case .reject: return "Reason for the architect: "
         case .message(let to): return "Message to \(to): "
-        case .messageRecipient: return "Send to (role): "
         case .search: return "Search messages: "
         }
     }
