@@ -23,7 +23,19 @@ final class DashboardTmuxTests: FactoryTestCase {
     override func tearDownWithError() throws {
         for session in sessions { session.kill() }
         sessions = []
+        // The killed dashboards end their agents; wait for every process working under this
+        // test's folder to go before it is removed, or one may recreate part of it.
+        let deadline = Date().addingTimeInterval(5)
+        while processesWorking(under: root) && Date() < deadline { usleep(20_000) }
         try super.tearDownWithError()
+    }
+
+    private func processesWorking(under folder: String) -> Bool {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { Int($0) != nil } ?? []
+        return pids.contains { pid in
+            let cwd = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")) ?? ""
+            return cwd.hasPrefix(folder)
+        }
     }
 
     // MARK: - The tests
