@@ -51,12 +51,9 @@ func openDashboard(_ screen: ScreenOptions) throws -> Never {
         ensureNonInteractiveBacktraces()
         do { try checkTerminal() } catch { throw CLIError(error.description) }
         let paths = try currentWorkspace()
-        var options = EngineOptions()
-        options.factoryPath = executablePath()
-        let lock = EngineLock.acquire(paths.engineLock)
-        options.driving = lock != nil
-        let engine: Engine
-        do { engine = try Engine(paths: paths, options: options) } catch { throw CLIError("\(error)") }
+        // Drive unless another process already does; then watch it.
+        let driving = EngineLock.acquire(paths.engineLock) != nil
+        let engine = try makeEngine(paths) { $0.driving = driving }
         do { try DashboardApp(engine: engine, options: screen.dashboardOptions()).run(drive: true) } catch { throw CLIError(error.description) }
 }
 
@@ -66,16 +63,10 @@ func runInteractiveDemo(scenario: String, keep: String?, screen: ScreenOptions) 
     do { try checkTerminal() } catch { throw CLIError(error.description) }
     let dir = try DemoRepository.create(at: keep)
     let paths = WorkspacePaths(root: dir)
-    var options = EngineOptions()
-    options.factoryPath = executablePath()
-    // Slow enough to watch each agent work.
-    options.agentEnvironment = ["FACTORY_SIM_SCENARIO": scenario, "FACTORY_SIM_PAUSE": "0.8"]
     guard EngineLock.acquire(paths.engineLock) != nil else { throw CLIError("cannot lock \(paths.engineLock)") }
-    let engine: Engine
-    do {
-        engine = try Engine(paths: paths, options: options)
-        try engine.start(feature: "Add a greeting command")
-    } catch { throw CLIError("\(error)") }
+    // Slow enough to watch each agent work.
+    let engine = try makeEngine(paths) { $0.agentEnvironment = ["FACTORY_SIM_SCENARIO": scenario, "FACTORY_SIM_PAUSE": "0.8"] }
+    do { try engine.start(feature: "Add a greeting command") } catch { throw CLIError(error.description) }
     var dashboard = screen.dashboardOptions()
     let keepIt = keep != nil
     dashboard.onQuit = {

@@ -27,9 +27,7 @@ struct EngineBench: ParsableCommand {
     }
 
     private func latencyAndIdle(_ paths: WorkspacePaths) throws {
-        var options = EngineOptions()
-        options.factoryPath = executablePath()
-        let engine = try Engine(paths: paths, options: options)
+        let engine = try makeEngine(paths)
         defer { engine.shutdown() }
         let seen = LatencyProbe()
         engine.subscribe { snap in seen.saw(messages: snap.plan.messages.count) }

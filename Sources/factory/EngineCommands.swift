@@ -7,12 +7,18 @@ func currentWorkspace() throws -> WorkspacePaths {
     do { return try WorkspacePaths.find(from: Workspace.currentDirectory()) } catch { throw CLIError(error.description) }
 }
 
+/// An engine for this factory whose agents' `{factory}` is this binary; `configure` sets the
+/// rest. A failure to open the factory becomes a one-line error.
+func makeEngine(_ paths: WorkspacePaths, _ configure: (inout EngineOptions) -> Void = { _ in }) throws -> Engine {
+    var options = EngineOptions()
+    options.factoryPath = executablePath()
+    configure(&options)
+    do { return try Engine(paths: paths, options: options) } catch { throw CLIError("\(error)") }
+}
+
 /// An engine that reads and acts but does not drive (the CLI's one-shot commands).
 func oneShotEngine(_ paths: WorkspacePaths) throws -> Engine {
-    var options = EngineOptions()
-    options.driving = false
-    options.factoryPath = executablePath()
-    do { return try Engine(paths: paths, options: options) } catch { throw CLIError("\(error)") }
+    try makeEngine(paths) { $0.driving = false }
 }
 
 /// Runs `body` against this factory: through the driving engine's command queue when one

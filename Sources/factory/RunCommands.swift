@@ -55,11 +55,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         guard headless else { try openDashboard(screen) }
         let paths = try currentWorkspace()
-        var options = EngineOptions()
-        options.factoryPath = executablePath()
-        let engine: Engine
-        do { engine = try Engine(paths: paths, options: options) } catch { throw CLIError("\(error)") }
-        driveToEnd(engine, paths: paths)
+        driveToEnd(try makeEngine(paths), paths: paths)
     }
 }
 
@@ -130,12 +126,10 @@ struct DemoCommand: ParsableCommand {
         guard headless else { try runInteractiveDemo(scenario: scenario, keep: keep, screen: screen) }
         let dir = try DemoRepository.create(at: keep)
         let paths = WorkspacePaths(root: dir)
-        var options = EngineOptions()
-        options.autoApprove = true
-        options.factoryPath = executablePath()
-        options.agentEnvironment = ["FACTORY_SIM_SCENARIO": scenario]
-        let engine: Engine
-        do { engine = try Engine(paths: paths, options: options) } catch { throw CLIError("\(error)") }
+        let engine = try makeEngine(paths) {
+            $0.autoApprove = true
+            $0.agentEnvironment = ["FACTORY_SIM_SCENARIO": scenario]
+        }
         let keepIt = keep != nil
         driveToEnd(engine, paths: paths, first: { try $0.start(feature: "Add a greeting command") }) {
             if keepIt { FileHandle.standardError.write(Data("demo repository kept in \(dir)\n".utf8)) } else { try? FileManager.default.removeItem(atPath: dir) }
