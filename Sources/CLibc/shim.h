@@ -13,6 +13,19 @@ int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *actions, co
 
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <sys/signalfd.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+// _GNU_SOURCE parts of glibc: accept4 (close-on-exec, non-blocking in one call) and O_PATH
+// (a folder opened only to name it, for socket paths longer than sun_path).
+int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
+#ifndef O_PATH
+#define O_PATH 010000000
+#endif
+static const int factory_open_path = O_PATH;
 
 // A file descriptor that becomes readable when process `pid` exits — for watching agents
 // that are not our children (re-adopted after a restart). -1 where the kernel lacks it.
@@ -22,6 +35,32 @@ static inline int factory_pidfd_open(pid_t pid) {
 #else
     return -1;
 #endif
+}
+
+// A new session for the child of posix_spawn (glibc 2.26+): the keeper and its agent then
+// have no controlling terminal, so /dev/tty cannot be opened.
+#ifndef POSIX_SPAWN_SETSID
+#define POSIX_SPAWN_SETSID 0x80
+#endif
+static const short factory_spawn_setsid = POSIX_SPAWN_SETSID;
+
+// Closes every descriptor from `first` up that was inherited across exec (they are the ones
+// without close-on-exec; the runtime's own have it): a long-lived keeper must not hold the
+// engine's locks, sockets or the user's terminal, nor pass them to its agent.
+static inline void factory_close_inherited(int first) {
+    DIR *dir = opendir("/proc/self/fd");
+    if (!dir) return;
+    int own = dirfd(dir), found[1024], count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL && count < 1024) {
+        if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+        int fd = atoi(entry->d_name);
+        if (fd < first || fd == own) continue;
+        int flags = fcntl(fd, F_GETFD);
+        if (flags >= 0 && !(flags & FD_CLOEXEC)) found[count++] = fd;
+    }
+    closedir(dir);
+    for (int i = 0; i < count; i++) close(found[i]);
 }
 
 #endif

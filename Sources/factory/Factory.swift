@@ -11,7 +11,7 @@ struct Factory: ParsableCommand {
             SpawnCommand.self, KillCommand.self, MergeCommand.self, EventsCommand.self, RunCommand.self, DemoCommand.self,
             PlanCommand.self, LintCommand.self, SayCommand.self, TaskCommand.self,
             CheckpointCommand.self, VerdictCommand.self, ChangelogCommand.self, FieldCommand.self,
-            AgentSimCommand.self, BenchCommand.self, DashboardCommand.self,
+            AgentSimCommand.self, BenchCommand.self, DashboardCommand.self, KeeperCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

@@ -1,130 +1,112 @@
 import CLibc
 import Dispatch
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Starts agent processes and tells the engine when they end.
+/// Starts agents under their keepers and tells the engine when they end.
 ///
-/// An agent is started from an argv (never a shell string), in its worktree, with stdin on
-/// /dev/null and its own process group (so killing it kills what it started). Its stdout and
-/// stderr go through a pipe into a size-capped log; the time of its last output feeds stall
-/// detection. Exits are reported on the engine's queue.
+/// Each agent runs under `factory keeper` (see `Keeper`), never as the engine's own child:
+/// the keeper holds its pipes, writes its log and records its exit, so the engine (and the
+/// dashboard it lives in) can quit, crash or be killed without costing the agent a byte.
+/// The engine watches each keeper over its socket; a keeper that vanishes without a
+/// recorded exit is reported as lost.
 public final class AgentSupervisor: @unchecked Sendable {
     public struct Exit: Sendable {
         public var role: String
         public var pid: Int32
-        /// Nil for a process that is not our child (its status cannot be read).
+        public var runID: String?
         public var status: Int32?
         public var signal: Int32?
+        /// Why the run ended without a status (its keeper vanished, it never started).
+        public var problem: String?
+    }
+
+    public struct Started: Sendable {
+        public var agentPid: Int32
+        public var runID: String
     }
 
     private let engineQueue: DispatchQueue
-    private let outputQueue = DispatchQueue(label: "factory.agent-output")
-    private let logsDirectory: String
+    private let watchQueue = DispatchQueue(label: "factory.keepers")
+    private let paths: WorkspacePaths
+    private let factoryPath: String
     private let onExit: @Sendable (Exit) -> Void
     private let lock = NSLockLike()
-    private var lastOutput: [String: Double] = [:]
-    private var sources: [Int32: DispatchSourceRead] = [:]
+    private var watches: [String: KeeperWatch] = [:]
 
-    public init(engineQueue: DispatchQueue, logsDirectory: String, onExit: @escaping @Sendable (Exit) -> Void) {
+    public init(engineQueue: DispatchQueue, paths: WorkspacePaths, factoryPath: String, onExit: @escaping @Sendable (Exit) -> Void) {
         self.engineQueue = engineQueue
-        self.logsDirectory = logsDirectory
+        self.paths = paths
+        self.factoryPath = factoryPath
         self.onExit = onExit
     }
 
-    public func lastOutputTime(_ role: String) -> Double? { lock.withLock { lastOutput[role] } }
+    /// When the role's agent last wrote output: its log's modification time, which the
+    /// keeper keeps current whoever is watching.
+    public func lastOutputTime(_ role: String) -> Double? {
+        var st = stat()
+        guard stat("\(paths.logs)/\(role).log", &st) == 0 else { return nil }
+        return Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
+    }
 
-    /// Starts `argv` for `role`; returns its pid.
-    ///
-    /// `detached`: for a short-lived `factory spawn` with no engine driving — the agent must
-    /// outlive this process, so its output goes straight to its log (uncapped) instead of
-    /// through a pipe that would close under it; a later engine re-adopts it.
+    /// Starts `argv` for `role` under a keeper; returns once the agent runs, or throws the
+    /// reason it could not start ("cannot start claude: No such file or directory").
     public func spawn(role: String, argv: [String], directory: String, environment: [String: String],
-                      detached: Bool = false) throws(SpawnError) -> Int32 {
+                      watch: Bool = true) throws(SpawnError) -> Started {
         guard !argv.isEmpty else { throw SpawnError("the launch command for \(role) is empty") }
-        if detached {
-            let log = open("\(logsDirectory)/\(role).log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-            guard log >= 0 else { throw SpawnError("cannot open \(role)'s log: \(String(cString: strerror(errno)))") }
-            defer { close(log) }
-            return try spawnProcess(argv, directory: directory, environment: environment, stdout: log, stderr: log, newGroup: true)
-        }
-        var fds: [Int32] = [0, 0]
-        guard pipe2(&fds, O_CLOEXEC) == 0 else { throw SpawnError("cannot create a pipe: \(String(cString: strerror(errno)))") }
-        let pid: pid_t
+        let run = paths.run(role)
+        let runID = UUID().uuidString
+        let spec = KeeperSpec(runID: runID, role: role, argv: argv, directory: directory, environment: environment,
+                              log: "\(paths.logs)/\(role).log")
         do {
-            pid = try spawnProcess(argv, directory: directory, environment: environment, stdout: fds[1], stderr: fds[1], newGroup: true)
+            try FileManager.default.createDirectory(atPath: run.path, withIntermediateDirectories: true)
+            try run.write(spec, run.spec)
         } catch {
-            close(fds[0])
-            close(fds[1])
-            throw SpawnError("cannot start \(argv[0]) for \(role): \(error.description.replacingOccurrences(of: "cannot run \(argv[0]): ", with: ""))")
+            throw SpawnError("cannot prepare \(paths.relative(run.path)): \(error)")
         }
-        close(fds[1])
-        lock.withLock { lastOutput[role] = monotonicNow() }
-        pump(role: role, fd: fds[0])
-        wait(role: role, pid: pid)
-        return pid
+        let agentPid = try KeeperLauncher(factoryPath: factoryPath, run: run).launch()
+        if watch { self.watch(role: role, runID: runID, agentPid: agentPid) }
+        return Started(agentPid: agentPid, runID: runID)
     }
 
-    /// Copies the agent's output into its log until the pipe closes.
-    private func pump(role: String, fd: Int32) {
-        let log = AgentLog(path: "\(logsDirectory)/\(role).log")
-        let flags = fcntl(fd, F_GETFL)
-        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
-        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: outputQueue)
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        source.setEventHandler { [weak self] in
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n > 0 {
-                    buffer.withUnsafeBytes { log.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                    self?.lock.withLock { self?.lastOutput[role] = monotonicNow() }
-                    continue
-                }
-                if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
-                source.cancel()
-                return
+    /// Follows a running keeper until its agent ends. False when no keeper answers.
+    @discardableResult
+    public func watch(role: String, runID: String, agentPid: Int32) -> Bool {
+        let run = paths.run(role)
+        let report = onExit, queue = engineQueue
+        let watch = KeeperWatch(socket: run.socket, queue: watchQueue) { [weak self] message in
+            let exit: Exit
+            if let record = message?.exit, record.runID == runID {
+                exit = Exit(role: role, pid: agentPid, runID: runID, status: record.code, signal: record.signal, problem: record.error)
+            } else {
+                exit = Self.exitAfterLostContact(role: role, runID: runID, agentPid: agentPid, run: run)
             }
-        }
-        source.setCancelHandler {
-            close(fd)
-            log.finish()
-        }
-        lock.withLock { sources[fd] = source }
-        source.resume()
-    }
-
-    /// Waits for our child on a worker thread and reports on the engine queue.
-    private func wait(role: String, pid: Int32) {
-        let report = onExit
-        let queue = engineQueue
-        DispatchQueue.global(qos: .utility).async {
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-            let signaled = (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
-            let exit = Exit(role: role, pid: pid, status: signaled ? nil : (status >> 8) & 0xff, signal: signaled ? status & 0x7f : nil)
+            self?.lock.withLock { _ = self?.watches.removeValue(forKey: role) }
             queue.async { report(exit) }
         }
-    }
-
-    /// Watches a process we did not start (re-adopted after a restart) until it exits: a
-    /// pidfd becomes readable at exit, waited on by a worker thread — no polling.
-    public func adopt(role: String, pid: Int32) -> Bool {
-        let fd = factory_pidfd_open(pid)
-        guard fd >= 0 else { return false }
-        let report = onExit
-        let queue = engineQueue
-        DispatchQueue.global(qos: .utility).async {
-            var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            while poll(&entry, 1, -1) < 0 && errno == EINTR {}
-            close(fd)
-            queue.async { report(Exit(role: role, pid: pid, status: nil, signal: nil)) }
-        }
+        guard let watch else { return false }
+        lock.withLock { watches[role] = watch }
         return true
     }
 
-    /// SIGTERM to the agent's process group, SIGKILL two seconds later if it still runs.
-    public func terminate(pid: Int32, grace: Double = 2) {
+    /// The connection to a keeper closed without an exit message: the record on disk tells,
+    /// or the keeper died with its agent's status unknown.
+    static func exitAfterLostContact(role: String, runID: String, agentPid: Int32, run: RunDirectory) -> Exit {
+        if let record = run.exitRecord, record.runID == runID {
+            return Exit(role: role, pid: agentPid, runID: runID, status: record.code, signal: record.signal, problem: record.error)
+        }
+        return Exit(role: role, pid: agentPid, runID: runID, status: nil, signal: nil,
+                    problem: "\(role)'s keeper ended without recording how the agent ended")
+    }
+
+    /// SIGTERM to the agent's process group, SIGKILL after `grace` seconds — asked of its
+    /// keeper, which sees it through even if this process goes away; signalled directly
+    /// when no keeper answers.
+    public func terminate(role: String, pid: Int32, grace: Double = 2) {
+        let request = KeeperRequest(op: .terminate, grace: grace)
+        if (try? KeeperClient.ask(paths.run(role).socket, request))?.ok == true { return }
         Glibc.kill(-pid, SIGTERM)
         Glibc.kill(pid, SIGTERM)
         engineQueue.asyncAfter(deadline: .now() + grace) {
@@ -133,6 +115,15 @@ public final class AgentSupervisor: @unchecked Sendable {
                 Glibc.kill(pid, SIGKILL)
             }
         }
+    }
+
+    /// Stops following every keeper (the engine is shutting down; the agents go on).
+    public func stopWatching() {
+        let all = lock.withLock { () -> [KeeperWatch] in
+            defer { watches = [:] }
+            return Array(watches.values)
+        }
+        for watch in all { watch.cancel() }
     }
 }
 

@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import PlanDocument
 
@@ -8,8 +11,13 @@ extension Engine {
     /// Starts the role's agent. Returns false (with an event saying why) when it cannot.
     @discardableResult
     func startAgent(_ role: String) -> Bool {
-        guard let def = roles[role] else { event("error", role: role, "no role \(role)"); return false }
+        guard roles[role] != nil else { event("error", role: role, "no role \(role)"); return false }
         guard !state.run(role).state.isActive else { return true }
+        let def: RoleDefinition
+        do { def = try Self.loadRole(role, paths) } catch {
+            return startFailed(role, "agents/\(role).md: \(error.description)")
+        }
+        roles[role] = def
         guard activeAgents < options.maxConcurrentAgents else {
             event("waiting", role: role, "\(role) waits: \(options.maxConcurrentAgents) agents already running")
             return false
@@ -30,32 +38,45 @@ extension Engine {
         env["FACTORY_WORKTREE"] = worktree
         var run = state.run(role)
         if run.phase != state.phase { run.attempts = 0 }
+        run.attempts += 1
+        run.phase = state.phase
+        run.endedAt = nil
+        run.exitCode = nil
+        run.problem = nil
         do {
-            let pid = try supervisor.spawn(role: role, argv: argv, directory: worktree, environment: env, detached: !options.driving)
-            spawnedHere.insert(pid)
+            let started = try supervisor.spawn(role: role, argv: argv, directory: worktree, environment: env, watch: options.driving)
+            spawnedHere.insert(started.agentPid)
             run.state = .running
-            run.pid = pid
+            run.pid = started.agentPid
+            run.runID = started.runID
             run.startedAt = wallNow()
-            run.endedAt = nil
-            run.exitCode = nil
-            run.startTicks = processStartTicks(pid)
-            run.attempts += 1
-            run.phase = state.phase
+            run.startTicks = processStartTicks(started.agentPid)
             state.runs[role] = run
-            armTimeout(role, pid: pid, seconds: def.timeout)
+            armTimeout(role, pid: started.agentPid, seconds: def.timeout)
             armStallCheck()
             save()
-            event("agent_started", role: role, "\(role) started (pid \(pid), attempt \(run.attempts))")
+            event("agent_started", role: role, "\(role) started (pid \(started.agentPid), attempt \(run.attempts))")
             return true
         } catch {
-            run.state = .failed
-            run.attempts += 1
-            run.phase = state.phase
-            state.runs[role] = run
-            save()
-            event("agent_failed", role: role, error.description)
-            return false
+            return startFailed(role, error.description)
         }
+    }
+
+    /// The run could not start: it counts as an attempt, and the reason is kept for the
+    /// attention queue and `status`.
+    private func startFailed(_ role: String, _ reason: String) -> Bool {
+        var run = state.run(role)
+        if run.phase != state.phase { run.attempts = 0 }
+        run.attempts += 1
+        run.state = .failed
+        run.phase = state.phase
+        run.pid = nil
+        run.problem = reason
+        run.endedAt = wallNow()
+        state.runs[role] = run
+        save()
+        event("agent_failed", role: role, reason)
+        return false
     }
 
     /// Ends the role's agent; its state becomes `killed` (or `timed_out`).
@@ -64,7 +85,7 @@ extension Engine {
         guard run.state.isActive, let pid = run.pid else { return }
         run.state = final
         state.runs[role] = run
-        supervisor.terminate(pid: pid)
+        supervisor.terminate(role: role, pid: pid)
         timeouts.removeValue(forKey: role)?.cancel()
         save()
         event(final == .timedOut ? "agent_timed_out" : "agent_killed", role: role, "\(role) \(final == .timedOut ? "timed out" : "killed") (pid \(pid))")
@@ -73,17 +94,18 @@ extension Engine {
     func agentExited(_ exit: AgentSupervisor.Exit) {
         guard !stopped else { return }
         var run = state.run(exit.role)
-        guard run.pid == exit.pid else { return }
+        guard run.pid == exit.pid, exit.runID == nil || run.runID == nil || exit.runID == run.runID else { return }
         timeouts.removeValue(forKey: exit.role)?.cancel()
         run.endedAt = wallNow()
         run.exitCode = exit.status
+        run.problem = exit.problem
         if run.state.isActive {
-            if let status = exit.status { run.state = status == 0 ? .exited : .failed } else if exit.signal != nil { run.state = .killed } else { run.state = .exited }
+            if let status = exit.status { run.state = status == 0 ? .exited : .failed } else if exit.signal != nil { run.state = .killed } else { run.state = .failed }
         }
         state.runs[exit.role] = run
         save()
-        let how = exit.status.map { "status \($0)" } ?? exit.signal.map { "signal \($0)" } ?? "exit status unknown"
-        event("agent_exited", role: exit.role, "\(exit.role) \(run.state.rawValue) (\(how))")
+        let how = exit.status.map { "status \($0)" } ?? exit.signal.map { "signal \($0)" } ?? exit.problem ?? "exit status unknown"
+        event(exit.problem != nil && exit.status == nil ? "agent_lost" : "agent_exited", role: exit.role, "\(exit.role) \(run.state.rawValue) (\(how))")
         reloadPlan()
         refreshWorktreesNow()
         if pendingRestarts.remove(exit.role) != nil { startAgent(exit.role) }
@@ -118,11 +140,13 @@ extension Engine {
 
     func checkStalls() {
         guard activeAgents > 0 else { stallTimer?.cancel(); stallTimer = nil; return }
-        let now = monotonicNow(), wall = wallNow()
+        let wall = wallNow()
         var changed = false
         for (role, run) in state.runs where run.state.isActive {
             let stall = roles[role]?.stall ?? RoleDefinition.defaultStall
-            let quietOutput = supervisor.lastOutputTime(role).map { now - $0 } ?? .infinity
+            // A fresh run counts from its start, not from an old log's last line.
+            let lastOutput = max(supervisor.lastOutputTime(role) ?? 0, run.startedAt ?? 0)
+            let quietOutput = lastOutput > 0 ? wall - lastOutput : .infinity
             let quietFiles = worktrees[role]?.lastActivity.map { wall - Double($0) } ?? .infinity
             let stalled = min(quietOutput, quietFiles) > stall
             if stalled != (run.state == .stalled) {
@@ -134,13 +158,18 @@ extension Engine {
         if changed { save(); publish() }
     }
 
-    /// Re-adopts agents a previous factory started that are still alive.
+    /// Re-adopts agents a previous factory started: through their keepers, which recorded
+    /// how each ended while nobody watched.
     func adoptSurvivors() {
         for (role, run) in state.runs where run.state.isActive && !spawnedHere.contains(run.pid ?? 0) {
-            guard let pid = run.pid, let ticks = run.startTicks, processStartTicks(pid) == ticks, supervisor.adopt(role: role, pid: pid) else {
-                state.runs[role]?.state = .exited
-                state.runs[role]?.endedAt = wallNow()
-                event("agent_lost", role: role, "\(role) (pid \(run.pid ?? 0)) ended while factory was away")
+            guard let pid = run.pid else { continue }
+            let records = paths.run(role)
+            if let runID = run.runID, let record = records.exitRecord, record.runID == runID {
+                agentExited(AgentSupervisor.Exit(role: role, pid: pid, runID: runID, status: record.code, signal: record.signal, problem: record.error))
+                continue
+            }
+            guard let runID = run.runID, supervisor.watch(role: role, runID: runID, agentPid: pid) else {
+                adoptionFailed(role, run)
                 continue
             }
             if let def = roles[role], let started = run.startedAt {
@@ -150,5 +179,17 @@ extension Engine {
             event("agent_adopted", role: role, "\(role) re-adopted (pid \(pid))")
         }
         save()
+    }
+
+    /// No keeper answers for a run that should be active: its status is lost. An agent
+    /// still alive without its keeper has nobody reading its output, so it is ended.
+    private func adoptionFailed(_ role: String, _ run: AgentRun) {
+        guard let pid = run.pid else { return }
+        if let ticks = run.startTicks, processStartTicks(pid) == ticks {
+            Glibc.kill(-pid, SIGKILL)
+            Glibc.kill(pid, SIGKILL)
+        }
+        agentExited(AgentSupervisor.Exit(role: role, pid: pid, runID: run.runID, status: nil, signal: nil,
+                                         problem: "\(role)'s keeper was gone when factory started again; its exit status is unknown"))
     }
 }

@@ -14,9 +14,11 @@ extension Engine {
             let external = (wt?.processes ?? []).filter { p in ours.map { !isDescendant(p.pid, of: $0) } ?? true }
             var shown = run.state
             if !run.state.isActive && !external.isEmpty { shown = .external }
-            return AgentSnapshot(role: role, state: shown, pid: run.pid, exitCode: run.exitCode, startedAt: run.startedAt,
-                                 attempts: run.attempts, tasks: Gates.counts(of: role, in: view),
-                                 worktree: wt.map(summary), external: external)
+            var agent = AgentSnapshot(role: role, state: shown, pid: run.pid, exitCode: run.exitCode, startedAt: run.startedAt,
+                                      attempts: run.attempts, tasks: Gates.counts(of: role, in: view),
+                                      worktree: wt.map(summary), external: external)
+            agent.problem = run.problem
+            return agent
         }
         let total = view.tasks.count, done = view.tasks.filter { $0.status == .done }.count
         return Snapshot(phase: state.phase, feature: state.feature, agents: agents, attention: attention(agents),
@@ -43,7 +45,7 @@ extension Engine {
             items.append(Attention(kind: .conflict, role: nil, message: "merge conflict in \(state.conflicts.joined(separator: ", ")); main untouched"))
         }
         for a in agents where a.state == .failed || a.state == .timedOut {
-            items.append(Attention(kind: .failed, role: a.role, message: "\(a.role) \(a.state == .failed ? "failed with status \(a.exitCode ?? -1)" : "timed out")"))
+            items.append(Attention(kind: .failed, role: a.role, message: failure(of: a)))
         }
         for a in agents where a.state == .stalled {
             items.append(Attention(kind: .stalled, role: a.role, message: "\(a.role) has shown no output or file activity for a while"))
@@ -55,6 +57,13 @@ extension Engine {
             items.append(Attention(kind: .blocked, role: nil, message: reason))
         }
         return items
+    }
+
+    /// What went wrong with an agent, in its own words where there are some.
+    func failure(of agent: AgentSnapshot) -> String {
+        if agent.state == .timedOut { return "\(agent.role) timed out" }
+        if let problem = agent.problem { return "\(agent.role) failed: \(problem)" }
+        return "\(agent.role) failed with status \(agent.exitCode.map(String.init) ?? "unknown")"
     }
 
     /// Is `pid` our agent or one of its descendants (same process group)?

@@ -50,7 +50,7 @@ public final class Engine: @unchecked Sendable {
     var staleWorktrees: Set<String> = []
     var worktreeRefreshScheduled = false
     var stepping = false
-    lazy var supervisor = AgentSupervisor(engineQueue: queue, logsDirectory: paths.logs) { [weak self] exit in
+    lazy var supervisor = AgentSupervisor(engineQueue: queue, paths: paths, factoryPath: options.factoryPath) { [weak self] exit in
         self?.agentExited(exit)
     }
 
@@ -67,18 +67,23 @@ public final class Engine: @unchecked Sendable {
 
     static func loadRoles(_ paths: WorkspacePaths) throws(EngineError) -> [String: RoleDefinition] {
         var roles: [String: RoleDefinition] = [:]
-        for role in Role.all {
-            let file = "\(paths.agents)/\(role).md"
-            let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
-            do { roles[role] = try RoleDefinition.parse(role: role, text: text) } catch { throw EngineError(error.description) }
-        }
+        for role in Role.all { roles[role] = try loadRole(role, paths) }
         return roles
+    }
+
+    /// `agents/<role>.md` as it is now: read again at every start, so an edited launch line
+    /// applies to the next run without restarting factory.
+    static func loadRole(_ role: String, _ paths: WorkspacePaths) throws(EngineError) -> RoleDefinition {
+        let file = "\(paths.agents)/\(role).md"
+        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        do { return try RoleDefinition.parse(role: role, text: text) } catch { throw EngineError(error.description) }
     }
 
     /// Stops watching and deciding; agents keep running (a later engine re-adopts them).
     public func shutdown() {
         queue.sync {
             stopped = true
+            supervisor.stopWatching()
             watcher?.stop()
             watcher = nil
             stallTimer?.cancel()

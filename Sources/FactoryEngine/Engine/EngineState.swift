@@ -15,6 +15,11 @@ public struct AgentRun: Sendable, Codable, Equatable {
     /// Runs in the current phase, for the retry budget.
     public var attempts = 0
     public var phase: Phase?
+    /// The keeper's name for this run: tells its records from an earlier run's.
+    public var runID: String?
+    /// Why the run ended badly when its status cannot say it: the program could not be
+    /// started, its keeper vanished.
+    public var problem: String?
 
     public init(role: String) { self.role = role }
 }

@@ -50,8 +50,11 @@ public struct AgentSnapshot: Sendable, Encodable, Equatable {
     public var worktree: WorktreeSummary?
     /// Processes in the worktree that factory did not start.
     public var external: [WorktreeStatus.ProcessInfo]
+    /// Why the last run ended badly, when its status cannot say ("cannot start claude: No
+    /// such file or directory").
+    public var problem: String?
 
-    private enum CodingKeys: String, CodingKey { case role, state, pid, exitCode, startedAt, attempts, tasks, worktree, external }
+    private enum CodingKeys: String, CodingKey { case role, state, pid, exitCode, startedAt, attempts, tasks, worktree, external, problem }
 
     public init(role: String, state: AgentState, pid: Int32?, exitCode: Int32?, startedAt: Double?, attempts: Int,
                 tasks: TaskCounts, worktree: WorktreeSummary?, external: [WorktreeStatus.ProcessInfo]) {
@@ -78,6 +81,7 @@ public struct AgentSnapshot: Sendable, Encodable, Equatable {
         try c.encode(tasks, forKey: .tasks)
         try c.encode(worktree, forKey: .worktree)
         try c.encode(external, forKey: .external)
+        try c.encode(problem, forKey: .problem)
     }
 }
 

@@ -6,30 +6,36 @@ import Glibc
 /// Starts a program from an argv (PATH searched) — never through a shell — with stdin on
 /// /dev/null, so a child can never read the user's terminal.
 ///
-/// - `stdout`/`stderr`: descriptors to give the child (nil: /dev/null).
+/// - `stdin`/`stdout`/`stderr`: descriptors to give the child (nil: /dev/null).
 /// - `newGroup`: its own process group with default signal handling, so that killing the
 ///   group stops everything it started.
+/// - `newSession`: its own session (implies a new group): no controlling terminal, so
+///   nothing it starts can open `/dev/tty`.
+/// - `passing`: further descriptors, each given to the child as the number it is paired with.
 public func spawnProcess(_ argv: [String], directory: String? = nil, environment: [String: String] = [:],
-                         stdout: Int32? = nil, stderr: Int32? = nil, newGroup: Bool = false) throws(SpawnError) -> pid_t {
+                         stdin: Int32? = nil, stdout: Int32? = nil, stderr: Int32? = nil, newGroup: Bool = false,
+                         newSession: Bool = false, passing: [(Int32, Int32)] = []) throws(SpawnError) -> pid_t {
     guard let program = argv.first else { throw SpawnError("nothing to run") }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    if let stdin { posix_spawn_file_actions_adddup2(&actions, stdin, 0) } else { posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0) }
+    for (fd, target) in passing { posix_spawn_file_actions_adddup2(&actions, fd, target) }
     if let stdout { posix_spawn_file_actions_adddup2(&actions, stdout, 1) } else { posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0) }
     if let stderr { posix_spawn_file_actions_adddup2(&actions, stderr, 2) } else { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
     if let directory { posix_spawn_file_actions_addchdir_np(&actions, directory) }
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
-    if newGroup {
+    if newGroup || newSession {
         var defaults = sigset_t(), empty = sigset_t()
         sigfillset(&defaults)
         sigemptyset(&empty)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let grouping = newSession ? Int32(factory_spawn_setsid) : POSIX_SPAWN_SETPGROUP
+        posix_spawnattr_setflags(&attributes, Int16(grouping | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
     }
     var env = ProcessRunner.currentEnvironment()
     for (k, v) in environment { env[k] = v }

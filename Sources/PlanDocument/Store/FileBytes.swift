@@ -82,3 +82,11 @@ enum FileBytes {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }
+
+/// Crash-safe whole-file replacement for the factory's other files (state, exit records):
+/// the same temp file + fsync + rename as PLAN.md's writes.
+public enum AtomicFile {
+    public static func replace(_ path: String, with bytes: [UInt8]) throws(PlanFileError) {
+        try FileBytes.replace(path, with: bytes)
+    }
+}

@@ -34,4 +34,5 @@ struct FileLock {
     }
 }
 
-func errnoText() -> String { String(cString: strerror(errno)) }
+/// The text of the last system error, for one-line messages.
+public func errnoText() -> String { String(cString: strerror(errno)) }

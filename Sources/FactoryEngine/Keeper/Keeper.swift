@@ -1,0 +1,316 @@
+import CLibc
+import Foundation
+import PlanDocument
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The keeper: one small process per agent, between the engine and the agent (the pattern
+/// of Podman's conmon, dtach and tmux's server).
+///
+/// Started in a session of its own, so neither it nor its agent has a controlling terminal
+/// and `/dev/tty` cannot be opened. It holds the agent's stdin (a pipe that stays open),
+/// reads its stdout and stderr, writes the capped log itself, and records the exit status
+/// atomically in `exit.json` when the agent ends. Engines and dashboards come and go: they
+/// talk to it over `keeper.sock`, and none of them is a reader the agent depends on. It exits
+/// once the agent has ended, its status is recorded and its output is drained.
+///
+/// Single-threaded: one `poll` loop, no Dispatch, so a blocked signal stays blocked.
+public final class Keeper {
+    /// How long output from the agent's leftover children is still logged after it exits.
+    static let linger = 2.0
+    /// The descriptor on which the engine waits for "started" or the reason it could not.
+    static let syncDescriptor: Int32 = 3
+
+    struct Client {
+        var lines = LineBuffer()
+        var watching = false
+        var output = false
+    }
+
+    let run: RunDirectory
+    let spec: KeeperSpec
+    let log: AgentLog
+    var agentPid: pid_t = 0
+    var listener: Int32 = -1
+    var output: Int32 = -1
+    var input: Int32 = -1
+    var pidfd: Int32 = -1
+    var signals: Int32 = -1
+    var clients: [Int32: Client] = [:]
+    var pendingInput: [UInt8] = []
+    var exitRecord: AgentExitRecord?
+    var killAt: Double?
+    var lingerUntil: Double?
+
+    init(run: RunDirectory, spec: KeeperSpec) {
+        self.run = run
+        self.spec = spec
+        log = AgentLog(path: spec.log, cap: spec.logCap)
+    }
+
+    /// `factory keeper RUNDIR`: runs the agent described by RUNDIR/spec.json to its end.
+    public static func main(runDirectory: String) -> Int32 {
+        factory_close_inherited(syncDescriptor + 1)
+        for sig in [SIGPIPE, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU] { signal(sig, SIG_IGN) }
+        let run = RunDirectory(runDirectory)
+        guard let spec = run.read(KeeperSpec.self, run.spec) else {
+            reportStart(ok: false, error: "cannot read \(run.spec)")
+            return 1
+        }
+        let keeper = Keeper(run: run, spec: spec)
+        do throws(SpawnError) { try keeper.start() } catch {
+            keeper.recordStartFailure(error.description)
+            reportStart(ok: false, error: error.description)
+            return 1
+        }
+        reportStart(ok: true, agentPid: keeper.agentPid)
+        keeper.loop()
+        keeper.finish()
+        return 0
+    }
+
+    static func reportStart(ok: Bool, error: String? = nil, agentPid: Int32? = nil) {
+        guard fcntl(syncDescriptor, F_GETFD) >= 0 else { return }
+        writeAll(syncDescriptor, JSONLine.encode(KeeperMessage.reply(ok: ok, error: error, agentPid: agentPid)))
+        close(syncDescriptor)
+    }
+
+    // MARK: start
+
+    func start() throws(SpawnError) {
+        try? FileManager.default.removeItem(atPath: run.exit)
+        do { listener = try UnixSocket.listen(at: run.socket) } catch { throw SpawnError(error.description) }
+        setNonBlocking(listener)
+        watchTermination()
+        var stdinPipe: [Int32] = [0, 0], outputPipe: [Int32] = [0, 0]
+        guard pipe2(&stdinPipe, O_CLOEXEC) == 0, pipe2(&outputPipe, O_CLOEXEC) == 0 else {
+            throw SpawnError("cannot create a pipe: \(errnoText())")
+        }
+        defer { close(stdinPipe[0]); close(outputPipe[1]) }
+        input = stdinPipe[1]
+        output = outputPipe[0]
+        guard let program = spec.argv.first else { throw SpawnError("the launch command for \(spec.role) is empty") }
+        do {
+            agentPid = try spawnProcess(spec.argv, directory: spec.directory, environment: spec.environment,
+                                        stdin: stdinPipe[0], stdout: outputPipe[1], stderr: outputPipe[1], newGroup: true)
+        } catch {
+            throw SpawnError("cannot start \(program): \(error.description.replacingOccurrences(of: "cannot run \(program): ", with: ""))")
+        }
+        setNonBlocking(input)
+        setNonBlocking(output)
+        pidfd = factory_pidfd_open(agentPid)
+        let record = KeeperRecord(runID: spec.runID, keeperPid: getpid(), agentPid: agentPid,
+                                  agentStartTicks: processStartTicks(agentPid), startedAt: wallNow())
+        try? run.write(record, run.keeper)
+    }
+
+    /// SIGTERM to the keeper ends the agent (then the keeper), instead of orphaning it.
+    func watchTermination() {
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &mask, nil)
+        signals = signalfd(-1, &mask, Int32(SFD_CLOEXEC | SFD_NONBLOCK))
+    }
+
+    func recordStartFailure(_ reason: String) {
+        try? run.write(AgentExitRecord(runID: spec.runID, agentPid: nil, code: nil, signal: nil, endedAt: wallNow(), error: reason), run.exit)
+        if listener >= 0 { close(listener); unlink(run.socket) }
+    }
+
+    // MARK: the loop
+
+    func loop() {
+        while !finished {
+            var entries = pollSet()
+            let rc = poll(&entries, nfds_t(entries.count), timeoutMilliseconds())
+            if rc < 0 && errno != EINTR { break }
+            for entry in entries where entry.revents != 0 { handle(entry) }
+            if exitRecord == nil && pidfd < 0 { reapAgent() }
+            escalateKill()
+        }
+    }
+
+    var finished: Bool {
+        guard exitRecord != nil else { return false }
+        return output < 0 || wallNow() >= (lingerUntil ?? 0)
+    }
+
+    func pollSet() -> [pollfd] {
+        var set = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
+        if output >= 0 { set.append(pollfd(fd: output, events: Int16(POLLIN), revents: 0)) }
+        if pidfd >= 0 && exitRecord == nil { set.append(pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)) }
+        if signals >= 0 { set.append(pollfd(fd: signals, events: Int16(POLLIN), revents: 0)) }
+        if input >= 0 && !pendingInput.isEmpty { set.append(pollfd(fd: input, events: Int16(POLLOUT), revents: 0)) }
+        for fd in clients.keys { set.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+        return set
+    }
+
+    func timeoutMilliseconds() -> Int32 {
+        var deadlines: [Double] = []
+        if let killAt { deadlines.append(killAt) }
+        if let lingerUntil { deadlines.append(lingerUntil) }
+        if pidfd < 0 && exitRecord == nil { deadlines.append(wallNow() + 0.1) }
+        guard let next = deadlines.min() else { return -1 }
+        return Int32(max(0, min(60_000, (next - wallNow()) * 1000)))
+    }
+
+    func handle(_ entry: pollfd) {
+        switch entry.fd {
+        case listener: acceptClients()
+        case output: readOutput(limit: 16)
+        case pidfd: reapAgent()
+        case signals: terminationRequested()
+        case input: flushInput()
+        default: readClient(entry.fd)
+        }
+    }
+
+    // MARK: the agent
+
+    /// Copies what the agent wrote into the log and to the clients that follow it; at most
+    /// `limit` reads at a time so requests are answered while an agent floods.
+    func readOutput(limit: Int = .max) {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        for _ in 0..<limit {
+            let n = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+            if n > 0 {
+                buffer.withUnsafeBytes { log.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                streamOutput(Array(buffer[0..<n]))
+                continue
+            }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && errno == EAGAIN { return }
+            close(output)
+            output = -1
+            return
+        }
+    }
+
+    func reapAgent() {
+        var status: Int32 = 0
+        let rc = waitpid(agentPid, &status, WNOHANG)
+        guard rc == agentPid else { return }
+        if pidfd >= 0 { close(pidfd); pidfd = -1 }
+        // Everything the agent wrote before it ended is in the pipe now: log it first, so
+        // the log is complete by the time its status is known.
+        if output >= 0 { readOutput() }
+        let signaled = (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
+        let record = AgentExitRecord(runID: spec.runID, agentPid: agentPid, code: signaled ? nil : (status >> 8) & 0xff,
+                                     signal: signaled ? status & 0x7f : nil, endedAt: wallNow(), error: nil)
+        try? run.write(record, run.exit)
+        exitRecord = record
+        killAt = nil
+        lingerUntil = wallNow() + Self.linger
+        if input >= 0 { close(input); input = -1 }
+        for (fd, client) in clients where client.watching { send(fd, KeeperMessage(kind: .exit, exit: record)) }
+    }
+
+    func terminationRequested() {
+        var info = signalfd_siginfo()
+        while read(signals, &info, MemoryLayout<signalfd_siginfo>.size) > 0 {}
+        terminate(grace: 2)
+    }
+
+    func terminate(grace: Double) {
+        guard exitRecord == nil else { return }
+        Glibc.kill(-agentPid, SIGTERM)
+        Glibc.kill(agentPid, SIGTERM)
+        killAt = wallNow() + grace
+    }
+
+    func escalateKill() {
+        guard let killAt, exitRecord == nil, wallNow() >= killAt else { return }
+        Glibc.kill(-agentPid, SIGKILL)
+        Glibc.kill(agentPid, SIGKILL)
+        self.killAt = nil
+    }
+
+    func flushInput() {
+        while input >= 0 && !pendingInput.isEmpty {
+            let n = pendingInput.withUnsafeBytes { write(input, $0.baseAddress, $0.count) }
+            if n > 0 { pendingInput.removeFirst(n); continue }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && errno == EAGAIN { return }
+            pendingInput = []
+        }
+    }
+
+    // MARK: clients
+
+    func acceptClients() {
+        while let fd = UnixSocket.accept(listener) { clients[fd] = Client() }
+    }
+
+    func readClient(_ fd: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
+        guard n > 0, let lines = buffer.withUnsafeBytes({ clients[fd]?.lines.take(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }) else {
+            return dropClient(fd)
+        }
+        for line in lines {
+            guard let request = JSONLine.decode(KeeperRequest.self, line) else {
+                send(fd, .reply(ok: false, error: "not a keeper request"))
+                continue
+            }
+            answer(request, from: fd)
+        }
+    }
+
+    func answer(_ request: KeeperRequest, from fd: Int32) {
+        switch request.op {
+        case .watch:
+            clients[fd]?.watching = true
+            clients[fd]?.output = request.output ?? false
+            send(fd, .reply(ok: true, agentPid: agentPid, exit: exitRecord))
+            if let exitRecord { send(fd, KeeperMessage(kind: .exit, exit: exitRecord)) }
+        case .status:
+            send(fd, .reply(ok: true, agentPid: agentPid, exit: exitRecord))
+        case .signal:
+            let sig = request.signal ?? SIGTERM
+            let sent = exitRecord == nil && Glibc.kill(-agentPid, sig) == 0
+            send(fd, .reply(ok: sent, error: sent ? nil : "the agent has ended"))
+        case .terminate:
+            terminate(grace: request.grace ?? 2)
+            send(fd, .reply(ok: true, agentPid: agentPid, exit: exitRecord))
+        case .input:
+            guard input >= 0 else { return send(fd, .reply(ok: false, error: "the agent has ended")) }
+            pendingInput.append(contentsOf: Array((request.text ?? "").utf8))
+            flushInput()
+            send(fd, .reply(ok: true))
+        }
+    }
+
+    func streamOutput(_ bytes: [UInt8]) {
+        for (fd, client) in clients where client.output {
+            send(fd, KeeperMessage(kind: .output, data: Data(bytes)))
+        }
+    }
+
+    /// A client that cannot take a message at once is dropped: the keeper never waits for a
+    /// reader (the log holds everything).
+    func send(_ fd: Int32, _ message: KeeperMessage) {
+        let bytes = JSONLine.encode(message)
+        let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        if n != bytes.count { dropClient(fd) }
+    }
+
+    func dropClient(_ fd: Int32) {
+        guard clients.removeValue(forKey: fd) != nil else { return }
+        close(fd)
+    }
+
+    func finish() {
+        for fd in clients.keys { close(fd) }
+        clients = [:]
+        close(listener)
+        unlink(run.socket)
+        log.finish()
+    }
+}
+
+func setNonBlocking(_ fd: Int32) {
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+}

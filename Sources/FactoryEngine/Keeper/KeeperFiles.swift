@@ -1,0 +1,82 @@
+import Foundation
+import PlanDocument
+
+/// One role's keeper folder, `.agent-comms/run/<role>/`: what the keeper was asked to run,
+/// who it is, how the agent ended, and the socket to reach it.
+public struct RunDirectory: Sendable, Equatable {
+    public let path: String
+
+    public init(_ path: String) { self.path = path }
+
+    public var spec: String { "\(path)/spec.json" }
+    public var keeper: String { "\(path)/keeper.json" }
+    public var exit: String { "\(path)/exit.json" }
+    public var socket: String { "\(path)/keeper.sock" }
+
+    func read<T: Decodable>(_ type: T.Type, _ file: String) -> T? {
+        guard let data = FileManager.default.contents(atPath: file) else { return nil }
+        return try? JSONDecoder().decode(type, from: data)
+    }
+
+    func write<T: Encodable>(_ value: T, _ file: String) throws(PlanFileError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { throw .io("cannot encode \(file)") }
+        try AtomicFile.replace(file, with: Array(data) + [0x0A])
+    }
+
+    public var exitRecord: AgentExitRecord? { read(AgentExitRecord.self, exit) }
+    public var keeperRecord: KeeperRecord? { read(KeeperRecord.self, keeper) }
+}
+
+extension WorkspacePaths {
+    /// The keeper folder of a role (the role name was validated).
+    public func run(_ role: String) -> RunDirectory { RunDirectory("\(comms)/run/\(role)") }
+}
+
+/// What a keeper runs: written by the engine before it starts the keeper.
+public struct KeeperSpec: Codable, Sendable, Equatable {
+    /// Tells this run's records from an earlier run's in the same folder.
+    public var runID: String
+    public var role: String
+    public var argv: [String]
+    public var directory: String
+    /// Added to the keeper's own environment.
+    public var environment: [String: String]
+    public var log: String
+    public var logCap: Int
+
+    public init(runID: String, role: String, argv: [String], directory: String, environment: [String: String], log: String, logCap: Int = 1 << 20) {
+        self.runID = runID
+        self.role = role
+        self.argv = argv
+        self.directory = directory
+        self.environment = environment
+        self.log = log
+        self.logCap = logCap
+    }
+}
+
+/// Who is running: written by the keeper once the agent has started.
+public struct KeeperRecord: Codable, Sendable, Equatable {
+    public var runID: String
+    public var keeperPid: Int32
+    public var agentPid: Int32
+    /// With the pid, tells the agent from an unrelated process that reused its pid.
+    public var agentStartTicks: UInt64?
+    public var startedAt: Double
+}
+
+/// How the agent ended, written atomically by its keeper: the next engine reads it even if
+/// nobody was watching when it happened.
+public struct AgentExitRecord: Codable, Sendable, Equatable {
+    public var runID: String
+    public var agentPid: Int32?
+    /// The exit status, when it exited.
+    public var code: Int32?
+    /// The signal that ended it, when one did.
+    public var signal: Int32?
+    public var endedAt: Double
+    /// Why it never started ("cannot start claude: No such file or directory").
+    public var error: String?
+}
