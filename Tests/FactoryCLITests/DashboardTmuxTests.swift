@@ -240,8 +240,8 @@ final class DashboardTmuxTests: FactoryTestCase {
 
     /// `factory ARGS` in a new tmux server, wrapped so the exit status, the terminal
     /// modes and the screen after exit can be read.
-    private func open(_ args: [String], width: Int, height: Int, term: String = "xterm-256color",
-                      extraEnvironment: [String: String] = [:]) throws -> TmuxSession {
+    func open(_ args: [String], width: Int, height: Int, term: String = "xterm-256color",
+              extraEnvironment: [String: String] = [:], cwd: String? = nil) throws -> TmuxSession {
         var env = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
             "HOME": root + "/home",
@@ -258,7 +258,7 @@ final class DashboardTmuxTests: FactoryTestCase {
             + ["sh", "-c", wrapper, Factory.binaryPath] + args
         let session = try TmuxSession(scratch: scratch)
         sessions.append(session)
-        try session.start(command, width: width, height: height, cwd: root)
+        try session.start(command, width: width, height: height, cwd: cwd ?? root)
         return session
     }
 

@@ -96,12 +96,7 @@ extension Engine {
         var run = state.run(exit.role)
         guard run.pid == exit.pid, exit.runID == nil || run.runID == nil || exit.runID == run.runID else { return }
         timeouts.removeValue(forKey: exit.role)?.cancel()
-        run.endedAt = wallNow()
-        run.exitCode = exit.status
-        run.problem = exit.problem
-        if run.state.isActive {
-            if let status = exit.status { run.state = status == 0 ? .exited : .failed } else if exit.signal != nil { run.state = .killed } else { run.state = .failed }
-        }
+        run.ended(code: exit.status, signal: exit.signal, problem: exit.problem, at: wallNow())
         state.runs[exit.role] = run
         save()
         let how = exit.status.map { "status \($0)" } ?? exit.signal.map { "signal \($0)" } ?? exit.problem ?? "exit status unknown"

@@ -63,6 +63,7 @@ public final class Engine: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
         mainBranch = (try? Git(paths.root).output(["symbolic-ref", "--short", "HEAD"])) ?? "main"
         roles = try Self.loadRoles(paths)
+        if !options.driving { state.settleEndedRuns(paths) }
     }
 
     static func loadRoles(_ paths: WorkspacePaths) throws(EngineError) -> [String: RoleDefinition] {

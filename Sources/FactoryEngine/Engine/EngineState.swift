@@ -39,6 +39,31 @@ public struct EngineState: Sendable, Codable, Equatable {
     public init() {}
 
     public func run(_ role: String) -> AgentRun { runs[role] ?? AgentRun(role: role) }
+
+    /// Runs recorded as active whose keeper has since recorded their end: what a reader
+    /// (`factory status`) shows while no engine drives. A driving engine learns the same
+    /// through `adoptSurvivors`, with events and the pipeline moving on.
+    mutating func settleEndedRuns(_ paths: WorkspacePaths) {
+        for (role, run) in runs where run.state.isActive {
+            guard let runID = run.runID, let record = paths.run(role).exitRecord, record.runID == runID else { continue }
+            runs[role]?.ended(with: record)
+        }
+    }
+}
+
+extension AgentRun {
+    /// The run's end as its keeper recorded it.
+    mutating func ended(code: Int32?, signal: Int32?, problem: String?, at time: Double) {
+        endedAt = time
+        exitCode = code
+        self.problem = problem
+        guard state.isActive else { return }
+        if let code { state = code == 0 ? .exited : .failed } else if signal != nil { state = .killed } else { state = .failed }
+    }
+
+    mutating func ended(with record: AgentExitRecord) {
+        ended(code: record.code, signal: record.signal, problem: record.error, at: record.endedAt)
+    }
 }
 
 /// Reads and writes state.json atomically (temp file, fsync, rename).

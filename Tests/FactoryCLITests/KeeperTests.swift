@@ -1,0 +1,118 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import XCTest
+
+/// Agents that are ordinary programs, under the dashboard in a real terminal: they cannot
+/// reach the terminal, and they outlive the dashboard and the engine without losing output
+/// or their exit status.
+extension DashboardTmuxTests {
+    /// An agent that writes escapes to /dev/tty leaves the screen and the pane title alone.
+    func testAnAgentCannotWriteToTheTerminal() throws {
+        let repo = try makeFactory(architect: #"printf '\033[2J\033]0;PWNED\007' > /dev/tty; echo "tty status $?"; sleep 30"#)
+        try ok("start", "Hostile agent", cwd: repo)
+        let t = try open([], width: 120, height: 40, cwd: repo)
+        try t.waitFor("the dashboard") { $0.contains("┌ agents") }
+        let log = repo + "/.agent-comms/logs/architect.log"
+        try waitUntil("the architect to try /dev/tty") { (try? String(contentsOfFile: log, encoding: .utf8))?.contains("tty status") ?? false }
+        let written = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        XCTAssertFalse(written.contains("tty status 0"), "opening /dev/tty failed for the agent:\n\(written)")
+        XCTAssertNotEqual(try t.display("#{pane_title}"), "PWNED", "the agent did not set the terminal's title")
+        let screen = try t.capture()
+        XCTAssertTrue(screen.contains("┌ agents") && screen.contains("┌ factory"), "the dashboard is still drawn:\n\(screen)")
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+    }
+
+    /// After `q` the agent goes on printing: every line reaches its log, and its exit status
+    /// is known to the next factory.
+    func testAnAgentOutlivesTheDashboardWithoutLosingOutput() throws {
+        let repo = try makeFactory(architect: Self.slowPrinter)
+        try ok("start", "Outlive the dashboard", cwd: repo)
+        let t = try open([], width: 120, height: 40, cwd: repo)
+        try t.waitFor("the dashboard") { $0.contains("┌ agents") }
+        let log = repo + "/.agent-comms/logs/architect.log"
+        try waitUntil("the first lines") { (try? String(contentsOfFile: log, encoding: .utf8))?.contains("line 3\n") ?? false }
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+        try assertFinishedWholly(repo)
+    }
+
+    /// The same when the engine is killed with SIGKILL.
+    func testAnAgentOutlivesAKilledEngine() throws {
+        let repo = try makeFactory(architect: Self.slowPrinter)
+        try ok("start", "Outlive the engine", cwd: repo)
+        let engine = Process()
+        engine.executableURL = URL(fileURLWithPath: Factory.binaryPath)
+        engine.arguments = ["run", "--headless"]
+        engine.currentDirectoryURL = URL(fileURLWithPath: repo)
+        engine.standardInput = FileHandle.nullDevice
+        engine.standardOutput = FileHandle.nullDevice
+        engine.standardError = FileHandle.nullDevice
+        try engine.run()
+        let log = repo + "/.agent-comms/logs/architect.log"
+        try waitUntil("the first lines") { (try? String(contentsOfFile: log, encoding: .utf8))?.contains("line 3\n") ?? false }
+        kill(engine.processIdentifier, SIGKILL)
+        engine.waitUntilExit()
+        try assertFinishedWholly(repo)
+    }
+
+    // MARK: helpers
+
+    /// Prints 40 numbered lines over two seconds, then exits with status 7.
+    static let slowPrinter = #"i=0; while [ $i -lt 40 ]; do i=$((i+1)); echo "line $i"; sleep 0.05; done; exit 7"#
+
+    /// Waits for the slow printer to end, then checks its log and what `status` says of it.
+    func assertFinishedWholly(_ repo: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let exitRecord = repo + "/.agent-comms/run/architect/exit.json"
+        try waitUntil("the architect's exit record", timeout: 15) { FileManager.default.fileExists(atPath: exitRecord) }
+        let log = (try? String(contentsOfFile: repo + "/.agent-comms/logs/architect.log", encoding: .utf8)) ?? ""
+        let expected = (1...40).map { "line \($0)\n" }.joined()
+        XCTAssertTrue(log.hasSuffix(expected), "every line, in order, in the log:\n\(log)", file: file, line: line)
+        let status = try factory(["status", "--json"], cwd: repo)
+        XCTAssertEqual(status.status, 0, status.summary, file: file, line: line)
+        let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        let architect = (json?["agents"] as? [[String: Any]])?.first { $0["role"] as? String == "architect" }
+        XCTAssertEqual(architect?["exitCode"] as? Int, 7, "the exit status is known after the restart: \(status.stdout)", file: file, line: line)
+        XCTAssertEqual(architect?["state"] as? String, "failed", file: file, line: line)
+    }
+
+    /// A git repository with a sim factory whose architect runs `script` under sh.
+    func makeFactory(architect script: String) throws -> String {
+        let repo = root + "/repo"
+        try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
+        for args in [["init", "--quiet", "--initial-branch=main"], ["config", "user.name", "t"], ["config", "user.email", "t@t"],
+                     ["commit", "--quiet", "--allow-empty", "-m", "first"]] {
+            XCTAssertEqual(try run(["git"] + args, cwd: repo), 0)
+        }
+        try ok("init", "--preset", "sim", cwd: repo)
+        let escaped = script.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        let role = "---\nphase: planning\ncommand: [\"sh\", \"-c\", \"\(escaped)\"]\nretries: 0\n---\nYou are the architect.\n"
+        try role.write(toFile: repo + "/agents/architect.md", atomically: true, encoding: .utf8)
+        return repo
+    }
+
+    func run(_ argv: [String], cwd: String) throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = argv
+        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    func waitUntil(_ what: String, timeout: Double = 10, _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            guard Date() < deadline else {
+                XCTFail("timed out after \(timeout) s waiting for \(what)")
+                throw CLIHarnessError.timedOut([what])
+            }
+            usleep(20_000)
+        }
+    }
+}
