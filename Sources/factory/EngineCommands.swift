@@ -21,23 +21,19 @@ func oneShotEngine(_ paths: WorkspacePaths) throws -> Engine {
     try makeEngine(paths) { $0.driving = false }
 }
 
-/// Runs `body` against this factory: through the driving engine's command queue when one
-/// runs, else directly.
-func act(_ queued: QueuedCommand, _ body: (Engine) throws -> Void) throws {
+/// Runs `command` where this factory is driven — sent to the driving engine over its
+/// socket, or run here when nobody drives — and prints what the engine did. A refusal is
+/// an error: its reason on one line, a non-zero exit.
+func act(_ command: EngineCommand) throws {
     let paths = try currentWorkspace()
+    let answer: EngineAnswer
     if EngineLock.isHeld(paths.engineLock) {
-        let line = try JSONEncoder().encode(queued) + Data([0x0A])
-        guard let handle = FileHandle(forWritingAtPath: paths.commands) ?? {
-            FileManager.default.createFile(atPath: paths.commands, contents: nil)
-            return FileHandle(forWritingAtPath: paths.commands)
-        }() else { throw CLIError("cannot write \(paths.commands)") }
-        handle.seekToEndOfFile()
-        handle.write(line)
-        try? handle.close()
-        print("sent \(queued.command) to the running factory engine")
-        return
+        do { answer = try CommandClient.send(command, to: paths.engineSocket) } catch { throw CLIError(error.description) }
+    } else {
+        answer = try oneShotEngine(paths).send(command)
     }
-    do { try body(try oneShotEngine(paths)) } catch let error as EngineError { throw CLIError(error.description) }
+    guard answer.ok else { throw CLIError(answer.message) }
+    print(answer.message)
 }
 
 struct StatusCommand: ParsableCommand {
@@ -71,7 +67,7 @@ struct StartCommand: ParsableCommand {
 
     func run() throws {
         let text = feature.joined(separator: " ")
-        try act(QueuedCommand(command: "start", argument: text)) { try $0.start(feature: text) }
+        try act(.start(feature: text))
     }
 }
 
@@ -79,28 +75,28 @@ struct ApproveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve the architect's plan; implementation begins.")
     @Option(help: "A note for the architect.") var note: String?
 
-    func run() throws { try act(QueuedCommand(command: "approve", argument: note)) { try $0.approve(note: note) } }
+    func run() throws { try act(.approve(note: note)) }
 }
 
 struct RejectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reject", abstract: "Send the plan back to the architect with a reason.")
     @Option(help: "What the architect must change.") var reason: String
 
-    func run() throws { try act(QueuedCommand(command: "reject", argument: reason)) { try $0.reject(reason: reason) } }
+    func run() throws { try act(.reject(reason: reason)) }
 }
 
 struct SpawnCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "spawn", abstract: "Start the agent of a role now.")
     @Argument(help: "The role.") var role: String
 
-    func run() throws { try act(QueuedCommand(command: "spawn", argument: role)) { try $0.spawn(role: role) } }
+    func run() throws { try act(.spawn(role: role)) }
 }
 
 struct KillCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "kill", abstract: "Stop the agent of a role (and what it started).")
     @Argument(help: "The role.") var role: String
 
-    func run() throws { try act(QueuedCommand(command: "kill", argument: role)) { try $0.kill(role: role) } }
+    func run() throws { try act(.kill(role: role)) }
 }
 
 struct MergeCommand: ParsableCommand {
@@ -109,5 +105,24 @@ struct MergeCommand: ParsableCommand {
         abstract: "Merge the agents' branches into the main branch, after a dry run that leaves main untouched on a conflict."
     )
 
-    func run() throws { try act(QueuedCommand(command: "merge")) { try $0.merge() } }
+    func run() throws { try act(.merge) }
+}
+
+struct RestartCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "restart", abstract: "Stop the agent of a role and start it again.")
+    @Argument(help: "The role.") var role: String
+
+    func run() throws { try act(.restart(role: role)) }
+}
+
+struct TellCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tell",
+        abstract: "Message a role as the human, through the engine (what the dashboard's m does).",
+        discussion: "The message is appended to PLAN.md as ### Human → Role. ROLE is one of the six roles or all."
+    )
+    @Argument(help: "The role (or all).") var role: String
+    @Argument(help: "The message.") var text: [String]
+
+    func run() throws { try act(.tell(role: role, text: text.joined(separator: " "))) }
 }

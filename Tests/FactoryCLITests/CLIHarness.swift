@@ -160,3 +160,43 @@ final class Locked<Value>: @unchecked Sendable {
     }
     var get: Value { with { $0 } }
 }
+
+extension FactoryTestCase {
+    /// A git repository with one commit and a factory of simulated agents (`init --preset sim`).
+    func makeSimRepo(file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let repo = root + "/repo"
+        try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
+        for args in [["init", "-q", "-b", "main"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "first"]] {
+            let git = Process()
+            git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            git.arguments = ["git", "-C", repo] + args
+            git.standardOutput = FileHandle.nullDevice
+            try git.run()
+            git.waitUntilExit()
+            XCTAssertEqual(git.terminationStatus, 0, "git \(args.joined(separator: " "))", file: file, line: line)
+        }
+        try ok("init", "--preset", "sim", cwd: repo)
+        return repo
+    }
+
+    /// `factory run --headless` in `repo`, returned once it drives.
+    func startDriver(in repo: String, file: StaticString = #filePath, line: UInt = #line) throws -> Process {
+        let driver = Process()
+        driver.executableURL = URL(fileURLWithPath: Factory.binaryPath)
+        driver.arguments = ["run", "--headless"]
+        driver.currentDirectoryURL = URL(fileURLWithPath: repo)
+        driver.standardInput = FileHandle.nullDevice
+        driver.standardOutput = FileHandle.nullDevice
+        driver.standardError = FileHandle.nullDevice
+        try driver.run()
+        let deadline = Date().addingTimeInterval(10)
+        while !(try factory(["events"], cwd: repo).stdout.contains("engine_started")) {
+            guard Date() < deadline else {
+                XCTFail("the driver never started", file: file, line: line)
+                throw CLIHarnessError.timedOut(["run", "--headless"])
+            }
+            usleep(20_000)
+        }
+        return driver
+    }
+}

@@ -86,29 +86,12 @@ final class DemoTests: FactoryTestCase {
 /// A driving `factory run --headless` takes commands from other `factory` processes.
 final class DrivenFactoryTests: FactoryTestCase {
     func testRunHeadlessTakesStartAndApproveFromOtherProcesses() throws {
-        let repo = root + "/repo"
-        try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
-        for args in [["init", "-q", "-b", "main"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "first"]] {
-            let git = Process()
-            git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            git.arguments = ["git", "-C", repo] + args
-            try git.run()
-            git.waitUntilExit()
-        }
-        try ok("init", "--preset", "sim", cwd: repo)
-
-        let driver = Process()
-        driver.executableURL = URL(fileURLWithPath: Factory.binaryPath)
-        driver.arguments = ["run", "--headless"]
-        driver.currentDirectoryURL = URL(fileURLWithPath: repo)
-        driver.standardInput = FileHandle.nullDevice
-        driver.standardOutput = FileHandle.nullDevice
+        let repo = try makeSimRepo()
+        let driver = try startDriver(in: repo)
         let exited = DispatchSemaphore(value: 0)
         driver.terminationHandler = { _ in exited.signal() }
-        try driver.run()
         defer { if driver.isRunning { driver.terminate() } }
 
-        // Wait until the driver holds the engine lock, then send it a feature.
         func phase() throws -> String? {
             let r = try factory(["status", "--json"], cwd: repo)
             return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["phase"] as? String
@@ -120,15 +103,13 @@ final class DrivenFactoryTests: FactoryTestCase {
                 usleep(50_000)
             }
         }
-        let started = Date().addingTimeInterval(10)
-        while !(try factory(["events"], cwd: repo).stdout.contains("engine_started")) {
-            guard Date() < started else { return XCTFail("the driver never started") }
-            usleep(20_000)
-        }
+        let early = try factory(["approve"], cwd: repo)
+        XCTAssertEqual(early.status, 1, "the driver refuses: nothing awaits approval yet. \(early.summary)")
+        XCTAssertEqual(early.stderr, "Error: nothing awaits approval (phase idle)\n", early.summary)
         let sent = try ok("start", "Add a greeting", cwd: repo).stdout
-        XCTAssertTrue(sent.contains("sent start to the running factory engine"), sent)
+        XCTAssertEqual(sent, "started \"Add a greeting\": the architect plans it\n", "what the driving engine did")
         try waitForPhase("awaiting_approval")
-        XCTAssertTrue(try ok("approve", cwd: repo).stdout.contains("sent approve"))
+        XCTAssertEqual(try ok("approve", cwd: repo).stdout, "plan approved: implementation begins\n")
         XCTAssertEqual(exited.wait(timeout: .now() + 30), .success, "the driver finishes the pipeline")
         XCTAssertEqual(driver.terminationStatus, 0)
         XCTAssertEqual(try phase(), "done")

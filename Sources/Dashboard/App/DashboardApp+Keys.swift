@@ -14,12 +14,12 @@ extension DashboardApp {
     func perform(_ action: KeyAction) {
         state.notice = nil
         switch action {
-        case .approve: command("plan approved") { try $0.approve() }
+        case .approve: command(.approve(note: nil))
         case .reject: state.prompt = Prompt(kind: .reject)
         case .message: state.prompt = Prompt(kind: .message(to: selectedRole))
-        case .spawn: command("\(selectedRole) started") { [role = selectedRole] in try $0.spawn(role: role) }
-        case .kill: command("\(selectedRole) killed") { [role = selectedRole] in try $0.kill(role: role) }
-        case .restart: command("\(selectedRole) restarting") { [role = selectedRole] in try $0.restart(role: role) }
+        case .spawn: command(.spawn(role: selectedRole))
+        case .kill: command(.kill(role: selectedRole))
+        case .restart: command(.restart(role: selectedRole))
         case .focusNext, .focusPrevious:
             let all = PaneID.allCases
             let i = all.firstIndex(of: state.focus) ?? 0
@@ -56,15 +56,15 @@ extension DashboardApp {
         snapshot.agents.indices.contains(state.selectedAgent) ? snapshot.agents[state.selectedAgent].role : "builder"
     }
 
-    /// Runs an engine command off the UI queue; its result comes back as a notice.
-    func command(_ success: String, _ body: @escaping @Sendable (Engine) throws -> Void) {
+    /// Sends a command to the engine that drives (this process's, or another's over its
+    /// socket) off the UI queue; its answer comes back as a notice.
+    func command(_ command: EngineCommand) {
         let engine = self.engine
         DispatchQueue.global().async { [weak self] in
-            let note: String
-            do { try body(engine); note = success } catch { note = "\(error)" }
+            let answer = engine.send(command)
             guard let self else { return }
             self.ui.async {
-                self.state.notice = note
+                self.state.notice = answer.message
                 self.requestFrame()
             }
         }
@@ -139,8 +139,8 @@ extension DashboardApp {
     func submit(_ prompt: Prompt) {
         let text = prompt.text
         switch prompt.kind {
-        case .reject: command("plan sent back to the architect") { try $0.reject(reason: text) }
-        case .message(let to): command("message sent to \(to)") { try $0.say(to: to, text: text) }
+        case .reject: command(.reject(reason: text))
+        case .message(let to): command(.tell(role: to, text: text))
         case .search:
             state.search = text.isEmpty ? nil : text
             state.focus = .messages

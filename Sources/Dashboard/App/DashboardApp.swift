@@ -67,6 +67,15 @@ public final class DashboardApp: @unchecked Sendable {
             self.ui.async { self.received(snap) }
         }
         if drive { engine.drive() }
+        if !engine.options.driving {
+            engine.takeOverWhenFree { [weak self] text in
+                guard let self else { return }
+                self.ui.async {
+                    self.state.notice = text
+                    self.requestFrame()
+                }
+            }
+        }
         ui.async { self.draw() }
         dispatchMain()
     }

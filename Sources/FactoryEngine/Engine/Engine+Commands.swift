@@ -66,8 +66,8 @@ extension Engine {
 
     public func spawn(role: String) throws(EngineError) {
         try onQueue { () throws(EngineError) in
-            guard let name = try? Role.validate(role) else { throw EngineError("\"\(role)\" is not a role name") }
-            guard roles[name] != nil else { throw EngineError("no role \(name) (roles: \(Role.all.joined(separator: ", ")))") }
+            try Self.checkRole(role)
+            let name = role
             guard !state.run(name).state.isActive else { throw EngineError("\(name) is already running (pid \(state.run(name).pid ?? 0))") }
             guard startAgent(name) else { throw EngineError("could not start \(name); see factory events") }
             publish()
@@ -76,6 +76,7 @@ extension Engine {
 
     public func kill(role: String) throws(EngineError) {
         try onQueue { () throws(EngineError) in
+            try Self.checkRole(role)
             guard state.run(role).state.isActive else { throw EngineError("\(role) is not running") }
             stopAgent(role)
             publish()
@@ -99,7 +100,7 @@ extension Engine {
             publish()
             refreshWorktreesNow()
             guard options.driving else { return publish() }
-            skipOldCommands()
+            openCommandServer()
             adoptSurvivors()
             event("engine_started", "driving \(paths.root) (pid \(getpid()))")
             step()
@@ -122,7 +123,7 @@ extension Engine {
             dirs.append("\(abs)/refs/heads/agent")
         }
         // A watching (not driving) engine follows the driving one through state.json.
-        let only = [paths.comms: Set(options.driving ? ["PLAN.md", "commands.jsonl"] : ["PLAN.md", "state.json"])]
+        let only = [paths.comms: Set(options.driving ? ["PLAN.md"] : ["PLAN.md", "state.json"])]
         watcher = FileWatcher(directories: dirs.filter { FileManager.default.fileExists(atPath: $0) }, only: only, queue: queue) { [weak self] changed in
             self?.filesChanged(changed)
         }
@@ -131,7 +132,7 @@ extension Engine {
     func filesChanged(_ changed: Set<String>) {
         if changed.contains(paths.comms) {
             reloadPlan()
-            if options.driving { runQueuedCommands() } else if let fresh = StateStore(path: paths.state).load() { state = fresh }
+            if !options.driving, let fresh = StateStore(path: paths.state).load() { state = fresh }
         }
         let worktreeDirs = changed.filter { $0 != paths.comms }
         if !worktreeDirs.isEmpty {
@@ -173,48 +174,6 @@ extension Engine {
 
     static let queueKey = DispatchSpecificKey<ObjectIdentifier>()
 
-    /// Commands other `factory` processes left in `.agent-comms/commands.jsonl` while this
-    /// engine drives (spawn, kill, merge): each line is run once.
-    func runQueuedCommands() {
-        guard let data = FileManager.default.contents(atPath: paths.commands), data.count > commandOffset else { return }
-        let fresh = data[commandOffset...]
-        guard let lastNewline = fresh.lastIndex(of: 0x0A) else { return }
-        commandOffset = lastNewline + 1
-        for line in fresh[..<lastNewline].split(separator: 0x0A) {
-            guard let command = try? JSONDecoder().decode(QueuedCommand.self, from: Data(line)) else { continue }
-            do {
-                let argument = command.argument ?? ""
-                switch command.command {
-                case "start": try start(feature: argument)
-                case "approve": try approve(note: command.argument)
-                case "reject": try reject(reason: argument)
-                case "spawn": try spawn(role: argument)
-                case "kill": try kill(role: argument)
-                case "merge": try merge()
-                default: event("error", "unknown queued command \(command.command)")
-                }
-            } catch {
-                event("error", "\(command.command): \(error.description)")
-            }
-        }
-    }
-
-    /// Skips commands queued before this engine started.
-    func skipOldCommands() {
-        commandOffset = FileManager.default.contents(atPath: paths.commands)?.count ?? 0
-    }
-}
-
-/// One line of `.agent-comms/commands.jsonl`: `start`, `approve`, `reject`, `spawn`,
-/// `kill` or `merge`, with its argument (feature, note, reason or role).
-public struct QueuedCommand: Codable, Sendable {
-    public var command: String
-    public var argument: String?
-
-    public init(command: String, argument: String? = nil) {
-        self.command = command
-        self.argument = argument
-    }
 }
 
 /// The driving engine holds an exclusive lock on `.agent-comms/engine.lock` for its life, so
@@ -253,7 +212,7 @@ extension Engine {
     /// Kills the role's agent and starts it again once it has exited.
     public func restart(role: String) throws(EngineError) {
         try onQueue { () throws(EngineError) in
-            guard roles[role] != nil else { throw EngineError("no role \(role)") }
+            try Self.checkRole(role)
             if state.run(role).state.isActive {
                 pendingRestarts.insert(role)
                 stopAgent(role)

@@ -23,7 +23,8 @@ public struct EngineOptions: Sendable {
 /// back; every change publishes an immutable `Snapshot`.
 public final class Engine: @unchecked Sendable {
     public let paths: WorkspacePaths
-    public let options: EngineOptions
+    /// Owned by `queue`: a watching engine becomes a driving one when it takes over.
+    public internal(set) var options: EngineOptions
     let queue = DispatchQueue(label: "factory.engine")
     let io = DispatchQueue(label: "factory.engine.io", attributes: .concurrent)
 
@@ -39,7 +40,7 @@ public final class Engine: @unchecked Sendable {
     var eventSubscribers: [@Sendable (EngineEvent) -> Void] = []
     var finished: (@Sendable (Phase) -> Void)?
     var watcher: FileWatcher?
-    var commandOffset = 0
+    var commandServer: CommandServer?
     /// Agents this engine started (as opposed to ones re-adopted from a previous run).
     var spawnedHere: Set<Int32> = []
     var stopped = false
@@ -84,6 +85,8 @@ public final class Engine: @unchecked Sendable {
     public func shutdown() {
         queue.sync {
             stopped = true
+            commandServer?.stop()
+            commandServer = nil
             supervisor.stopWatching()
             watcher?.stop()
             watcher = nil

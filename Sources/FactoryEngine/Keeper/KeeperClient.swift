@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import PlanDocument
+import PlanDocument
 #if canImport(Glibc)
 import Glibc
 #endif

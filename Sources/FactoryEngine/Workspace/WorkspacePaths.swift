@@ -9,7 +9,8 @@ public struct WorkspacePaths: Sendable, Equatable {
     public var history: String { "\(comms)/HISTORY.md" }
     public var state: String { "\(comms)/state.json" }
     public var events: String { "\(comms)/events.jsonl" }
-    public var commands: String { "\(comms)/commands.jsonl" }
+    /// The driving engine's socket: commands in, answers out.
+    public var engineSocket: String { "\(comms)/engine.sock" }
     public var engineLock: String { "\(comms)/engine.lock" }
     public var logs: String { "\(comms)/logs" }
     public var agents: String { "\(root)/agents" }

@@ -1,0 +1,42 @@
+/// What people and other processes ask of the engine: one typed value, whether it is run
+/// by the engine in this process or sent over `.agent-comms/engine.sock` to the one that
+/// drives. Encoded as JSON (`{"approve":{"note":null}}`).
+public enum EngineCommand: Codable, Sendable, Equatable {
+    case start(feature: String)
+    case approve(note: String?)
+    case reject(reason: String)
+    case spawn(role: String)
+    case kill(role: String)
+    case restart(role: String)
+    /// A message from the human to a role, in PLAN.md.
+    case tell(role: String, text: String)
+    case merge
+    /// Is anyone there? Answers with the phase (the channel's own round trip).
+    case ping
+
+    /// A word for the command in notices and errors.
+    public var name: String {
+        switch self {
+        case .start: return "start"
+        case .approve: return "approve"
+        case .reject: return "reject"
+        case .spawn: return "spawn"
+        case .kill: return "kill"
+        case .restart: return "restart"
+        case .tell: return "tell"
+        case .merge: return "merge"
+        case .ping: return "ping"
+        }
+    }
+}
+
+/// The engine's answer: what it did, or why it refused.
+public struct EngineAnswer: Codable, Sendable, Equatable {
+    public var ok: Bool
+    public var message: String
+
+    public init(ok: Bool, message: String) {
+        self.ok = ok
+        self.message = message
+    }
+}

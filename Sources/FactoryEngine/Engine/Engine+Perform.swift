@@ -1,0 +1,108 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Commands as values: run here, or sent to the engine that drives, with its real answer.
+extension Engine {
+    /// Runs `command` on this engine and says what it did; throws the reason it refused.
+    public func perform(_ command: EngineCommand) throws(EngineError) -> String {
+        switch command {
+        case .start(let feature):
+            try start(feature: feature)
+            return "started \"\(feature.trimmingCharacters(in: .whitespacesAndNewlines))\": the architect plans it"
+        case .approve(let note):
+            try approve(note: note)
+            return "plan approved: implementation begins"
+        case .reject(let reason):
+            try reject(reason: reason)
+            return "plan sent back to the architect"
+        case .spawn(let role):
+            try spawn(role: role)
+            return "\(role) started (pid \(queue.sync { state.run(role).pid }.map(String.init) ?? "?"))"
+        case .kill(let role):
+            try kill(role: role)
+            return "\(role) stopped; it stays down until spawned"
+        case .restart(let role):
+            try restart(role: role)
+            return "\(role) restarting"
+        case .tell(let role, let text):
+            try Self.checkRole(role, allowing: ["all"])
+            try say(to: role, text: text)
+            return "message sent to \(role)"
+        case .merge:
+            try merge()
+            let (phase, reason) = queue.sync { (state.phase, state.blockedReason) }
+            return phase == .blocked ? "merge blocked: \(reason ?? "see factory status")" : "merge: phase \(phase.rawValue)"
+        case .ping:
+            return "phase \(queue.sync { state.phase.rawValue })"
+        }
+    }
+
+    /// Runs `command` where the pipeline is driven: on this engine when it drives (or when
+    /// nobody does), else over the driving engine's socket.
+    public func send(_ command: EngineCommand) -> EngineAnswer {
+        let driving = queue.sync { options.driving }
+        if driving || !EngineLock.isHeld(paths.engineLock) {
+            do throws(EngineError) { return EngineAnswer(ok: true, message: try perform(command)) } catch { return EngineAnswer(ok: false, message: error.description) }
+        }
+        do throws(SocketError) { return try CommandClient.send(command, to: paths.engineSocket) } catch { return EngineAnswer(ok: false, message: error.description) }
+    }
+
+    /// A role name that is one of the six (or one of `allowing`), else a one-line error
+    /// listing them.
+    static func checkRole(_ role: String, allowing extra: [String] = []) throws(EngineError) {
+        guard Role.all.contains(role) || extra.contains(role) else {
+            throw EngineError("no role \"\(role)\" (roles: \((Role.all + extra).joined(separator: ", ")))")
+        }
+    }
+
+    /// Opens `.agent-comms/engine.sock` for other processes' commands.
+    func openCommandServer() {
+        guard commandServer == nil else { return }
+        do throws(SocketError) {
+            commandServer = try CommandServer(path: paths.engineSocket) { [weak self] command in
+                guard let self else { return EngineAnswer(ok: false, message: "the engine is shutting down") }
+                do throws(EngineError) { return EngineAnswer(ok: true, message: try self.perform(command)) } catch {
+                    return EngineAnswer(ok: false, message: error.description)
+                }
+            }
+        } catch {
+            event("error", "cannot take commands from other processes: \(error.description)")
+        }
+    }
+
+    /// A watching engine waits, off every queue, for the driving process to let go of
+    /// `engine.lock` (it does when it exits, however it exits), then drives in its place.
+    /// `announce` is called once it does.
+    public func takeOverWhenFree(_ announce: @escaping @Sendable (String) -> Void) {
+        let lockPath = paths.engineLock
+        let thread = Thread { [weak self] in
+            let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { return }
+            while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+            guard let self else { close(fd); return }
+            self.queue.async {
+                guard !self.stopped else { close(fd); return }
+                self.becomeDriver()
+                announce("the factory that was driving stopped; this dashboard drives now")
+            }
+        }
+        thread.start()
+    }
+
+    /// From watching to driving: the driver's last state, its agents re-adopted through
+    /// their keepers, commands taken, the pipeline moved.
+    private func becomeDriver() {
+        guard !options.driving else { return }
+        options.driving = true
+        if let fresh = StateStore(path: paths.state).load() { state = fresh }
+        reloadPlan()
+        watcher?.stop()
+        startWatching()
+        openCommandServer()
+        adoptSurvivors()
+        event("engine_started", "took over driving \(paths.root) (pid \(getpid()))")
+        step()
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import XCTest
+
+/// Commands from other processes to the driving engine: over its socket, each answered.
+final class CommandChannelTests: FactoryTestCase {
+    /// 8 processes send 10 messages each at once: all 80 arrive, each once.
+    func testConcurrentCommandsAllArriveOnce() throws {
+        let repo = try makeSimRepo()
+        let driver = try startDriver(in: repo)
+        defer { driver.terminate() }
+        let failures = Locked<[String]>([])
+        let scratch = self.scratch
+        DispatchQueue.concurrentPerform(iterations: 8) { p in
+            for i in 0..<10 {
+                do {
+                    let r = try Factory.run(["tell", "builder", "note p\(p) i\(i)"], cwd: repo, scratch: scratch)
+                    if r.status != 0 || r.stdout != "message sent to builder\n" { failures.with { $0.append(r.summary) } }
+                } catch {
+                    failures.with { $0.append("\(error)") }
+                }
+            }
+        }
+        XCTAssertEqual(failures.get, [], "every command answered yes")
+        let plan = try String(contentsOfFile: repo + "/.agent-comms/PLAN.md", encoding: .utf8)
+        for p in 0..<8 {
+            for i in 0..<10 {
+                XCTAssertEqual(plan.components(separatedBy: "note p\(p) i\(i)\n").count - 1, 1, "note p\(p) i\(i) once")
+            }
+        }
+        XCTAssertEqual(plan.components(separatedBy: "### Human → Builder").count - 1, 80)
+    }
+
+    /// A client that connects and says nothing, and one that sends garbage, hold nobody up.
+    func testSilentAndGarbledClientsDoNotBlockOthers() throws {
+        let repo = try makeSimRepo()
+        let driver = try startDriver(in: repo)
+        defer { driver.terminate() }
+        let socketPath = repo + "/.agent-comms/engine.sock"
+        let silent = try connect(socketPath)
+        defer { close(silent) }
+        let garbled = try connect(socketPath)
+        defer { close(garbled) }
+        _ = "{\"no such\": command}\n".withCString { write(garbled, $0, strlen($0)) }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = read(garbled, &buffer, buffer.count)
+        XCTAssertEqual(String(decoding: buffer.prefix(max(0, n)), as: UTF8.self), "{\"message\":\"not a factory command\",\"ok\":false}\n")
+        let r = try ok("tell", "architect", "still heard", cwd: repo)
+        XCTAssertEqual(r.stdout, "message sent to architect\n")
+    }
+
+    /// Unknown roles are one-line errors that list the roles, whoever runs the command.
+    func testUnknownRolesAreRefusedWithTheList() throws {
+        let repo = try makeSimRepo()
+        let roles = "architect, builder, tester, reviewer, security, docwriter"
+        for (args, wanted) in [(["kill", "wizard"], "Error: no role \"wizard\" (roles: \(roles))\n"),
+                               (["spawn", "wizard"], "Error: no role \"wizard\" (roles: \(roles))\n"),
+                               (["restart", "wizard"], "Error: no role \"wizard\" (roles: \(roles))\n"),
+                               (["tell", "nobody", "hi"], "Error: no role \"nobody\" (roles: \(roles), all)\n")] {
+            let r = try factory(args, cwd: repo)
+            XCTAssertEqual(r.status, 1, r.summary)
+            XCTAssertEqual(r.stderr, wanted, r.summary)
+        }
+        // The same answers from a driving engine.
+        let driver = try startDriver(in: repo)
+        defer { driver.terminate() }
+        let r = try factory(["kill", "wizard"], cwd: repo)
+        XCTAssertEqual(r.stderr, "Error: no role \"wizard\" (roles: \(roles))\n", r.summary)
+        let idle = try factory(["kill", "builder"], cwd: repo)
+        XCTAssertEqual(idle.stderr, "Error: builder is not running\n", idle.summary)
+    }
+
+    private func connect(_ path: String) throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            let bytes = Array(path.utf8)
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard rc == 0 else { throw CLIHarnessError.missingBinary("socket \(path): \(String(cString: strerror(errno)))") }
+        return fd
+    }
+}
