@@ -119,3 +119,22 @@ extension DashboardTmuxTests {
         }
     }
 }
+
+extension DashboardTmuxTests {
+    /// A dashboard watching another engine takes over when that engine is killed, says so,
+    /// and `a` then moves the pipeline.
+    func testAWatchingDashboardTakesOverWhenTheDriverDies() throws {
+        let repo = try makeSimRepo()
+        let driver = try startDriver(in: repo)
+        try ok("start", "Take over", cwd: repo)
+        let t = try open([], width: 120, height: 40, cwd: repo)
+        try t.waitFor("the plan at the gate", timeout: 20) { $0.contains("plan awaits you") }
+        kill(driver.processIdentifier, SIGKILL)
+        driver.waitUntilExit()
+        try t.waitFor("the takeover notice", timeout: 3) { $0.contains("driving now: the factory that drove has stopped") }
+        try t.send("a")
+        try t.waitFor("the pipeline to finish", timeout: 40) { $0.contains("done — merged into main") }
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+    }
+}

@@ -97,6 +97,10 @@ extension Engine {
     public func drive() {
         queue.async { [self] in
             startWatching()
+            // What changed between reading the files at init and watching them now would
+            // never be seen again (a pipeline waiting for approval writes nothing more).
+            reloadPlan()
+            if !options.driving, let fresh = StateStore(path: paths.state).load() { state = fresh }
             publish()
             refreshWorktreesNow()
             guard options.driving else { return publish() }

@@ -85,7 +85,7 @@ extension Engine {
             self.queue.async {
                 guard !self.stopped else { close(fd); return }
                 self.becomeDriver()
-                announce("the factory that was driving stopped; this dashboard drives now")
+                announce("driving now: the factory that drove has stopped")
             }
         }
         thread.start()
