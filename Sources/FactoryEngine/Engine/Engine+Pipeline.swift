@@ -4,7 +4,9 @@ import PlanDocument
 extension Engine {
     /// Moves the pipeline as far as its gates allow. Called after every change.
     func step() {
-        guard options.driving, !stepping, !stopped else { publish(); return }
+        // A broken PLAN.md stops the pipeline where it is: its gates would read a wrong
+        // picture, and its writes would land in a file cut short.
+        guard options.driving, !stepping, !stopped, planProblem == nil else { publish(); return }
         stepping = true
         defer { stepping = false; publish() }
         for _ in 0..<12 where advance() {}
@@ -82,89 +84,116 @@ extension Engine {
                 }
                 event("agent_retry", role: role, "\(role) \(run.state.rawValue) without finishing; retrying (\(run.attempts)/\(budget + 1))")
             }
+            // Work on any other branch would never be validated or merged.
+            if let missing = missingBranch(role) { _ = block(missing); return }
             startAgent(role)
         }
     }
 
     private func validationFailed(_ result: Gates.ValidationResult) -> Bool {
-        state.validationFailures += 1
+        let round = state.validationFailures + 1
         let findings = result.failures.map { "\($0.kind.rawValue): \($0.verdict.replacingOccurrences(of: "_", with: " "))" }.joined(separator: ", ")
         let veto = result.veto ? " Security's critical block is a veto." : ""
-        if state.validationFailures > options.validationRetries {
-            return block("validation failed \(state.validationFailures) times (\(findings))")
+        if round > options.validationRetries {
+            state.validationFailures = round
+            return block("validation failed \(round) times (\(findings))")
         }
-        let round = state.validationFailures
-        edit([
+        let sendBack: [PlanEdit] = [
             .appendMessage(from: "Orchestrator", to: ["Builder"], body: "Validation round \(round) failed: \(findings).\(veto) Read the findings in the verdict sections and fix them.", time: Clock.minute()),
             .addTask(TaskDraft(agent: "builder", status: "pending", priority: "P0", description: "Fix validation findings (round \(round)): \(findings)")),
-        ])
+        ]
+        guard transition(to: .implementation, "validation failed: \(findings)", with: sendBack) else { return false }
+        state.validationFailures = round
+        save()
         event(result.veto ? "veto" : "validation_failed", role: result.veto ? "security" : nil, "validation round \(round) failed: \(findings)")
-        return transition(to: .implementation, "validation failed: \(findings)")
+        return true
     }
 
     @discardableResult
     func block(_ reason: String) -> Bool {
-        state.blockedReason = reason
-        return transition(to: .blocked, reason)
+        transition(to: .blocked, reason)
     }
 
-    /// Changes phase: entry work, a change-log row, the Status field, an event.
+    /// The role's branch, which everything downstream reads, is gone or renamed.
+    func missingBranch(_ role: String) -> String? {
+        let branch = "agent/\(role)"
+        guard !Git(paths.root).branchExists(branch) else { return nil }
+        let on = worktrees[role]?.branch.map { "; its worktree is on \($0)" } ?? ""
+        return "\(role)'s branch \(branch) is missing (renamed or deleted?)\(on); restore it, then factory resume"
+    }
+
+    /// Changes phase: PLAN.md first (entry tasks, a change-log row, the Status field and
+    /// `extra`, in one write), then the state, an event, and the entry work in git. When
+    /// PLAN.md cannot be written nothing changes and the cause is an attention item.
     @discardableResult
-    func transition(to next: Phase, _ reason: String) -> Bool {
+    func transition(to next: Phase, _ reason: String, with extra: [PlanEdit] = []) -> Bool {
+        do { try changePhase(to: next, reason, with: extra) } catch { return false }
+        return true
+    }
+
+    func changePhase(to next: Phase, _ reason: String, with extra: [PlanEdit] = []) throws(EngineError) {
         let from = state.phase
+        let tasksBefore = plan.view.tasks.map(\.id)
+        try writePlan(extra + entryEdits(next, plan.view) + [
+            .appendChangeLog(date: Clock.day(), change: "Phase \(from.rawValue) → \(next.rawValue): \(reason)", by: "Orchestrator"),
+            .setField(name: "Status", value: Self.statusText(next)),
+        ])
+        // A new feature: remember its starting tasks, so its history lists only its own.
+        if next == .planning && state.tasksBeforeFeature == nil { state.tasksBeforeFeature = tasksBefore }
         state.phase = next
-        if next != .blocked { state.blockedReason = nil }
+        if next == .blocked {
+            state.blockedReason = reason
+            if from != .blocked { state.blockedPhase = from }
+        } else {
+            state.blockedReason = nil
+            state.blockedPhase = nil
+        }
         // A phase entered again starts its roles' retry budgets afresh.
         for role in next.roles where !state.run(role).state.isActive {
             state.runs[role]?.phase = nil
             state.runs[role]?.attempts = 0
         }
-        enter(next)
-        edit([
-            .appendChangeLog(date: Clock.day(), change: "Phase \(from.rawValue) → \(next.rawValue): \(reason)", by: "Orchestrator"),
-            .setField(name: "Status", value: Self.statusText(next)),
-        ])
         save()
         event("phase", "\(from.rawValue) → \(next.rawValue): \(reason)")
+        if next == .validation, let failure = resetValidators() {
+            block(failure)
+            return
+        }
         if next == .done || next == .blocked {
             let done = finished
             let phase = next
             queue.async { done?(phase) }
         }
-        return true
     }
 
-    private func enter(_ phase: Phase) {
-        let view = plan.view
-        // A phase whose role has no open task gets one: tasks done for an earlier feature
-        // must not open this feature's gate.
+    /// The PLAN.md side of entering a phase. A phase whose role has no open task gets one:
+    /// tasks done for an earlier feature must not open this feature's gate.
+    private func entryEdits(_ phase: Phase, _ view: PlanView) -> [PlanEdit] {
+        func task(_ role: String, _ priority: String, _ what: String) -> [PlanEdit] {
+            Gates.hasOpenTasks(role, view) ? [] : [.addTask(TaskDraft(agent: role, status: "pending", priority: priority, description: "\(what): \(state.feature)"))]
+        }
         switch phase {
-        case .planning where !Gates.hasOpenTasks("architect", view):
-            edit([.addTask(TaskDraft(agent: "architect", status: "pending", priority: "P0", description: "Design: \(state.feature)"))])
-        case .implementation where !Gates.hasOpenTasks("builder", view):
-            edit([.addTask(TaskDraft(agent: "builder", status: "pending", priority: "P0", description: "Implement: \(state.feature)"))])
+        case .planning: return task("architect", "P0", "Design")
+        case .implementation: return task("builder", "P0", "Implement")
+        case .documentation: return task("docwriter", "P1", "Document")
         case .validation:
-            resetValidation(view)
-        case .documentation where !Gates.hasOpenTasks("docwriter", view):
-            edit([.addTask(TaskDraft(agent: "docwriter", status: "pending", priority: "P1", description: "Document: \(state.feature)"))])
-        default:
-            break
+            // A new validation round: verdicts back to undecided.
+            return view.verdicts.filter { Gates.decided.contains($0.verdict) }.map {
+                .recordVerdict(kind: $0.kind, subject: $0.subject, verdict: "undecided")
+            }
+        default: return []
         }
     }
 
-    /// A new validation round: verdicts back to undecided, validators' worktrees on the
-    /// builder's work.
-    private func resetValidation(_ view: PlanView) {
-        var edits: [PlanEdit] = []
-        for v in view.verdicts where Gates.decided.contains(v.verdict) {
-            edits.append(.recordVerdict(kind: v.kind, subject: v.subject, verdict: "undecided"))
-        }
-        if !edits.isEmpty { edit(edits) }
+    /// Puts the validators' worktrees on the builder's work; the reason it could not, if so.
+    private func resetValidators() -> String? {
+        if let missing = missingBranch("builder") { return missing }
+        defer { refreshWorktreesNow() }
         for role in Phase.validation.roles {
             let result = Git(paths.worktree(role)).run(["reset", "--quiet", "--hard", "agent/builder"])
-            if !result.succeeded { event("error", role: role, "cannot reset \(role)'s worktree to agent/builder: \(result.firstErrorLine)") }
+            if !result.succeeded { return "cannot reset \(role)'s worktree to agent/builder: \(result.firstErrorLine)" }
         }
-        refreshWorktreesNow()
+        return nil
     }
 
     static func statusText(_ phase: Phase) -> String {

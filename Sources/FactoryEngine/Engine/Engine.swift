@@ -50,6 +50,11 @@ public final class Engine: @unchecked Sendable {
     var staleWorktrees: Set<String> = []
     var worktreeRefreshScheduled = false
     var stepping = false
+    /// Why PLAN.md could not be read (missing, not a file, unreadable); the parsed copy is
+    /// then the last good one, shown but never written back.
+    var planReadProblem: String?
+    /// Why the engine's last write to PLAN.md failed; cleared by the next one that succeeds.
+    var planWriteProblem: String?
     lazy var supervisor = AgentSupervisor(engineQueue: queue, logsDirectory: paths.logs) { [weak self] exit in
         self?.agentExited(exit)
     }
@@ -58,7 +63,12 @@ public final class Engine: @unchecked Sendable {
         self.paths = paths
         self.options = options
         state = StateStore(path: paths.state).load() ?? EngineState()
-        do { plan = try PlanFile(path: paths.plan).read() } catch { throw EngineError(error.description) }
+        // A broken PLAN.md is something to report (`factory status` shows it), not a reason
+        // to refuse to start.
+        do { plan = try PlanFile(path: paths.plan).read() } catch {
+            plan = PlanDocument(bytes: [])
+            planReadProblem = paths.relative(error.description)
+        }
         queue.setSpecific(key: Self.queueKey, value: ObjectIdentifier(self))
         try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
         mainBranch = (try? Git(paths.root).output(["symbolic-ref", "--short", "HEAD"])) ?? "main"
@@ -136,20 +146,44 @@ public final class Engine: @unchecked Sendable {
 
     // MARK: PLAN.md
 
-    /// Applies edits under PLAN.md's lock and keeps the parsed result.
+    /// Applies edits under PLAN.md's lock and keeps the parsed result; false (with an event
+    /// and an attention item saying why) when it cannot.
     @discardableResult
     func edit(_ edits: [PlanEdit]) -> Bool {
+        do { try writePlan(edits) } catch { return false }
+        return true
+    }
+
+    /// Applies all of `edits` in one locked write, or none: the error is the real cause
+    /// ("cannot write .agent-comms/PLAN.md: … Permission denied").
+    func writePlan(_ edits: [PlanEdit]) throws(EngineError) {
+        guard !edits.isEmpty else { return }
         do {
             plan = try PlanFile(path: paths.plan).update(edits)
-            return true
+            planWriteProblem = nil
+            planReadProblem = nil
         } catch {
-            event("error", "PLAN.md edit failed: \(error.description)")
-            return false
+            let cause = "cannot write \(paths.relative(paths.plan)): \(error.description.replacingOccurrences(of: paths.root + "/", with: ""))"
+            planWriteProblem = cause
+            event("error", cause)
+            throw EngineError(cause)
         }
     }
 
+    /// Reads PLAN.md again. One that cannot be read keeps the last good copy on screen and
+    /// becomes an attention item; it is never recreated or written from that copy.
     func reloadPlan() {
-        if let doc = try? PlanFile(path: paths.plan).read() { plan = doc }
+        do {
+            plan = try PlanFile(path: paths.plan).read()
+            planReadProblem = nil
+        } catch {
+            planReadProblem = error.description.replacingOccurrences(of: paths.root + "/", with: "")
+        }
+    }
+
+    /// What is wrong with PLAN.md now, if anything: the pipeline does not move while it is.
+    var planProblem: String? {
+        planReadProblem ?? PlanHealth.problem(plan, path: paths.relative(paths.plan), featureStarted: state.phase != .idle)
     }
 
     /// Reads every worktree, several at once (each is a few git processes).
