@@ -14,7 +14,7 @@ extension Engine {
             if phase == .validation { state.validationFailures = 0 }
             state.conflicts = []
             do throws(EngineError) {
-                try changePhase(to: phase, "resumed by a human (blocked: \(state.blockedReason ?? "no reason recorded"))")
+                try changePhase(PipelineMachine.Transition(to: phase, reason: "resumed by a human (blocked: \(state.blockedReason ?? "no reason recorded"))"))
             } catch {
                 state.validationFailures = budgets.validationFailures
                 state.conflicts = budgets.conflicts

@@ -27,7 +27,7 @@ public final class Engine: @unchecked Sendable {
     let queue = DispatchQueue(label: "factory.engine")
     let io = DispatchQueue(label: "factory.engine.io", attributes: .concurrent)
 
-    // Owned by `queue`.
+    // Owned by `queue`: the entry points that change them check it (dispatchPrecondition).
     var state: EngineState
     var roles: [String: RoleDefinition] = [:]
     var plan: PlanDocument
@@ -55,6 +55,8 @@ public final class Engine: @unchecked Sendable {
     var planReadProblem: String?
     /// Why the engine's last write to PLAN.md failed; cleared by the next one that succeeds.
     var planWriteProblem: String?
+    /// PLAN.md as this engine last wrote it: the watcher's echo of that write is skipped.
+    var lastWrittenPlan: FileStamp?
     lazy var supervisor = AgentSupervisor(engineQueue: queue, logsDirectory: paths.logs) { [weak self] exit in
         self?.agentExited(exit)
     }
@@ -157,9 +159,13 @@ public final class Engine: @unchecked Sendable {
     /// Applies all of `edits` in one locked write, or none: the error is the real cause
     /// ("cannot write .agent-comms/PLAN.md: … Permission denied").
     func writePlan(_ edits: [PlanEdit]) throws(EngineError) {
+        dispatchPrecondition(condition: .onQueue(queue))
         guard !edits.isEmpty else { return }
         do {
             plan = try PlanFile(path: paths.plan).update(edits)
+            // Only a file of exactly the bytes written counts as ours (another writer
+            // between the rename and this stat would almost surely change the size).
+            lastWrittenPlan = FileStamp(paths.plan).flatMap { $0.size == plan.bytes.count ? $0 : nil }
             planWriteProblem = nil
             planReadProblem = nil
         } catch {
@@ -173,6 +179,10 @@ public final class Engine: @unchecked Sendable {
     /// Reads PLAN.md again. One that cannot be read keeps the last good copy on screen and
     /// becomes an attention item; it is never recreated or written from that copy.
     func reloadPlan() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        // The inotify event for our own rename: the parsed copy is already what is there.
+        if let ours = lastWrittenPlan, FileStamp(paths.plan) == ours { return }
+        lastWrittenPlan = nil
         do {
             plan = try PlanFile(path: paths.plan).read()
             planReadProblem = nil
@@ -197,6 +207,21 @@ public final class Engine: @unchecked Sendable {
         }
         worktrees = collected.values
         worktreesLoaded = true
+    }
+}
+
+/// A file's identity and last change, to tell a file we wrote from anyone else's.
+struct FileStamp: Equatable {
+    var device: UInt64, inode: UInt64, size: Int, changed: Int, changedNanos: Int
+
+    init?(_ path: String) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+        size = Int(st.st_size)
+        changed = Int(st.st_ctim.tv_sec)
+        changedNanos = Int(st.st_ctim.tv_nsec)
     }
 }
 

@@ -74,8 +74,9 @@ public struct MergeQueue {
 
 extension Engine {
     func runMerge() -> Bool {
-        let queue = MergeQueue(root: paths.root, mainBranch: mainBranch)
-        switch queue.plan() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let merges = MergeQueue(root: paths.root, mainBranch: mainBranch)
+        switch merges.plan() {
         case .nothingToMerge:
             return transition(to: .done, "no agent branch had commits to merge")
         case let .failed(reason):
@@ -88,11 +89,11 @@ extension Engine {
             let entry = HistoryEntry(feature: state.feature, tasks: featureTasks("builder"), validationFailures: state.validationFailures,
                                      branches: branches, day: Clock.day())
             let history: String
-            switch entry.commit(onto: tip, base: base, git: queue.git, identity: queue.identity) {
+            switch entry.commit(onto: tip, base: base, git: merges.git, identity: merges.identity) {
             case let .success(commit): history = commit
             case let .failure(problem): return block("merge stopped, main untouched: \(problem.description)")
             }
-            if let problem = queue.apply(tip: history) { return block("merge stopped, main untouched: \(problem)") }
+            if let problem = merges.apply(tip: history) { return block("merge stopped, main untouched: \(problem)") }
             state.conflicts = []
             state.mergedCommit = tip
             event("merged", "merged \(branches.joined(separator: ", ")) into \(mainBranch)")
