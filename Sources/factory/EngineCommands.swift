@@ -108,6 +108,16 @@ struct MergeCommand: ParsableCommand {
     func run() throws { try act(.merge) }
 }
 
+struct ResumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Go on with a blocked pipeline at the phase that blocked (after fixing what blocked it).",
+        discussion: "The phase's retry budgets start afresh; the feature, its tasks and its approval stay."
+    )
+
+    func run() throws { try act(.resume) }
+}
+
 struct RestartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "restart", abstract: "Stop the agent of a role and start it again.")
     @Argument(help: "The role.") var role: String

@@ -113,11 +113,12 @@ public final class DashboardApp: @unchecked Sendable {
         tickWhileAgentsRun()
     }
 
-    /// Runtimes move once a second while an agent runs; with none running there is no timer.
+    /// Runtimes move once a second while an agent runs; ages of last activity keep moving
+    /// after, at their own pace (a minute, an hour). With nothing to age there is no timer.
     private func tickWhileAgentsRun() {
-        guard !ticking, snapshot.agents.contains(where: { $0.state.isActive }) else { return }
+        guard !ticking, let wait = AgentsPane.secondsUntilChange(snapshot) else { return }
         ticking = true
-        ui.asyncAfter(deadline: .now() + 1) { [self] in
+        ui.asyncAfter(deadline: .now() + wait) { [self] in
             ticking = false
             var ts = timespec()
             clock_gettime(CLOCK_REALTIME, &ts)

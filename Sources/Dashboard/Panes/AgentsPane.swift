@@ -48,9 +48,29 @@ enum AgentsPane {
         return duration(now - started)
     }
 
+    /// How long ago, as coarse as it is old (30s, 2m, 2h, 3d): an idle dashboard then
+    /// redraws an age once a minute or an hour, not every second.
     static func age(_ time: Int?, now: Double) -> String {
         guard let time else { return "" }
-        return duration(now - Double(time)) + " ago"
+        let s = max(0, Int(now) - time)
+        let (value, unit) = ageUnit(s)
+        return "\(s / value)\(unit) ago"
+    }
+
+    private static func ageUnit(_ seconds: Int) -> (Int, String) {
+        seconds < 60 ? (1, "s") : seconds < 3600 ? (60, "m") : seconds < 86400 ? (3600, "h") : (86400, "d")
+    }
+
+    /// Seconds until a shown runtime or age changes (nil: nothing on the row moves), so the
+    /// dashboard draws a frame then and no sooner.
+    static func secondsUntilChange(_ snap: Snapshot) -> Double? {
+        if snap.agents.contains(where: { $0.state.isActive }) { return 1 }
+        let waits = snap.agents.compactMap { $0.worktree?.lastActivity }.map { time -> Int in
+            let s = max(0, Int(snap.time) - time)
+            let (value, _) = ageUnit(s)
+            return value - s % value
+        }
+        return waits.min().map(Double.init)
     }
 
     static func duration(_ seconds: Double) -> String {

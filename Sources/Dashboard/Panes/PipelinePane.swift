@@ -13,7 +13,8 @@ enum PipelinePane {
         let inner = rect.inner
         guard !inner.isEmpty else { return }
         var x = inner.x + 1
-        let current = Phase.pipeline.firstIndex(of: snap.phase == .blocked ? lastPhaseBeforeBlock(snap) : snap.phase) ?? 0
+        // Blocked: the phase that blocked gets the ✗ (planning, validation, merge…).
+        let current = Phase.pipeline.firstIndex(of: snap.phase == .blocked ? phaseThatBlocked(snap) : snap.phase) ?? 0
         // Narrow terminals: marks only, with the current step named, so the gate still shows.
         let compact = inner.width < 110
         for (i, step) in steps.enumerated() {
@@ -48,7 +49,10 @@ enum PipelinePane {
         }
     }
 
-    private static func lastPhaseBeforeBlock(_ snap: Snapshot) -> Phase {
-        snap.conflicts.isEmpty ? .implementation : .merge
+    /// A snapshot from an engine that did not record the phase (an older state.json): a
+    /// conflict blocked the merge; otherwise the phase is unknown and the row says build,
+    /// as it always did.
+    private static func phaseThatBlocked(_ snap: Snapshot) -> Phase {
+        snap.blockedPhase ?? (snap.conflicts.isEmpty ? .implementation : .merge)
     }
 }

@@ -11,6 +11,8 @@ public enum EngineCommand: Codable, Sendable, Equatable {
     /// A message from the human to a role, in PLAN.md.
     case tell(role: String, text: String)
     case merge
+    /// A blocked pipeline goes on at the phase that blocked.
+    case resume
     /// Is anyone there? Answers with the phase (the channel's own round trip).
     case ping
 
@@ -25,6 +27,7 @@ public enum EngineCommand: Codable, Sendable, Equatable {
         case .restart: return "restart"
         case .tell: return "tell"
         case .merge: return "merge"
+        case .resume: return "resume"
         case .ping: return "ping"
         }
     }

@@ -13,16 +13,16 @@ extension Engine {
             }
             let text = feature.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !text.isEmpty else { throw EngineError("describe the feature to build") }
+            // A new feature needs a new approval.
+            let unapprove: [PlanEdit] = Gates.approved(plan.view) ? [.setCheckpointItem(text: Gates.approvalItem, done: false)] : []
+            try writePlan(unapprove + [
+                .setField(name: "Feature", value: text),
+                .appendMessage(from: "Human", to: ["Architect"], body: "New feature: \(text)", time: Clock.minute()),
+            ])
             let keep = state.runs.filter { $0.value.state.isActive }
             state = EngineState()
             state.runs = keep
             state.feature = text
-            // A new feature needs a new approval.
-            if Gates.approved(plan.view) { edit([.setCheckpointItem(text: Gates.approvalItem, done: false)]) }
-            edit([
-                .setField(name: "Feature", value: text),
-                .appendMessage(from: "Human", to: ["Architect"], body: "New feature: \(text)", time: Clock.minute()),
-            ])
             transition(to: .planning, "feature requested: \(text)")
             step()
         }
@@ -31,21 +31,26 @@ extension Engine {
     public func approve(note: String? = nil) throws(EngineError) {
         try onQueue { () throws(EngineError) in
             guard state.phase == .awaitingApproval else { throw EngineError("nothing awaits approval (phase \(state.phase.rawValue))") }
-            guard approvePlan(note: note) else { throw EngineError("PLAN.md has no checkpoint item \"\(Gates.approvalItem)\" to tick") }
+            try tickApproval(note: note)
             step()
         }
     }
 
-    /// Ticks the approval item, tells the architect, logs it.
-    func approvePlan(note: String?) -> Bool {
+    /// Ticks the approval item, tells the architect, logs it; throws the real reason it
+    /// could not (PLAN.md not writable, no such checkpoint item).
+    func tickApproval(note: String?) throws(EngineError) {
         let body = "Plan approved." + (note.map { " \($0)" } ?? "")
-        let ok = edit([
+        try writePlan([
             .setCheckpointItem(text: Gates.approvalItem, done: true),
             .appendMessage(from: "Orchestrator", to: ["Architect"], body: body, time: Clock.minute()),
             .appendChangeLog(date: Clock.day(), change: "Plan approved", by: "Human"),
         ])
-        if ok { event("approved", role: "architect", body) }
-        return ok
+        event("approved", role: "architect", body)
+    }
+
+    /// The demo's automatic approval, for the pipeline: true when the plan was approved.
+    func approvePlan(note: String?) -> Bool {
+        do { try tickApproval(note: note); return true } catch { return false }
     }
 
     public func reject(reason: String) throws(EngineError) {
@@ -53,8 +58,8 @@ extension Engine {
             guard state.phase == .awaitingApproval else { throw EngineError("nothing awaits approval (phase \(state.phase.rawValue))") }
             let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !why.isEmpty else { throw EngineError("give a reason for the architect") }
-            if Gates.approved(plan.view) { edit([.setCheckpointItem(text: Gates.approvalItem, done: false)]) }
-            edit([
+            let unapprove: [PlanEdit] = Gates.approved(plan.view) ? [.setCheckpointItem(text: Gates.approvalItem, done: false)] : []
+            try writePlan(unapprove + [
                 .appendMessage(from: "Human", to: ["Architect"], body: "Plan rejected: \(why)", time: Clock.minute()),
                 .addTask(TaskDraft(agent: "architect", status: "pending", priority: "P0", description: "Revise the design: \(why)")),
                 .appendChangeLog(date: Clock.day(), change: "Plan rejected: \(why)", by: "Human"),
@@ -206,9 +211,7 @@ extension Engine {
         try onQueue { () throws(EngineError) in
             let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !body.isEmpty else { throw EngineError("nothing to say") }
-            guard edit([.appendMessage(from: "Human", to: [role], body: body, time: Clock.minute())]) else {
-                throw EngineError("could not write the message; see factory events")
-            }
+            try writePlan([.appendMessage(from: "Human", to: [role], body: body, time: Clock.minute())])
             publish()
         }
     }

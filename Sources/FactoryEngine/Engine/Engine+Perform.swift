@@ -34,6 +34,9 @@ extension Engine {
             try merge()
             let (phase, reason) = queue.sync { (state.phase, state.blockedReason) }
             return phase == .blocked ? "merge blocked: \(reason ?? "see factory status")" : "merge: phase \(phase.rawValue)"
+        case .resume:
+            try resume()
+            return "resumed: phase \(queue.sync { state.phase.rawValue })"
         case .ping:
             return "phase \(queue.sync { state.phase.rawValue })"
         }

@@ -4,181 +4,119 @@ import PlanDocument
 extension Engine {
     /// Moves the pipeline as far as its gates allow. Called after every change.
     func step() {
-        guard options.driving, !stepping, !stopped else { publish(); return }
+        dispatchPrecondition(condition: .onQueue(queue))
+        // A broken PLAN.md stops the pipeline where it is: its gates would read a wrong
+        // picture, and its writes would land in a file cut short.
+        guard options.driving, !stepping, !stopped, planProblem == nil else { publish(); return }
         stepping = true
         defer { stepping = false; publish() }
         for _ in 0..<12 where advance() {}
     }
 
-    /// One gate check; true when the phase changed (check again).
+    /// Decides (a pure `PipelineMachine`) and does what it decided; true when the phase
+    /// changed, so the gates are checked again.
     private func advance() -> Bool {
-        let view = plan.view
-        switch state.phase {
-        case .idle, .done, .blocked:
-            return false
-        case .planning:
-            let run = state.run("architect")
-            if !run.state.isActive && architectFinished(view, run) {
-                return transition(to: .awaitingApproval, "the architect's design is ready")
+        let actions = PipelineMachine(input: machineInput()).decide()
+        for action in actions {
+            switch action {
+            case let .transition(t):
+                return transition(t)
+            case let .approvePlan(note):
+                return approvePlan(note: note)
+            case let .start(role, retry):
+                if let retry { event("agent_retry", role: role, retry) }
+                // Work on any other branch would never be validated or merged.
+                if let missing = missingBranch(role) { return block(missing) }
+                startAgent(role)
+            case .merge:
+                return runMerge()
             }
-            ensureRunning(["architect"])
-        case .awaitingApproval:
-            if Gates.hasOpenTasks("architect", view) { return transition(to: .planning, "the plan was sent back to the architect") }
-            if Gates.approved(view) { return transition(to: .implementation, "the plan was approved") }
-            if options.autoApprove { return approvePlan(note: "(Approved automatically by the demo.)") }
-        case .implementation:
-            if !state.run("builder").state.isActive && Gates.tasksDone("builder", view) {
-                return transition(to: .validation, "the builder's tasks are done")
-            }
-            ensureRunning(["builder"])
-        case .validation:
-            let result = Gates.validation(view)
-            let validators = Phase.validation.roles
-            if result.complete && !validators.contains(where: { state.run($0).state.isActive }) {
-                return result.passed ? transition(to: .documentation, "tester, reviewer and security all passed") : validationFailed(result)
-            }
-            ensureRunning(validators.filter { !ownWorkDone($0, view) })
-        case .documentation:
-            if !state.run("docwriter").state.isActive && Gates.tasksDone("docwriter", view) {
-                return transition(to: .merge, "the docwriter's tasks are done")
-            }
-            ensureRunning(["docwriter"])
-        case .merge:
-            return runMerge()
         }
         return false
     }
 
-    private func architectFinished(_ view: PlanView, _ run: AgentRun) -> Bool {
-        if Gates.tasksDone("architect", view) { return true }
-        return run.state == .exited && run.phase == .planning && Gates.hasDesign(view) && !Gates.hasOpenTasks("architect", view)
-    }
-
-    /// Has the role done its part of the current phase?
-    func ownWorkDone(_ role: String, _ view: PlanView) -> Bool {
-        switch role {
-        case "tester", "reviewer", "security":
-            let kind: VerdictKind = role == "tester" ? .tests : role == "reviewer" ? .review : .security
-            let latest = view.verdicts.last { $0.kind == kind }
-            return latest.map { Gates.decided.contains($0.verdict) } ?? false
-        case "architect": return architectFinished(view, state.run(role))
-        default: return Gates.tasksDone(role, view)
-        }
-    }
-
-    /// Starts each role that is not running; a role whose run in this phase ended without
-    /// finishing its work is retried within its budget, then the pipeline blocks.
-    func ensureRunning(_ roleNames: [String]) {
-        for role in roleNames {
-            let run = state.run(role)
-            if run.state.isActive { continue }
-            // A human killed it: it stays down until `factory spawn`.
-            if run.state == .killed && run.phase == state.phase { continue }
-            if run.phase == state.phase && run.state != .notStarted {
-                let budget = roles[role]?.retries ?? RoleDefinition.defaultRetries
-                if run.attempts > budget {
-                    _ = block("\(role) did not finish its work in \(run.attempts) attempts (last: \(run.state.rawValue))")
-                    return
-                }
-                event("agent_retry", role: role, "\(role) \(run.state.rawValue) without finishing; retrying (\(run.attempts)/\(budget + 1))")
-            }
-            startAgent(role)
-        }
-    }
-
-    private func validationFailed(_ result: Gates.ValidationResult) -> Bool {
-        state.validationFailures += 1
-        let findings = result.failures.map { "\($0.kind.rawValue): \($0.verdict.replacingOccurrences(of: "_", with: " "))" }.joined(separator: ", ")
-        let veto = result.veto ? " Security's critical block is a veto." : ""
-        if state.validationFailures > options.validationRetries {
-            return block("validation failed \(state.validationFailures) times (\(findings))")
-        }
-        let round = state.validationFailures
-        edit([
-            .appendMessage(from: "Orchestrator", to: ["Builder"], body: "Validation round \(round) failed: \(findings).\(veto) Read the findings in the verdict sections and fix them.", time: Clock.minute()),
-            .addTask(TaskDraft(agent: "builder", status: "pending", priority: "P0", description: "Fix validation findings (round \(round)): \(findings)")),
-        ])
-        event(result.veto ? "veto" : "validation_failed", role: result.veto ? "security" : nil, "validation round \(round) failed: \(findings)")
-        return transition(to: .implementation, "validation failed: \(findings)")
+    func machineInput() -> PipelineMachine.Input {
+        PipelineMachine.Input(phase: state.phase, feature: state.feature, view: plan.view, runs: state.runs,
+                              retries: roles.mapValues(\.retries), validationFailures: state.validationFailures,
+                              validationRetries: options.validationRetries, autoApprove: options.autoApprove,
+                              day: Clock.day(), minute: Clock.minute())
     }
 
     @discardableResult
     func block(_ reason: String) -> Bool {
-        state.blockedReason = reason
-        return transition(to: .blocked, reason)
+        transition(to: .blocked, reason)
     }
 
-    /// Changes phase: entry work, a change-log row, the Status field, an event.
+    /// The role's branch, which everything downstream reads, is gone or renamed.
+    func missingBranch(_ role: String) -> String? {
+        let branch = "agent/\(role)"
+        guard !Git(paths.root).branchExists(branch) else { return nil }
+        let on = worktrees[role]?.branch.map { "; its worktree is on \($0)" } ?? ""
+        return "\(role)'s branch \(branch) is missing (renamed or deleted?)\(on); restore it, then factory resume"
+    }
+
+    /// Changes phase; false when PLAN.md could not be written (nothing changed then).
     @discardableResult
     func transition(to next: Phase, _ reason: String) -> Bool {
-        let from = state.phase
+        transition(PipelineMachine.Transition(to: next, reason: reason))
+    }
+
+    @discardableResult
+    func transition(_ t: PipelineMachine.Transition) -> Bool {
+        do { try changePhase(t) } catch { return false }
+        return true
+    }
+
+    /// Does a transition: PLAN.md first, in one write (entry tasks, a change-log row, the
+    /// Status field and the transition's own edits), then the state, an event, and the
+    /// entry work in git. When PLAN.md cannot be written nothing changes and the cause is
+    /// an attention item.
+    func changePhase(_ t: PipelineMachine.Transition) throws(EngineError) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let from = state.phase, next = t.to
+        let tasksBefore = plan.view.tasks.map(\.id)
+        try writePlan(PipelineMachine.edits(from: from, t, view: plan.view, feature: state.feature, day: Clock.day()))
+        // A new feature: remember its starting tasks, so its history lists only its own.
+        if next == .planning && state.tasksBeforeFeature == nil { state.tasksBeforeFeature = tasksBefore }
+        if let round = t.validationRound { state.validationFailures = round }
         state.phase = next
-        if next != .blocked { state.blockedReason = nil }
+        if next == .blocked {
+            state.blockedReason = t.reason
+            if from != .blocked { state.blockedPhase = from }
+        } else {
+            state.blockedReason = nil
+            state.blockedPhase = nil
+        }
         // A phase entered again starts its roles' retry budgets afresh.
         for role in next.roles where !state.run(role).state.isActive {
             state.runs[role]?.phase = nil
             state.runs[role]?.attempts = 0
         }
-        enter(next)
-        edit([
-            .appendChangeLog(date: Clock.day(), change: "Phase \(from.rawValue) → \(next.rawValue): \(reason)", by: "Orchestrator"),
-            .setField(name: "Status", value: Self.statusText(next)),
-        ])
         save()
-        event("phase", "\(from.rawValue) → \(next.rawValue): \(reason)")
+        if let round = t.validationRound, next != .blocked {
+            event(t.veto ? "veto" : "validation_failed", role: t.veto ? "security" : nil, "validation round \(round) failed: \(t.reason.replacingOccurrences(of: "validation failed: ", with: ""))")
+        }
+        event("phase", "\(from.rawValue) → \(next.rawValue): \(t.reason)")
+        if next == .validation, let failure = resetValidators() {
+            block(failure)
+            return
+        }
         if next == .done || next == .blocked {
             let done = finished
             let phase = next
             queue.async { done?(phase) }
         }
-        return true
     }
 
-    private func enter(_ phase: Phase) {
-        let view = plan.view
-        // A phase whose role has no open task gets one: tasks done for an earlier feature
-        // must not open this feature's gate.
-        switch phase {
-        case .planning where !Gates.hasOpenTasks("architect", view):
-            edit([.addTask(TaskDraft(agent: "architect", status: "pending", priority: "P0", description: "Design: \(state.feature)"))])
-        case .implementation where !Gates.hasOpenTasks("builder", view):
-            edit([.addTask(TaskDraft(agent: "builder", status: "pending", priority: "P0", description: "Implement: \(state.feature)"))])
-        case .validation:
-            resetValidation(view)
-        case .documentation where !Gates.hasOpenTasks("docwriter", view):
-            edit([.addTask(TaskDraft(agent: "docwriter", status: "pending", priority: "P1", description: "Document: \(state.feature)"))])
-        default:
-            break
-        }
-    }
-
-    /// A new validation round: verdicts back to undecided, validators' worktrees on the
-    /// builder's work.
-    private func resetValidation(_ view: PlanView) {
-        var edits: [PlanEdit] = []
-        for v in view.verdicts where Gates.decided.contains(v.verdict) {
-            edits.append(.recordVerdict(kind: v.kind, subject: v.subject, verdict: "undecided"))
-        }
-        if !edits.isEmpty { edit(edits) }
+    /// Puts the validators' worktrees on the builder's work; the reason it could not, if so.
+    private func resetValidators() -> String? {
+        if let missing = missingBranch("builder") { return missing }
+        defer { refreshWorktreesNow() }
         for role in Phase.validation.roles {
             let result = Git(paths.worktree(role)).run(["reset", "--quiet", "--hard", "agent/builder"])
-            if !result.succeeded { event("error", role: role, "cannot reset \(role)'s worktree to agent/builder: \(result.firstErrorLine)") }
+            if !result.succeeded { return "cannot reset \(role)'s worktree to agent/builder: \(result.firstErrorLine)" }
         }
-        refreshWorktreesNow()
-    }
-
-    static func statusText(_ phase: Phase) -> String {
-        switch phase {
-        case .idle: return "🟢 Ready"
-        case .planning: return "🔄 Planning"
-        case .awaitingApproval: return "⏸ Awaiting approval"
-        case .implementation: return "🔄 Implementation"
-        case .validation: return "🔍 Validation"
-        case .documentation: return "📝 Documentation"
-        case .merge: return "🔀 Merging"
-        case .done: return "✅ Done"
-        case .blocked: return "⛔ Blocked"
-        }
+        return nil
     }
 }
 

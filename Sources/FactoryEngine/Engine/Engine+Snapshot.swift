@@ -23,7 +23,7 @@ extension Engine {
         let total = view.tasks.count, done = view.tasks.filter { $0.status == .done }.count
         return Snapshot(phase: state.phase, feature: state.feature, agents: agents, attention: attention(agents),
                         tasks: TaskCounts(done: done, total: total), blockedReason: state.blockedReason,
-                        conflicts: state.conflicts, plan: view, time: wallNow())
+                        blockedPhase: state.phase == .blocked ? state.blockedPhase : nil, conflicts: state.conflicts, plan: view, time: wallNow())
     }
 
     func summary(_ s: WorktreeStatus) -> WorktreeSummary {
@@ -31,9 +31,13 @@ extension Engine {
                         subject: s.subject, dirty: s.dirty, ahead: s.ahead, behind: s.behind, lastActivity: s.lastActivity)
     }
 
-    /// Ranked: plan awaiting approval, security veto, merge conflict, failed agent, stalled agent.
+    /// Ranked: PLAN.md broken or not writable, plan awaiting approval, security veto, merge
+    /// conflict, failed agent, stalled agent.
     func attention(_ agents: [AgentSnapshot]) -> [Attention] {
         var items: [Attention] = []
+        for problem in [planProblem, planWriteProblem].compactMap({ $0 }) {
+            items.append(Attention(kind: .plan, role: nil, message: problem))
+        }
         if state.phase == .awaitingApproval {
             items.append(Attention(kind: .approval, role: "architect", message: "the plan for \"\(state.feature)\" awaits approval: factory approve, or factory reject --reason"))
         }

@@ -28,7 +28,7 @@ public final class Engine: @unchecked Sendable {
     let queue = DispatchQueue(label: "factory.engine")
     let io = DispatchQueue(label: "factory.engine.io", attributes: .concurrent)
 
-    // Owned by `queue`.
+    // Owned by `queue`: the entry points that change them check it (dispatchPrecondition).
     var state: EngineState
     var roles: [String: RoleDefinition] = [:]
     var plan: PlanDocument
@@ -51,6 +51,13 @@ public final class Engine: @unchecked Sendable {
     var staleWorktrees: Set<String> = []
     var worktreeRefreshScheduled = false
     var stepping = false
+    /// Why PLAN.md could not be read (missing, not a file, unreadable); the parsed copy is
+    /// then the last good one, shown but never written back.
+    var planReadProblem: String?
+    /// Why the engine's last write to PLAN.md failed; cleared by the next one that succeeds.
+    var planWriteProblem: String?
+    /// PLAN.md as this engine last wrote it: the watcher's echo of that write is skipped.
+    var lastWrittenPlan: FileStamp?
     lazy var supervisor = AgentSupervisor(engineQueue: queue, paths: paths, factoryPath: options.factoryPath) { [weak self] exit in
         self?.agentExited(exit)
     }
@@ -59,7 +66,12 @@ public final class Engine: @unchecked Sendable {
         self.paths = paths
         self.options = options
         state = StateStore(path: paths.state).load() ?? EngineState()
-        do { plan = try PlanFile(path: paths.plan).read() } catch { throw EngineError(error.description) }
+        // A broken PLAN.md is something to report (`factory status` shows it), not a reason
+        // to refuse to start.
+        do { plan = try PlanFile(path: paths.plan).read() } catch {
+            plan = PlanDocument(bytes: [])
+            planReadProblem = paths.relative(error.description)
+        }
         queue.setSpecific(key: Self.queueKey, value: ObjectIdentifier(self))
         try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
         mainBranch = (try? Git(paths.root).output(["symbolic-ref", "--short", "HEAD"])) ?? "main"
@@ -145,20 +157,52 @@ public final class Engine: @unchecked Sendable {
 
     // MARK: PLAN.md
 
-    /// Applies edits under PLAN.md's lock and keeps the parsed result.
+    /// Applies edits under PLAN.md's lock and keeps the parsed result; false (with an event
+    /// and an attention item saying why) when it cannot.
     @discardableResult
     func edit(_ edits: [PlanEdit]) -> Bool {
+        do { try writePlan(edits) } catch { return false }
+        return true
+    }
+
+    /// Applies all of `edits` in one locked write, or none: the error is the real cause
+    /// ("cannot write .agent-comms/PLAN.md: … Permission denied").
+    func writePlan(_ edits: [PlanEdit]) throws(EngineError) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard !edits.isEmpty else { return }
         do {
             plan = try PlanFile(path: paths.plan).update(edits)
-            return true
+            // Only a file of exactly the bytes written counts as ours (another writer
+            // between the rename and this stat would almost surely change the size).
+            lastWrittenPlan = FileStamp(paths.plan).flatMap { $0.size == plan.bytes.count ? $0 : nil }
+            planWriteProblem = nil
+            planReadProblem = nil
         } catch {
-            event("error", "PLAN.md edit failed: \(error.description)")
-            return false
+            let cause = "cannot write \(paths.relative(paths.plan)): \(error.description.replacingOccurrences(of: paths.root + "/", with: ""))"
+            planWriteProblem = cause
+            event("error", cause)
+            throw EngineError(cause)
         }
     }
 
+    /// Reads PLAN.md again. One that cannot be read keeps the last good copy on screen and
+    /// becomes an attention item; it is never recreated or written from that copy.
     func reloadPlan() {
-        if let doc = try? PlanFile(path: paths.plan).read() { plan = doc }
+        dispatchPrecondition(condition: .onQueue(queue))
+        // The inotify event for our own rename: the parsed copy is already what is there.
+        if let ours = lastWrittenPlan, FileStamp(paths.plan) == ours { return }
+        lastWrittenPlan = nil
+        do {
+            plan = try PlanFile(path: paths.plan).read()
+            planReadProblem = nil
+        } catch {
+            planReadProblem = error.description.replacingOccurrences(of: paths.root + "/", with: "")
+        }
+    }
+
+    /// What is wrong with PLAN.md now, if anything: the pipeline does not move while it is.
+    var planProblem: String? {
+        planReadProblem ?? PlanHealth.problem(plan, path: paths.relative(paths.plan), featureStarted: state.phase != .idle)
     }
 
     /// Reads every worktree, several at once (each is a few git processes).
@@ -172,6 +216,21 @@ public final class Engine: @unchecked Sendable {
         }
         worktrees = collected.values
         worktreesLoaded = true
+    }
+}
+
+/// A file's identity and last change, to tell a file we wrote from anyone else's.
+struct FileStamp: Equatable {
+    var device: UInt64, inode: UInt64, size: Int, changed: Int, changedNanos: Int
+
+    init?(_ path: String) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+        size = Int(st.st_size)
+        changed = Int(st.st_ctim.tv_sec)
+        changedNanos = Int(st.st_ctim.tv_nsec)
     }
 }
 

@@ -32,6 +32,11 @@ public struct EngineState: Sendable, Codable, Equatable {
     public var validationFailures = 0
     public var runs: [String: AgentRun] = [:]
     public var blockedReason: String?
+    /// The phase that was running when the pipeline blocked: where `resume()` goes back to.
+    public var blockedPhase: Phase?
+    /// IDs of the tasks PLAN.md had when this feature started, so HISTORY.md lists only
+    /// this feature's tasks (nil: a state.json from before this was recorded).
+    public var tasksBeforeFeature: [String]?
     /// Files in conflict when a merge was refused.
     public var conflicts: [String] = []
     public var mergedCommit: String?

@@ -6,8 +6,10 @@ import PlanDocument
 /// The whole sequence is tried first without touching main: each branch is merged onto the
 /// previous result with `git merge-tree --write-tree`, and each clean result becomes a real
 /// `--no-ff` merge commit with `git commit-tree` (builder first). Only when every branch
-/// merged cleanly does main move, by a fast-forward to the last of those commits. On a
-/// conflict main is untouched and the conflicting files are reported.
+/// merged cleanly does main move, by a fast-forward to the last of those commits — with the
+/// HISTORY.md entry committed on top first, so main gets the merge and its history
+/// together or not at all. On a conflict main is untouched and the conflicting files are
+/// reported; a missing agent branch is a failure, never a branch silently left out.
 public struct MergeQueue {
     public static let order = ["builder", "tester", "reviewer", "security", "docwriter", "architect"]
 
@@ -29,6 +31,9 @@ public struct MergeQueue {
     /// The merge, tried in full before main moves.
     public func plan() -> Outcome {
         guard let base = try? git.output(["rev-parse", "refs/heads/\(mainBranch)"]) else { return .failed("no branch \(mainBranch)") }
+        if let missing = Self.order.map({ "agent/\($0)" }).first(where: { !git.branchExists($0) }) {
+            return .failed("branch \(missing) is missing (renamed or deleted?)")
+        }
         let branches = Self.order.map { "agent/\($0)" }.filter { branch in
             guard let count = try? git.output(["rev-list", "--count", "\(base)..refs/heads/\(branch)"]) else { return false }
             return (Int(count) ?? 0) > 0
@@ -54,7 +59,11 @@ public struct MergeQueue {
         let current = (try? git.output(["symbolic-ref", "--short", "HEAD"])) ?? ""
         guard current == mainBranch else { return "the main checkout is on \(current.isEmpty ? "a detached HEAD" : current), not \(mainBranch)" }
         let result = git.run(["merge", "--quiet", "--ff-only", tip])
-        return result.succeeded ? nil : "cannot move \(mainBranch): \(result.firstErrorLine)"
+        guard !result.succeeded else { return nil }
+        // git names the files in the way on the lines after the first.
+        let lines = result.stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let files = lines.dropFirst().prefix { !$0.hasPrefix("Please") && !$0.hasPrefix("Aborting") }
+        return "cannot move \(mainBranch): \(result.firstErrorLine)" + (files.isEmpty ? "" : " \(files.joined(separator: ", "))")
     }
 
     /// `-c user.name=… -c user.email=…` when the repository has no identity of its own.
@@ -65,8 +74,9 @@ public struct MergeQueue {
 
 extension Engine {
     func runMerge() -> Bool {
-        let queue = MergeQueue(root: paths.root, mainBranch: mainBranch)
-        switch queue.plan() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let merges = MergeQueue(root: paths.root, mainBranch: mainBranch)
+        switch merges.plan() {
         case .nothingToMerge:
             return transition(to: .done, "no agent branch had commits to merge")
         case let .failed(reason):
@@ -76,30 +86,24 @@ extension Engine {
             event("conflict", "merging \(branch) would conflict in \(files.joined(separator: ", ")); main untouched")
             return block("merge conflict merging \(branch): \(files.joined(separator: ", "))")
         case let .merged(base, tip, branches):
-            if let problem = queue.apply(tip: tip) { return block(problem) }
+            let entry = HistoryEntry(feature: state.feature, tasks: featureTasks("builder"), validationFailures: state.validationFailures,
+                                     branches: branches, day: Clock.day())
+            let history: String
+            switch entry.commit(onto: tip, base: base, git: merges.git, identity: merges.identity) {
+            case let .success(commit): history = commit
+            case let .failure(problem): return block("merge stopped, main untouched: \(problem.description)")
+            }
+            if let problem = merges.apply(tip: history) { return block("merge stopped, main untouched: \(problem)") }
             state.conflicts = []
             state.mergedCommit = tip
-            writeHistory(base: base, tip: tip, branches: branches, git: queue.git, identity: queue.identity)
             event("merged", "merged \(branches.joined(separator: ", ")) into \(mainBranch)")
             return transition(to: .done, "merged \(branches.count) branch(es) into \(mainBranch)")
         }
     }
 
-    /// A HISTORY.md entry for the merge — what changed and why, lessons, files, commits —
-    /// committed on main.
-    private func writeHistory(base: String, tip: String, branches: [String], git: Git, identity: [String]) {
-        let files = (try? git.output(["diff", "--name-only", base, tip]))?.split(separator: "\n").map { "- `\($0)`" } ?? []
-        let commits = (try? git.output(["log", "--no-merges", "--format=- %h %s", "\(base)..\(tip)"]))?.split(separator: "\n").map(String.init) ?? []
-        let built = plan.view.tasks.filter { $0.agent.lowercased() == "builder" }.map { "- \($0.id): \($0.description)" }
-        var entry = "\n## \(Clock.day()) — \(state.feature)\n\n**Why:** \(state.feature)\n\n**What changed:**\n"
-        entry += (built.isEmpty ? ["- (no builder tasks recorded)"] : built).joined(separator: "\n")
-        entry += "\n\n**Lessons:** \(state.validationFailures == 0 ? "validation passed the first time" : "validation failed \(state.validationFailures) time(s) before passing")\n"
-        entry += "\n**Branches:** \(branches.joined(separator: ", "))\n\n**Files:**\n\(files.joined(separator: "\n"))\n\n**Commits:**\n\(commits.joined(separator: "\n"))\n"
-        let fd = open(paths.history, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return }
-        _ = Array(entry.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        _ = git.run(["add", "--", ".agent-comms/HISTORY.md"])
-        _ = git.run(identity + ["commit", "--quiet", "-m", "factory: history for \(state.feature)", "--", ".agent-comms/HISTORY.md"])
+    /// The role's tasks added since this feature started.
+    func featureTasks(_ role: String) -> [PlanTask] {
+        let before = Set(state.tasksBeforeFeature ?? [])
+        return Gates.tasks(of: role, in: plan.view).filter { !before.contains($0.id) }
     }
 }

@@ -9,21 +9,24 @@ public struct Snapshot: Sendable, Encodable, Equatable {
     public var attention: [Attention]
     public var tasks: TaskCounts
     public var blockedReason: String?
+    /// The phase that blocked (planning, validation, merge…), while blocked.
+    public var blockedPhase: Phase?
     public var conflicts: [String]
     public var plan: PlanView
     /// Seconds since the epoch when the snapshot was made.
     public var time: Double
 
-    private enum CodingKeys: String, CodingKey { case phase, feature, agents, attention, tasks, blockedReason, conflicts }
+    private enum CodingKeys: String, CodingKey { case phase, feature, agents, attention, tasks, blockedReason, blockedPhase, conflicts }
 
     public init(phase: Phase, feature: String, agents: [AgentSnapshot], attention: [Attention], tasks: TaskCounts,
-                blockedReason: String?, conflicts: [String], plan: PlanView, time: Double) {
+                blockedReason: String?, blockedPhase: Phase? = nil, conflicts: [String], plan: PlanView, time: Double) {
         self.phase = phase
         self.feature = feature
         self.agents = agents
         self.attention = attention
         self.tasks = tasks
         self.blockedReason = blockedReason
+        self.blockedPhase = blockedPhase
         self.conflicts = conflicts
         self.plan = plan
         self.time = time
@@ -102,6 +105,8 @@ public struct WorktreeSummary: Sendable, Encodable, Equatable {
 /// Something a human should look at, most urgent first.
 public struct Attention: Sendable, Encodable, Equatable {
     public enum Kind: String, Sendable, Encodable, CaseIterable {
+        /// PLAN.md is missing, not a file, unreadable, empty, cut short or not writable.
+        case plan
         case approval, veto, conflict, failed, stalled, blocked
     }
 

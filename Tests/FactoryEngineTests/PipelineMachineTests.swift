@@ -1,0 +1,129 @@
+@testable import FactoryEngine
+import PlanDocument
+import XCTest
+
+/// The pipeline's decisions, with no git, no processes and no clock: a PLAN.md view made
+/// from the template and edits, agent runs as values, and the actions that come back.
+final class PipelineMachineTests: XCTestCase {
+    typealias Machine = PipelineMachine
+
+    /// The template with `edits` applied, as the engine would have parsed it.
+    func view(_ edits: [PlanEdit] = []) throws -> PlanView {
+        try PlanDocument(PlanTemplate.text()).applying(edits).view
+    }
+
+    func task(_ role: String, _ status: String, _ description: String = "work") -> PlanEdit {
+        .addTask(TaskDraft(agent: role, status: status, priority: "P0", description: description))
+    }
+
+    func run(_ role: String, _ state: AgentState, phase: Phase?, attempts: Int = 1) -> AgentRun {
+        var run = AgentRun(role: role)
+        run.state = state
+        run.phase = phase
+        run.attempts = attempts
+        return run
+    }
+
+    func decide(_ phase: Phase, _ view: PlanView, runs: [AgentRun] = [], failures: Int = 0, autoApprove: Bool = false) -> [Machine.Action] {
+        let input = Machine.Input(phase: phase, feature: "Greeting", view: view, runs: Dictionary(uniqueKeysWithValues: runs.map { ($0.role, $0) }),
+                                  retries: ["builder": 1, "architect": 3, "tester": 3, "reviewer": 3, "security": 3, "docwriter": 3],
+                                  validationFailures: failures, validationRetries: 2, autoApprove: autoApprove,
+                                  day: "2026-11-26", minute: "2026-11-26 10:00")
+        return Machine(input: input).decide()
+    }
+
+    func go(_ phase: Phase, _ reason: String) -> Machine.Action { .transition(Machine.Transition(to: phase, reason: reason)) }
+
+    func testFinishedAndBlockedPipelinesDecideNothing() throws {
+        for phase in [Phase.idle, .done, .blocked] { XCTAssertEqual(decide(phase, try view()), [], phase.rawValue) }
+    }
+
+    func testPlanningRunsTheArchitectUntilItsTasksAreDone() throws {
+        XCTAssertEqual(decide(.planning, try view([task("architect", "pending")])), [.start(role: "architect", retry: nil)])
+        let running = run("architect", .running, phase: .planning)
+        XCTAssertEqual(decide(.planning, try view([task("architect", "done")]), runs: [running]), [], "waits for it to exit")
+        XCTAssertEqual(decide(.planning, try view([task("architect", "done")]), runs: [run("architect", .exited, phase: .planning)]),
+                       [go(.awaitingApproval, "the architect's design is ready")])
+    }
+
+    func testAnArchitectThatExitedWithADesignButNoTasksIsFinished() throws {
+        let design = try view([.appendSection(markdown: "## Design: Greeting\n\nOne command.")])
+        XCTAssertEqual(decide(.planning, design, runs: [run("architect", .exited, phase: .planning)]),
+                       [go(.awaitingApproval, "the architect's design is ready")])
+    }
+
+    func testTheApprovalGate() throws {
+        let planned = try view([task("architect", "done")])
+        XCTAssertEqual(decide(.awaitingApproval, planned), [], "only a human moves it")
+        XCTAssertEqual(decide(.awaitingApproval, planned, autoApprove: true), [.approvePlan(note: "(Approved automatically by the demo.)")])
+        let approved = try view([task("architect", "done"), .setCheckpointItem(text: Gates.approvalItem, done: true)])
+        XCTAssertEqual(decide(.awaitingApproval, approved), [go(.implementation, "the plan was approved")])
+        let revise = try view([task("architect", "done"), task("architect", "pending", "Revise the design: more tests")])
+        XCTAssertEqual(decide(.awaitingApproval, revise), [go(.planning, "the plan was sent back to the architect")])
+    }
+
+    func testImplementationRetriesTheBuilderWithinItsBudgetThenBlocks() throws {
+        let open = try view([task("builder", "pending")])
+        XCTAssertEqual(decide(.implementation, open), [.start(role: "builder", retry: nil)])
+        XCTAssertEqual(decide(.implementation, open, runs: [run("builder", .failed, phase: .implementation, attempts: 1)]),
+                       [.start(role: "builder", retry: "builder failed without finishing; retrying (1/2)")])
+        XCTAssertEqual(decide(.implementation, open, runs: [run("builder", .failed, phase: .implementation, attempts: 2)]),
+                       [go(.blocked, "builder did not finish its work in 2 attempts (last: failed)")])
+        XCTAssertEqual(decide(.implementation, open, runs: [run("builder", .killed, phase: .implementation)]), [],
+                       "a killed agent stays down until spawned")
+        XCTAssertEqual(decide(.implementation, open, runs: [run("builder", .failed, phase: .planning, attempts: 5)]),
+                       [.start(role: "builder", retry: nil)], "attempts of another phase do not count")
+        XCTAssertEqual(decide(.implementation, try view([task("builder", "done")])), [go(.validation, "the builder's tasks are done")])
+    }
+
+    func testValidationWaitsForAllThreeVerdicts() throws {
+        let built = [task("builder", "done")]
+        XCTAssertEqual(decide(.validation, try view(built)),
+                       ["tester", "reviewer", "security"].map { .start(role: $0, retry: nil) })
+        let two = try view(built + [.recordVerdict(kind: .tests, subject: "Greeting", verdict: "pass"),
+                                    .recordVerdict(kind: .review, subject: "Greeting", verdict: "approved")])
+        XCTAssertEqual(decide(.validation, two, runs: [run("tester", .exited, phase: .validation), run("reviewer", .exited, phase: .validation)]),
+                       [.start(role: "security", retry: nil)], "only the role whose verdict is missing runs")
+        let all = try view(built + [.recordVerdict(kind: .tests, subject: "Greeting", verdict: "pass"),
+                                    .recordVerdict(kind: .review, subject: "Greeting", verdict: "approved"),
+                                    .recordVerdict(kind: .security, subject: "Greeting", verdict: "secure")])
+        XCTAssertEqual(decide(.validation, all, runs: [run("security", .running, phase: .validation)]), [], "waits for security to exit")
+        XCTAssertEqual(decide(.validation, all), [go(.documentation, "tester, reviewer and security all passed")])
+    }
+
+    func testAVetoSendsTheWorkBackWithTheFindingsInOneTransition() throws {
+        let vetoed = try view([task("builder", "done"), .recordVerdict(kind: .tests, subject: "Greeting", verdict: "pass"),
+                               .recordVerdict(kind: .review, subject: "Greeting", verdict: "approved"),
+                               .recordVerdict(kind: .security, subject: "Greeting", verdict: "critical_block")])
+        let back = Machine.Transition(to: .implementation, reason: "validation failed: security: critical block", extra: [
+            .appendMessage(from: "Orchestrator", to: ["Builder"], body: "Validation round 1 failed: security: critical block. Security's critical block is a veto. Read the findings in the verdict sections and fix them.", time: "2026-11-26 10:00"),
+            .addTask(TaskDraft(agent: "builder", status: "pending", priority: "P0", description: "Fix validation findings (round 1): security: critical block")),
+        ], validationRound: 1, veto: true)
+        XCTAssertEqual(decide(.validation, vetoed), [.transition(back)])
+        XCTAssertEqual(decide(.validation, vetoed, failures: 2),
+                       [.transition(Machine.Transition(to: .blocked, reason: "validation failed 3 times (security: critical block)", validationRound: 3, veto: true))],
+                       "past the retry budget the pipeline blocks")
+    }
+
+    func testDocumentationThenMerge() throws {
+        XCTAssertEqual(decide(.documentation, try view([task("docwriter", "pending")])), [.start(role: "docwriter", retry: nil)])
+        XCTAssertEqual(decide(.documentation, try view([task("docwriter", "done")])), [go(.merge, "the docwriter's tasks are done")])
+        XCTAssertEqual(decide(.merge, try view()), [.merge])
+    }
+
+    /// One transition, one write: every edit it makes is in one batch.
+    func testATransitionWritesItsEditsAsOneBatch() throws {
+        let decided = try view([.recordVerdict(kind: .security, subject: "Greeting", verdict: "secure")])
+        let edits = Machine.edits(from: .implementation, Machine.Transition(to: .validation, reason: "the builder's tasks are done"),
+                                  view: decided, feature: "Greeting", day: "2026-11-26")
+        XCTAssertEqual(edits, [
+            .recordVerdict(kind: .security, subject: "Greeting", verdict: "undecided"),
+            .appendChangeLog(date: "2026-11-26", change: "Phase implementation → validation: the builder's tasks are done", by: "Orchestrator"),
+            .setField(name: "Status", value: "🔍 Validation"),
+        ])
+        XCTAssertEqual(Machine.entryEdits(.implementation, view: try view(), feature: "Greeting"),
+                       [.addTask(TaskDraft(agent: "builder", status: "pending", priority: "P0", description: "Implement: Greeting"))],
+                       "a phase whose role has no open task gets one")
+        XCTAssertEqual(Machine.entryEdits(.implementation, view: try view([task("builder", "pending")]), feature: "Greeting"), [])
+    }
+}
