@@ -27,11 +27,11 @@ final class PipelineRowTests: XCTestCase {
 
     func testABlockedPipelineMarksThePhaseThatBlocked() {
         XCTAssertEqual(row(snapshot(.blocked, blockedPhase: .planning, reason: "architect did not finish")),
-                       expected("✗ plan ─ ○ approve ─ ○ build ─ ○ validate ─ ○ docs ─ ○ merge ─ ○ done", "blocked: architect did not finish"))
+                       expected("✗ plan ─ ○ approve ─ ○ build ─ ○ validate ─ ○ docs ─ ○ merge ─ ○ done", "blocked [u] resume: architect did not finish"))
         XCTAssertEqual(row(snapshot(.blocked, blockedPhase: .merge, reason: "agent/builder is missing")),
-                       expected("✓ plan ─ ✓ approve ─ ✓ build ─ ✓ validate ─ ✓ docs ─ ✗ merge ─ ○ done", "blocked: agent/builder is missing"))
+                       expected("✓ plan ─ ✓ approve ─ ✓ build ─ ✓ validate ─ ✓ docs ─ ✗ merge ─ ○ done", "blocked [u] resume: agent/builder is missing"))
         XCTAssertEqual(row(snapshot(.blocked, blockedPhase: .validation, reason: "validation failed 3 times")),
-                       expected("✓ plan ─ ✓ approve ─ ✓ build ─ ✗ validate ─ ○ docs ─ ○ merge ─ ○ done", "blocked: validation failed 3 times"))
+                       expected("✓ plan ─ ✓ approve ─ ✓ build ─ ✗ validate ─ ○ docs ─ ○ merge ─ ○ done", "blocked [u] resume: validation failed 3 times"))
     }
 
     func testARunningPipelineMarksItsCurrentPhase() {

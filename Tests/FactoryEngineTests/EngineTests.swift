@@ -162,4 +162,18 @@ extension EngineTests {
         XCTAssertTrue(plan.tasks.contains { $0.description == "Implement: Second" && $0.status == .done })
         XCTAssertEqual(Set(plan.verdicts.filter { $0.subject == "Second" }.map(\.verdict)), ["pass", "approved", "secure"])
     }
+
+    /// Main moving (a merge, a commit by hand) changes every worktree's ahead/behind: the
+    /// engine watches the branch refs and refreshes them.
+    func testMainMovingRefreshesEveryWorktreesCounts() throws {
+        let factory = try SimFactory()
+        defer { factory.remove() }
+        let engine = try factory.engine()
+        defer { engine.shutdown() }
+        engine.drive()
+        XCTAssertNotNil(waitFor(engine) { snap in snap.agents.allSatisfy { $0.worktree?.behind == 0 } })
+        try factory.repo.git("commit", "--quiet", "--allow-empty", "-m", "moved on")
+        let moved = waitFor(engine, timeout: 5) { snap in snap.agents.allSatisfy { $0.worktree?.behind == 1 } }
+        XCTAssertNotNil(moved, "every worktree is one behind main")
+    }
 }

@@ -20,6 +20,7 @@ extension DashboardApp {
         case .spawn: command(.spawn(role: selectedRole))
         case .kill: command(.kill(role: selectedRole))
         case .restart: command(.restart(role: selectedRole))
+        case .resume: command(.resume)
         case .focusNext, .focusPrevious:
             let all = PaneID.allCases
             let i = all.firstIndex(of: state.focus) ?? 0

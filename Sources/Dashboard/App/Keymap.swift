@@ -2,7 +2,7 @@ import Foundation
 
 /// What a key does.
 public enum KeyAction: String, CaseIterable, Sendable {
-    case approve, reject, message, spawn, kill, restart
+    case approve, reject, message, spawn, kill, restart, resume
     case focusNext = "focus_next", focusPrevious = "focus_previous"
     case up, down, top, bottom, follow, search, filter, detail
     case theme, help, quit, cancel
@@ -25,7 +25,7 @@ public struct Keymap: Sendable {
     public static let keyBackspace: Int32 = 0o407
 
     public static let defaults: [(String, KeyAction)] = [
-        ("a", .approve), ("r", .reject), ("m", .message), ("s", .spawn), ("x", .kill), ("R", .restart),
+        ("a", .approve), ("r", .reject), ("m", .message), ("s", .spawn), ("x", .kill), ("R", .restart), ("u", .resume),
         ("\t", .focusNext), ("BackTab", .focusPrevious), ("k", .up), ("Up", .up), ("j", .down), ("Down", .down),
         ("g", .top), ("Home", .top), ("G", .bottom), ("End", .bottom), ("f", .follow), ("/", .search), ("F", .filter),
         ("\n", .detail), ("\r", .detail), ("Enter", .detail), ("t", .theme), ("?", .help), ("q", .quit), ("Escape", .cancel),
@@ -68,6 +68,7 @@ public struct Keymap: Sendable {
         let names: [KeyAction: String] = [
             .approve: "approve the plan", .reject: "reject the plan (asks a reason)", .message: "message a role",
             .spawn: "spawn the selected agent", .kill: "kill the selected agent", .restart: "restart the selected agent",
+            .resume: "resume a blocked pipeline at the phase that blocked",
             .focusNext: "next pane", .focusPrevious: "previous pane", .up: "up / scroll back", .down: "down / scroll on",
             .top: "top / oldest", .bottom: "bottom / newest", .follow: "follow new messages on/off", .search: "search messages", .filter: "messages of one role (cycles)",
             .detail: "open / close the agent's detail", .theme: "next theme", .help: "this help", .quit: "quit (agents keep running)",

@@ -45,7 +45,7 @@ enum PipelinePane {
         case .documentation: return "waiting for the docwriter"
         case .merge: return "merging"
         case .done: return "done — merged into main"
-        case .blocked: return "blocked: \(snap.blockedReason ?? "needs a human")"
+        case .blocked: return "blocked [u] resume: \(snap.blockedReason ?? "needs a human")"
         }
     }
 

@@ -11,7 +11,7 @@ extension Engine {
     /// Starts the role's agent. Returns false (with an event saying why) when it cannot.
     @discardableResult
     func startAgent(_ role: String) -> Bool {
-        guard roles[role] != nil else { event("error", role: role, "no role \(role)"); return false }
+        guard roles[role] != nil else { event(.error, role: role, "no role \(role)"); return false }
         guard !state.run(role).state.isActive else { return true }
         let def: RoleDefinition
         do { def = try Self.loadRole(role, paths) } catch {
@@ -19,7 +19,7 @@ extension Engine {
         }
         roles[role] = def
         guard activeAgents < options.maxConcurrentAgents else {
-            event("waiting", role: role, "\(role) waits: \(options.maxConcurrentAgents) agents already running")
+            event(.waiting, role: role, "\(role) waits: \(options.maxConcurrentAgents) agents already running")
             return false
         }
         let worktree = paths.worktree(role)
@@ -55,7 +55,7 @@ extension Engine {
             armTimeout(role, pid: started.agentPid, seconds: def.timeout)
             armStallCheck()
             save()
-            event("agent_started", role: role, "\(role) started (pid \(started.agentPid), attempt \(run.attempts))")
+            event(.agentStarted, role: role, "\(role) started (pid \(started.agentPid), attempt \(run.attempts))")
             return true
         } catch {
             return startFailed(role, error.description)
@@ -75,7 +75,7 @@ extension Engine {
         run.endedAt = wallNow()
         state.runs[role] = run
         save()
-        event("agent_failed", role: role, reason)
+        event(.agentFailed, role: role, reason)
         return false
     }
 
@@ -88,7 +88,7 @@ extension Engine {
         supervisor.terminate(role: role, pid: pid)
         timeouts.removeValue(forKey: role)?.cancel()
         save()
-        event(final == .timedOut ? "agent_timed_out" : "agent_killed", role: role, "\(role) \(final == .timedOut ? "timed out" : "killed") (pid \(pid))")
+        event(final == .timedOut ? .agentTimedOut : .agentKilled, role: role, "\(role) \(final == .timedOut ? "timed out" : "killed") (pid \(pid))")
     }
 
     func agentExited(_ exit: AgentSupervisor.Exit) {
@@ -100,7 +100,7 @@ extension Engine {
         state.runs[exit.role] = run
         save()
         let how = exit.status.map { "status \($0)" } ?? exit.signal.map { "signal \($0)" } ?? exit.problem ?? "exit status unknown"
-        event(exit.problem != nil && exit.status == nil ? "agent_lost" : "agent_exited", role: exit.role, "\(exit.role) \(run.state.rawValue) (\(how))")
+        event(exit.problem != nil && exit.status == nil ? .agentLost : .agentExited, role: exit.role, "\(exit.role) \(run.state.rawValue) (\(how))")
         reloadPlan()
         refreshWorktreesNow()
         if pendingRestarts.remove(exit.role) != nil { startAgent(exit.role) }
@@ -146,7 +146,7 @@ extension Engine {
             let stalled = min(quietOutput, quietFiles) > stall
             if stalled != (run.state == .stalled) {
                 state.runs[role]?.state = stalled ? .stalled : .running
-                event(stalled ? "agent_stalled" : "agent_resumed", role: role, "\(role) \(stalled ? "stalled" : "is active again")")
+                event(stalled ? .agentStalled : .agentResumed, role: role, "\(role) \(stalled ? "stalled" : "is active again")")
                 changed = true
             }
         }
@@ -171,7 +171,7 @@ extension Engine {
                 armTimeout(role, pid: pid, seconds: max(1, def.timeout - (wallNow() - started)))
             }
             armStallCheck()
-            event("agent_adopted", role: role, "\(role) re-adopted (pid \(pid))")
+            event(.agentAdopted, role: role, "\(role) re-adopted (pid \(pid))")
         }
         save()
     }

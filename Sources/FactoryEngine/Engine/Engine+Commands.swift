@@ -45,7 +45,7 @@ extension Engine {
             .appendMessage(from: "Orchestrator", to: ["Architect"], body: body, time: Clock.minute()),
             .appendChangeLog(date: Clock.day(), change: "Plan approved", by: "Human"),
         ])
-        event("approved", role: "architect", body)
+        event(.approved, role: "architect", body)
     }
 
     /// The demo's automatic approval, for the pipeline: true when the plan was approved.
@@ -64,7 +64,7 @@ extension Engine {
                 .addTask(TaskDraft(agent: "architect", status: "pending", priority: "P0", description: "Revise the design: \(why)")),
                 .appendChangeLog(date: Clock.day(), change: "Plan rejected: \(why)", by: "Human"),
             ])
-            event("rejected", role: "architect", "plan rejected: \(why)")
+            event(.rejected, role: "architect", "plan rejected: \(why)")
             step()
         }
     }
@@ -111,7 +111,7 @@ extension Engine {
             guard options.driving else { return publish() }
             openCommandServer()
             adoptSurvivors()
-            event("engine_started", "driving \(paths.root) (pid \(getpid()))")
+            event(.engineStarted, "driving \(paths.root) (pid \(getpid()))")
             step()
         }
     }
@@ -127,12 +127,22 @@ extension Engine {
                 watchedRoles[gitDir] = role
             }
         }
+        // A watching (not driving) engine follows the driving one through state.json.
+        var only = [paths.comms: Set(options.driving ? ["PLAN.md"] : ["PLAN.md", "state.json"])]
+        // Branches moving — an agent's, or main after a merge — change every worktree's
+        // ahead/behind: watch the refs, loose and packed.
         if let common = try? Git(paths.root).output(["rev-parse", "--git-common-dir"]) {
             let abs = common.hasPrefix("/") ? common : "\(paths.root)/\(common)"
             dirs.append("\(abs)/refs/heads/agent")
+            let mainRef = "\(abs)/refs/heads/\(mainBranch)"
+            if let slash = mainRef.lastIndex(of: "/") {
+                let folder = String(mainRef[..<slash])
+                dirs.append(folder)
+                only[folder] = [String(mainRef[mainRef.index(after: slash)...])]
+            }
+            dirs.append(abs)
+            only[abs] = ["packed-refs"]
         }
-        // A watching (not driving) engine follows the driving one through state.json.
-        let only = [paths.comms: Set(options.driving ? ["PLAN.md"] : ["PLAN.md", "state.json"])]
         watcher = FileWatcher(directories: dirs.filter { FileManager.default.fileExists(atPath: $0) }, only: only, queue: queue) { [weak self] changed in
             self?.filesChanged(changed)
         }

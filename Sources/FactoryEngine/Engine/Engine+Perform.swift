@@ -71,7 +71,7 @@ extension Engine {
                 }
             }
         } catch {
-            event("error", "cannot take commands from other processes: \(error.description)")
+            event(.error, "cannot take commands from other processes: \(error.description)")
         }
     }
 
@@ -105,7 +105,7 @@ extension Engine {
         startWatching()
         openCommandServer()
         adoptSurvivors()
-        event("engine_started", "took over driving \(paths.root) (pid \(getpid()))")
+        event(.engineStarted, "took over driving \(paths.root) (pid \(getpid()))")
         step()
     }
 }

@@ -24,7 +24,7 @@ extension Engine {
             case let .approvePlan(note):
                 return approvePlan(note: note)
             case let .start(role, retry):
-                if let retry { event("agent_retry", role: role, retry) }
+                if let retry { event(.agentRetry, role: role, retry) }
                 // Work on any other branch would never be validated or merged.
                 if let missing = missingBranch(role) { return block(missing) }
                 startAgent(role)
@@ -94,9 +94,9 @@ extension Engine {
         }
         save()
         if let round = t.validationRound, next != .blocked {
-            event(t.veto ? "veto" : "validation_failed", role: t.veto ? "security" : nil, "validation round \(round) failed: \(t.reason.replacingOccurrences(of: "validation failed: ", with: ""))")
+            event(t.veto ? .veto : .validationFailed, role: t.veto ? "security" : nil, "validation round \(round) failed: \(t.reason.replacingOccurrences(of: "validation failed: ", with: ""))")
         }
-        event("phase", "\(from.rawValue) → \(next.rawValue): \(t.reason)")
+        event(.phase, "\(from.rawValue) → \(next.rawValue): \(t.reason)")
         if next == .validation, let failure = resetValidators() {
             block(failure)
             return

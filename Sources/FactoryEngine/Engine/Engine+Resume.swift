@@ -20,7 +20,7 @@ extension Engine {
                 state.conflicts = budgets.conflicts
                 throw error
             }
-            event("resumed", "resumed at \(phase.rawValue)")
+            event(.resumed, "resumed at \(phase.rawValue)")
             step()
         }
     }

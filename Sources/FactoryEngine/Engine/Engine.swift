@@ -145,14 +145,14 @@ public final class Engine: @unchecked Sendable {
         for s in snapshotSubscribers { s(snap) }
     }
 
-    func event(_ kind: String, role: String? = nil, _ message: String) {
+    func event(_ kind: EngineEvent.Kind, role: String? = nil, _ message: String) {
         let e = EngineEvent(time: wallNow(), kind: kind, phase: state.phase.rawValue, role: role, message: message)
         EventLog.append(e, to: paths.events)
         for s in eventSubscribers { s(e) }
     }
 
     func save() {
-        do { try StateStore(path: paths.state).save(state) } catch { event("error", "cannot save state: \(error)") }
+        do { try StateStore(path: paths.state).save(state) } catch { event(.error, "cannot save state: \(error)") }
     }
 
     // MARK: PLAN.md
@@ -180,7 +180,7 @@ public final class Engine: @unchecked Sendable {
         } catch {
             let cause = "cannot write \(paths.relative(paths.plan)): \(error.description.replacingOccurrences(of: paths.root + "/", with: ""))"
             planWriteProblem = cause
-            event("error", cause)
+            event(.error, cause)
             throw EngineError(cause)
         }
     }

@@ -83,7 +83,7 @@ extension Engine {
             return block("merge failed: \(reason)")
         case let .conflict(branch, files):
             state.conflicts = files
-            event("conflict", "merging \(branch) would conflict in \(files.joined(separator: ", ")); main untouched")
+            event(.conflict, "merging \(branch) would conflict in \(files.joined(separator: ", ")); main untouched")
             return block("merge conflict merging \(branch): \(files.joined(separator: ", "))")
         case let .merged(base, tip, branches):
             let entry = HistoryEntry(feature: state.feature, tasks: featureTasks("builder"), validationFailures: state.validationFailures,
@@ -96,7 +96,7 @@ extension Engine {
             if let problem = merges.apply(tip: history) { return block("merge stopped, main untouched: \(problem)") }
             state.conflicts = []
             state.mergedCommit = tip
-            event("merged", "merged \(branches.joined(separator: ", ")) into \(mainBranch)")
+            event(.merged, "merged \(branches.joined(separator: ", ")) into \(mainBranch)")
             return transition(to: .done, "merged \(branches.count) branch(es) into \(mainBranch)")
         }
     }

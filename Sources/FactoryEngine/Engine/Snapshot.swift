@@ -123,8 +123,33 @@ public struct Attention: Sendable, Encodable, Equatable {
 
 /// A change the engine made or saw, as one JSON line of `factory events`.
 public struct EngineEvent: Sendable, Codable, Equatable {
+    /// What happened; the JSON strings are the interface `factory events` readers rely on.
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case engineStarted = "engine_started"
+        case phase
+        case agentStarted = "agent_started"
+        case agentExited = "agent_exited"
+        case agentFailed = "agent_failed"
+        case agentLost = "agent_lost"
+        case agentKilled = "agent_killed"
+        case agentTimedOut = "agent_timed_out"
+        case agentRetry = "agent_retry"
+        case agentStalled = "agent_stalled"
+        case agentResumed = "agent_resumed"
+        case agentAdopted = "agent_adopted"
+        case approved
+        case rejected
+        case resumed
+        case veto
+        case validationFailed = "validation_failed"
+        case conflict
+        case merged
+        case waiting
+        case error
+    }
+
     public var time: Double
-    public var kind: String
+    public var kind: Kind
     public var phase: String
     public var role: String?
     public var message: String
