@@ -23,10 +23,10 @@ struct InitCommand: ParsableCommand {
             report = try FactoryInit.run(in: Workspace.currentDirectory(), preset: preset, today: Clock.day())
         } catch { throw CLIError(error.description) }
         if report.nothingToDo {
-            print("\(report.root): already set up; nothing to change")
+            Output.text("\(report.root): already set up; nothing to change")
         } else {
-            print("\(report.root): set up the software factory")
-            for item in report.created { print("  created \(item)") }
+            Output.text("\(report.root): set up the software factory")
+            for item in report.created { Output.text("  created \(item)") }
         }
     }
 }

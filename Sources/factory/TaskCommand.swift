@@ -73,6 +73,6 @@ struct TaskAdd: ParsableCommand {
                 return [.addTask(draft)]
             }
         } catch { throw CLIError(error.description) }
-        print(draft.id)
+        Output.text(draft.id)
     }
 }
