@@ -2,11 +2,52 @@ import FactoryEngine
 import Foundation
 
 extension DashboardApp {
-    func handle(_ key: Key) {
+    /// One read's keys: a paste is text, and a burst takes no key that changes the work.
+    func take(_ keys: [Key]) {
+        guard !keys.isEmpty else { return }
+        reads += 1
+        let burst = burstRule.isBurst(keys: keys.count, at: monotonic())
+        for input in pasteReader.read(keys) { take(input, inBurst: burst) }
+        if pasteReader.isPasting { finishPasteWhenQuiet() }
+    }
+
+    func take(_ input: Input, inBurst burst: Bool) {
+        switch input {
+        case .paste(let text): paste(text)
+        case .key(let key): handle(key, inBurst: burst)
+        }
+    }
+
+    /// A paste whose end marker has not come after a second with no input is ended there.
+    private func finishPasteWhenQuiet() {
+        let mark = reads
+        ui.asyncAfter(deadline: .now() + 1) { [weak self] in
+            guard let self, self.reads == mark else { return }
+            for input in self.pasteReader.finish() { self.take(input, inBurst: true) }
+        }
+    }
+
+    /// Pasted text goes into the open prompt; the main view takes keys, never text.
+    func paste(_ text: String) {
+        guard var prompt = state.prompt else {
+            state.notice = "paste ignored (\(text.count) chars): m, r and / take text"
+            return requestFrame()
+        }
+        prompt.insert(pasted: text)
+        prompt.error = nil
+        state.prompt = prompt
+        requestFrame()
+    }
+
+    func handle(_ key: Key, inBurst burst: Bool = false) {
         if state.prompt != nil { return edit(prompt: key) }
         if case .code(Keymap.keyResize) = key { screen?.resize(); return draw() }
         guard let action = keymap.action(for: key) else { return }
         if state.showHelp, action != .help, action != .quit { state.showHelp = false; return requestFrame() }
+        if burst, action.changesWork {
+            state.notice = "\(action.rawValue) ignored: keys came faster than typing"
+            return requestFrame()
+        }
         perform(action)
         requestFrame()
     }
@@ -58,13 +99,22 @@ extension DashboardApp {
 
     /// Runs an engine command off the UI queue; its result comes back as a notice.
     func command(_ success: String, _ body: @escaping @Sendable (Engine) throws -> Void) {
+        run(body) { [weak self] failure in self?.state.notice = failure ?? success }
+    }
+
+    /// Runs `body` against the engine off the UI queue, then `done` on the UI queue with the
+    /// error's message, or nil when it worked.
+    func run(_ body: @escaping @Sendable (Engine) throws -> Void, then done: @escaping @Sendable (String?) -> Void) {
         let engine = self.engine
         DispatchQueue.global().async { [weak self] in
-            let note: String
-            do { try body(engine); note = success } catch { note = "\(error)" }
+            let failure: String?
+            do {
+                try body(engine)
+                failure = nil
+            } catch { failure = "\(error)" }
             guard let self else { return }
             self.ui.async {
-                self.state.notice = note
+                done(failure)
                 self.requestFrame()
             }
         }
@@ -126,9 +176,11 @@ extension DashboardApp {
             submit(prompt)
         case .char("\u{7F}"), .char("\u{8}"), .code(Keymap.keyBackspace):
             if !prompt.text.isEmpty { prompt.text.removeLast() }
+            prompt.error = nil
             state.prompt = prompt
-        case .char(let c) where !c.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }):
+        case .char(let c) where !c.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }):
             prompt.text.append(c)
+            prompt.error = nil
             state.prompt = prompt
         default:
             break
@@ -139,11 +191,27 @@ extension DashboardApp {
     func submit(_ prompt: Prompt) {
         let text = prompt.text
         switch prompt.kind {
-        case .reject: command("plan sent back to the architect") { try $0.reject(reason: text) }
-        case .message(let to): command("message sent to \(to)") { try $0.say(to: to, text: text) }
+        case .reject: send(prompt, "plan sent back to the architect") { try $0.reject(reason: text) }
+        case .message(let to): send(prompt, "message sent to \(to)") { try $0.say(to: to, text: text) }
         case .search:
             state.search = text.isEmpty ? nil : text
             state.focus = .messages
+        }
+    }
+
+    /// Sends what a prompt held. The prompt closes at once, so the keys that follow act as
+    /// before; when the engine fails, the prompt comes back with the text and the reason, so
+    /// nothing typed is lost (unless another prompt is open by then: the reason is a notice).
+    func send(_ prompt: Prompt, _ success: String, _ body: @escaping @Sendable (Engine) throws -> Void) {
+        run(body) { [weak self] failure in
+            guard let self else { return }
+            if let failure, self.state.prompt == nil {
+                var kept = prompt
+                kept.error = failure
+                self.state.prompt = kept
+            } else {
+                self.state.notice = failure.map { "not sent: \($0)" } ?? success
+            }
         }
     }
 }
