@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(name: "CLibc"),
         // Display width of text in terminal columns: one function for layout, padding and truncation.
         .target(name: "TextWidth", dependencies: ["CLibc"]),
+        // Text from outside made safe for a terminal: visible escapes, and JSON with no raw control.
+        .target(name: "InertText"),
         // PLAN.md as a lossless document: parse, typed view, minimal edits, locked atomic writes.
         .target(name: "PlanDocument", dependencies: ["TextWidth"]),
         // agents/ and themes/ from the package root, embedded in the binary at build time.
@@ -29,18 +31,18 @@ let package = Package(
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
         .target(name: "BundledFiles", plugins: ["EmbedFiles"]),
         // Workspace discovery; grows into the orchestration engine.
-        .target(name: "FactoryEngine", dependencies: ["PlanDocument", "BundledFiles", "CLibc", "Yams"]),
+        .target(name: "FactoryEngine", dependencies: ["PlanDocument", "BundledFiles", "CLibc", "InertText", "Yams"]),
         // The only module that calls curses.
-        .target(name: "Dashboard", dependencies: ["CNcursesw", "TextWidth", "BundledFiles", "FactoryEngine", "PlanDocument"]),
+        .target(name: "Dashboard", dependencies: ["CNcursesw", "TextWidth", "InertText", "BundledFiles", "FactoryEngine", "PlanDocument"]),
         .executableTarget(
             name: "factory",
             dependencies: [
-                "PlanDocument", "FactoryEngine", "Dashboard",
+                "PlanDocument", "FactoryEngine", "Dashboard", "InertText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PlanDocumentTests", dependencies: ["PlanDocument", "TextWidth"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TextWidth", "FactoryEngine", "PlanDocument"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TextWidth", "InertText", "FactoryEngine", "PlanDocument"]),
         .testTarget(name: "BundledFilesTests", dependencies: ["BundledFiles"]),
         .testTarget(name: "FactoryEngineTests", dependencies: ["FactoryEngine", "PlanDocument", "BundledFiles", "factory"]),
         .testTarget(name: "FactoryCLITests", dependencies: ["factory", "PlanDocument"]),

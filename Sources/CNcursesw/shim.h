@@ -41,6 +41,16 @@ static inline int factory_terminal_usable(void) {
     del_curterm(cur_term);
     return ok;
 }
+// Bracketed paste on or off, through curses' output: terminfo's extended BE/BD where the
+// entry has them, else the sequences xterm defined and terminals since have adopted.
+// (Pasted text then arrives between ESC [200~ and ESC [201~.)
+static inline void factory_bracketed_paste(int on) {
+    char *cap = tigetstr(on ? "BE" : "BD");
+    if (cap == NULL || cap == (char *)-1) cap = on ? (char *)"\033[?2004h" : (char *)"\033[?2004l";
+    putp(cap);
+    // putp writes through stdio here, not curses' own buffer that doupdate flushes.
+    fflush(stdout);
+}
 static inline int factory_has_cursor_addressing(void) {
     char *cup = tigetstr("cup");
     return cup != NULL && cup != (char *)-1;

@@ -71,7 +71,7 @@ func runInteractiveDemo(scenario: String, keep: String?, screen: ScreenOptions) 
     let keepIt = keep != nil
     dashboard.onQuit = {
         if keepIt {
-            print("demo repository kept in \(dir)")
+            Output.text("demo repository kept in \(dir)")
         } else {
             // The demo's agents must not write into a folder being removed.
             engine.killAllAgents()

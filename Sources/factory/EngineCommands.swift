@@ -1,5 +1,6 @@
 import ArgumentParser
 import FactoryEngine
+import InertText
 import Foundation
 
 /// The factory around the current directory.
@@ -33,7 +34,7 @@ func act(_ command: EngineCommand) throws {
         answer = try oneShotEngine(paths).send(command)
     }
     guard answer.ok else { throw CLIError(answer.message) }
-    print(answer.message)
+    Output.text(answer.message)
 }
 
 struct StatusCommand: ParsableCommand {
@@ -46,18 +47,16 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let snapshot = try oneShotEngine(try currentWorkspace()).snapshot()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            FileHandle.standardOutput.write(try encoder.encode(snapshot) + Data([0x0A]))
+            try Output.json(snapshot, pretty: true)
             return
         }
-        print("phase: \(snapshot.phase.rawValue)\(snapshot.feature.isEmpty ? "" : " — \(snapshot.feature)")")
-        print("tasks: \(snapshot.tasks.done)/\(snapshot.tasks.total) done")
+        Output.text("phase: \(snapshot.phase.rawValue)\(snapshot.feature.isEmpty ? "" : " — \(snapshot.feature)")")
+        Output.text("tasks: \(snapshot.tasks.done)/\(snapshot.tasks.total) done")
         for a in snapshot.agents {
             let wt = a.worktree.map { "\($0.branch ?? "?") \($0.head ?? "") dirty \($0.dirty) +\($0.ahead)/-\($0.behind)" } ?? "no worktree"
-            print("  \(a.role.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) tasks \(a.tasks.done)/\(a.tasks.total)  \(wt)")
+            Output.text("  \(a.role.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) tasks \(a.tasks.done)/\(a.tasks.total)  \(wt)")
         }
-        for item in snapshot.attention { print("! \(item.kind.rawValue): \(item.message)") }
+        for item in snapshot.attention { Output.text("! \(item.kind.rawValue): \(item.message)") }
     }
 }
 

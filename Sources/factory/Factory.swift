@@ -15,4 +15,15 @@ struct Factory: ParsableCommand {
         ],
         defaultSubcommand: DashboardCommand.self
     )
+
+    /// ArgumentParser's own entry point, except that errors are printed inert: a one-line
+    /// error often quotes what the user (or an agent) passed in.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            Output.exit(Self.self, withError: error)
+        }
+    }
 }

@@ -12,10 +12,10 @@ struct LintCommand: ParsableCommand {
 
     func run() throws {
         let (file, doc) = try location.read()
-        for d in doc.view.diagnostics { print("\(file.path):\(d.line): \(d.severity.rawValue): \(d.message)") }
+        for d in doc.view.diagnostics { Output.text("\(file.path):\(d.line): \(d.severity.rawValue): \(d.message)") }
         let errors = doc.view.diagnostics.filter { $0.severity == .error }.count
         let warnings = doc.view.diagnostics.count - errors
-        if doc.view.diagnostics.isEmpty { print("\(file.path): no problems") } else { print("\(errors) error(s), \(warnings) warning(s)") }
+        Output.text(doc.view.diagnostics.isEmpty ? "\(file.path): no problems" : "\(errors) error(s), \(warnings) warning(s)")
         if errors > 0 { throw ExitCode(1) }
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import PlanDocument
 
 struct PlanCommand: ParsableCommand {
@@ -14,12 +13,9 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let (file, doc) = try location.read()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            FileHandle.standardOutput.write(try encoder.encode(doc.view))
-            print()
+            try Output.json(doc.view, pretty: true)
         } else {
-            print(PlanSummary.render(doc.view, path: file.path), terminator: "")
+            Output.text(PlanSummary.render(doc.view, path: file.path), terminator: "")
         }
     }
 }

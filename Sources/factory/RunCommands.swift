@@ -1,5 +1,6 @@
 import ArgumentParser
 import FactoryEngine
+import InertText
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -10,16 +11,14 @@ import Glibc
 func driveToEnd(_ engine: Engine, paths: WorkspacePaths, first: (Engine) throws -> Void = { _ in },
                 then cleanup: @escaping @Sendable () -> Void = {}) -> Never {
     guard EngineLock.acquire(paths.engineLock) != nil else {
-        FileHandle.standardError.write(Data("Error: another factory engine is driving \(paths.root)\n".utf8))
+        FileHandle.standardError.write(Data("Error: another factory engine is driving \(Inert.text(paths.root))\n".utf8))
         exit(1)
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     engine.subscribeEvents { event in
-        if let data = try? encoder.encode(event) { FileHandle.standardOutput.write(data + Data([0x0A])) }
+        if let data = try? Inert.json(event) { FileHandle.standardOutput.write(data + Data([0x0A])) }
     }
     do { try first(engine) } catch {
-        FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("Error: \(Inert.text("\(error)"))\n".utf8))
         exit(1)
     }
     engine.onFinish { phase in
@@ -70,7 +69,7 @@ struct EventsCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: paths.events), data.count > offset else { return }
             let fresh = data[offset...]
             guard let last = fresh.lastIndex(of: 0x0A) else { return }
-            FileHandle.standardOutput.write(Data(fresh[...last]))
+            FileHandle.standardOutput.write(Inert.escapingControls(inJSON: Data(fresh[...last])))
             offset = last + 1
         }
         printNew()

@@ -13,7 +13,7 @@ struct TaskSet: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set",
         abstract: "Set cells of one task row; only those cells change.",
-        discussion: "A status of done, wip, pending, blocked or failed is written with the template's emoji (✅ Done…); any other text is written as given."
+        discussion: "A status of done, wip, pending, blocked or failed is written with the template's emoji (✅ Done…); another form PLAN.md reads as one of them (\"in progress\", \"✅\") is written as given, and any other is refused."
     )
 
     @OptionGroup var location: PlanLocation
@@ -31,6 +31,7 @@ struct TaskSet: ParsableCommand {
         func set(_ column: String, _ value: String?) {
             if let value { edits.append(.setTaskCell(id: id, column: column, value: value)) }
         }
+        if let status { try checkStatus(status) }
         set("status", status)
         set("agent", agent)
         set("priority", priority)
@@ -43,6 +44,12 @@ struct TaskSet: ParsableCommand {
         if edits.isEmpty { throw ValidationError("nothing to set: give --status, --agent, --priority, --description, --depends-on or --cell") }
         try location.update(edits)
     }
+}
+
+/// Refuses a status PLAN.md would read as unknown: the pipeline's gates could never count it.
+func checkStatus(_ text: String) throws {
+    guard TaskStatus(cell: text) == .unknown else { return }
+    throw CLIError("unknown status \"\(text)\": use done, wip, pending, blocked or failed (or a form PLAN.md reads as one, such as \"✅ Done\" or \"in progress\")")
 }
 
 struct TaskAdd: ParsableCommand {
@@ -62,6 +69,7 @@ struct TaskAdd: ParsableCommand {
 
     func run() throws {
         if let table, table < 1 { throw ValidationError("--table counts from 1") }
+        try checkStatus(status)
         let deps = dependsOn.split(separator: ",").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty }
         var draft = TaskDraft(id: id ?? "", agent: agent, status: status, priority: priority,
                               description: description.joined(separator: " "), dependsOn: deps, table: table.map { $0 - 1 })
@@ -73,6 +81,6 @@ struct TaskAdd: ParsableCommand {
                 return [.addTask(draft)]
             }
         } catch { throw CLIError(error.description) }
-        print(draft.id)
+        Output.text(draft.id)
     }
 }

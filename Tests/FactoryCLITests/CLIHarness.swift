@@ -133,6 +133,14 @@ class FactoryTestCase: XCTestCase {
 
     func document() throws -> PlanDocument { PlanDocument(bytes: try planBytes()) }
 
+    /// A one-line error on stderr that mentions `mentioning`.
+    func assertOneLine(_ stderr: String, mentioning: String, _ r: CLIResult, file: StaticString = #filePath, line: UInt = #line) {
+        let text = stderr.trimmingCharacters(in: .newlines)
+        XCTAssertFalse(text.isEmpty, "no error message: \(r.summary)", file: file, line: line)
+        XCTAssertFalse(text.contains("\n"), "the error is more than one line: \(r.summary)", file: file, line: line)
+        XCTAssertTrue(text.contains(mentioning), "the error does not mention \(mentioning): \(r.summary)", file: file, line: line)
+    }
+
     /// `factory plan --json` parsed.
     func planJSON(cwd: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
         let args = cwd == nil ? ["plan", "--json", "--file", planPath] : ["plan", "--json"]

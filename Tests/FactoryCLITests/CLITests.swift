@@ -267,13 +267,4 @@ final class CLITests: FactoryTestCase {
         XCTAssertEqual(try planBytes(), before, "nothing changes")
         XCTAssertEqual(try document().view.tasks.map(\.id), ["T2"])
     }
-
-    // MARK: helpers
-
-    private func assertOneLine(_ stderr: String, mentioning: String, _ r: CLIResult, file: StaticString = #filePath, line: UInt = #line) {
-        let text = stderr.trimmingCharacters(in: .newlines)
-        XCTAssertFalse(text.isEmpty, "no error message: \(r.summary)", file: file, line: line)
-        XCTAssertFalse(text.contains("\n"), "the error is more than one line: \(r.summary)", file: file, line: line)
-        XCTAssertTrue(text.contains(mentioning), "the error does not mention \(mentioning): \(r.summary)", file: file, line: line)
-    }
 }

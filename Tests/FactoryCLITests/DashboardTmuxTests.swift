@@ -286,7 +286,7 @@ final class DashboardTmuxTests: FactoryTestCase {
 // MARK: - Screen analysis
 
 /// The rows of a plain capture (tmux ends each row with a newline).
-private func lines(_ screen: String) -> [String] {
+func lines(_ screen: String) -> [String] {
     var rows = screen.components(separatedBy: "\n")
     if rows.last == "" { rows.removeLast() }
     return rows
@@ -527,6 +527,7 @@ extension DashboardTmuxTests {
         XCTAssertEqual(exit.status, 128 + Int(SIGSEGV), exit.screen)
         XCTAssertTrue(exit.screen.contains("TTY=same"), "the terminal modes are restored:\n\(exit.screen)")
         XCTAssertEqual(try t.display("#{alternate_on}").trimmingCharacters(in: .whitespacesAndNewlines), "0", "the alternate screen is left")
+        try assertBracketedPasteOff(t)
     }
 }
 

@@ -2,11 +2,52 @@ import FactoryEngine
 import Foundation
 
 extension DashboardApp {
-    func handle(_ key: Key) {
+    /// One read's keys: a paste is text, and a burst takes no key that changes the work.
+    func take(_ keys: [Key]) {
+        guard !keys.isEmpty else { return }
+        reads += 1
+        let burst = burstRule.isBurst(keys: keys.count, at: monotonic())
+        for input in pasteReader.read(keys) { take(input, inBurst: burst) }
+        if pasteReader.isPasting { finishPasteWhenQuiet() }
+    }
+
+    func take(_ input: Input, inBurst burst: Bool) {
+        switch input {
+        case .paste(let text): paste(text)
+        case .key(let key): handle(key, inBurst: burst)
+        }
+    }
+
+    /// A paste whose end marker has not come after a second with no input is ended there.
+    private func finishPasteWhenQuiet() {
+        let mark = reads
+        ui.asyncAfter(deadline: .now() + 1) { [weak self] in
+            guard let self, self.reads == mark else { return }
+            for input in self.pasteReader.finish() { self.take(input, inBurst: true) }
+        }
+    }
+
+    /// Pasted text goes into the open prompt; the main view takes keys, never text.
+    func paste(_ text: String) {
+        guard var prompt = state.prompt else {
+            state.notice = "paste ignored (\(text.count) chars): m, r and / take text"
+            return requestFrame()
+        }
+        prompt.insert(pasted: text)
+        prompt.error = nil
+        state.prompt = prompt
+        requestFrame()
+    }
+
+    func handle(_ key: Key, inBurst burst: Bool = false) {
         if state.prompt != nil { return edit(prompt: key) }
         if case .code(Keymap.keyResize) = key { screen?.resize(); return draw() }
         guard let action = keymap.action(for: key) else { return }
         if state.showHelp, action != .help, action != .quit { state.showHelp = false; return requestFrame() }
+        if burst, action.changesWork {
+            state.notice = "\(action.rawValue) ignored: keys came faster than typing"
+            return requestFrame()
+        }
         perform(action)
         requestFrame()
     }
@@ -60,12 +101,17 @@ extension DashboardApp {
     /// Sends a command to the engine that drives (this process's, or another's over its
     /// socket) off the UI queue; its answer comes back as a notice.
     func command(_ command: EngineCommand) {
+        run(command) { [weak self] answer in self?.state.notice = answer.message }
+    }
+
+    /// Sends `command` off the UI queue, then `done` on the UI queue with the engine's answer.
+    func run(_ command: EngineCommand, then done: @escaping @Sendable (EngineAnswer) -> Void) {
         let engine = self.engine
         DispatchQueue.global().async { [weak self] in
             let answer = engine.send(command)
             guard let self else { return }
             self.ui.async {
-                self.state.notice = answer.message
+                done(answer)
                 self.requestFrame()
             }
         }
@@ -127,9 +173,11 @@ extension DashboardApp {
             submit(prompt)
         case .char("\u{7F}"), .char("\u{8}"), .code(Keymap.keyBackspace):
             if !prompt.text.isEmpty { prompt.text.removeLast() }
+            prompt.error = nil
             state.prompt = prompt
-        case .char(let c) where !c.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }):
+        case .char(let c) where !c.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }):
             prompt.text.append(c)
+            prompt.error = nil
             state.prompt = prompt
         default:
             break
@@ -140,11 +188,27 @@ extension DashboardApp {
     func submit(_ prompt: Prompt) {
         let text = prompt.text
         switch prompt.kind {
-        case .reject: command(.reject(reason: text))
-        case .message(let to): command(.tell(role: to, text: text))
+        case .reject: send(prompt, .reject(reason: text))
+        case .message(let to): send(prompt, .tell(role: to, text: text))
         case .search:
             state.search = text.isEmpty ? nil : text
             state.focus = .messages
+        }
+    }
+
+    /// Sends what a prompt held. The prompt closes at once, so the keys that follow act as
+    /// before; when the engine fails, the prompt comes back with the text and the reason, so
+    /// nothing typed is lost (unless another prompt is open by then: the reason is a notice).
+    func send(_ prompt: Prompt, _ command: EngineCommand) {
+        run(command) { [weak self] answer in
+            guard let self else { return }
+            if !answer.ok, self.state.prompt == nil {
+                var kept = prompt
+                kept.error = answer.message
+                self.state.prompt = kept
+            } else {
+                self.state.notice = answer.ok ? answer.message : "not sent: \(answer.message)"
+            }
         }
     }
 }

@@ -38,6 +38,10 @@ public final class DashboardApp: @unchecked Sendable {
     var savedStandardError: Int32 = -1
     var ticking = false
     var emptyReads = 0
+    var pasteReader = PasteReader()
+    var burstRule = BurstRule()
+    /// Reads that brought keys, counted so a paste left open can be ended after a quiet second.
+    var reads = 0
     static let frameInterval = 1.0 / 30
 
     public init(engine: Engine, options: DashboardOptions) throws(DashboardError) {
@@ -134,7 +138,7 @@ public final class DashboardApp: @unchecked Sendable {
         source.setEventHandler { [weak self] in
             guard let self, let screen = self.screen else { return }
             let keys = screen.readKeys()
-            for key in keys { self.handle(key) }
+            self.take(keys)
             // A terminal that went away leaves stdin readable at end of file forever:
             // quit rather than spin.
             var waiting: Int32 = 0

@@ -6,6 +6,15 @@ public enum KeyAction: String, CaseIterable, Sendable {
     case focusNext = "focus_next", focusPrevious = "focus_previous"
     case up, down, top, bottom, follow, search, filter, detail
     case theme, help, quit, cancel
+
+    /// Actions that change the pipeline or the agents: never taken from input that arrives
+    /// faster than anyone types (`BurstRule`).
+    public var changesWork: Bool {
+        switch self {
+        case .approve, .reject, .spawn, .kill, .restart, .resume: return true
+        default: return false
+        }
+    }
 }
 
 /// A key as curses delivers it: a character, or a special key code.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The panes that can take the keyboard's focus.
 public enum PaneID: String, CaseIterable, Sendable {
     case agents, tasks, messages
@@ -12,6 +14,13 @@ public struct Prompt: Equatable, Sendable {
     }
     public var kind: Kind
     public var text = ""
+    /// Why the last submit failed; the text is kept so it can be sent again.
+    public var error: String?
+
+    public init(kind: Kind, text: String = "") {
+        self.kind = kind
+        self.text = text
+    }
 
     public var label: String {
         switch kind {
@@ -20,6 +29,32 @@ public struct Prompt: Equatable, Sendable {
         case .search: return "Search messages: "
         }
     }
+
+    /// A message may have several lines; a reason or a search is one line.
+    public var keepsLineBreaks: Bool {
+        if case .message = kind { return true }
+        return false
+    }
+
+    /// Pasted text, inserted as text: line breaks (LF, CRLF or the CR a terminal pastes)
+    /// become `\n` in a message and spaces elsewhere; a tab is a space; other controls
+    /// are dropped, as they are when typed.
+    public mutating func insert(pasted: String) {
+        var previous: Unicode.Scalar?
+        for scalar in pasted.unicodeScalars {
+            defer { previous = scalar }
+            switch scalar {
+            case "\n" where previous == "\r": continue
+            case "\r", "\n": text.unicodeScalars.append(keepsLineBreaks ? "\n" : " ")
+            case "\t": text.unicodeScalars.append(" ")
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value): continue
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+    }
+
+    /// The text on its one line: a line break shows as ⏎.
+    public var shownText: String { text.replacingOccurrences(of: "\n", with: "⏎") }
 }
 
 /// What the screen shows besides the snapshot: focus, selection, scrolling, overlays.

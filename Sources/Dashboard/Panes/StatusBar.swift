@@ -1,14 +1,11 @@
 import FactoryEngine
+import TextWidth
 
 /// Key hints, the attention count, and one line of feedback; or the open prompt.
 enum StatusBar {
     static func draw(_ snap: Snapshot, _ ui: UIState, in rect: Rect, on canvas: inout Canvas) {
         canvas.fill(rect, role: .statusBar)
-        if let prompt = ui.prompt {
-            let x = canvas.text(prompt.label, x: rect.x, y: rect.y, limit: rect.maxX, role: .attention)
-            canvas.text(prompt.text + "▏", x: x, y: rect.y, limit: rect.maxX, role: .statusBar)
-            return
-        }
+        if let prompt = ui.prompt { return drawPrompt(prompt, in: rect, on: &canvas) }
         var x = rect.x
         if !snap.attention.isEmpty {
             x = canvas.text(" ⚑ \(snap.attention.count) ", x: x, y: rect.y, limit: rect.maxX, role: .attention)
@@ -19,5 +16,30 @@ enum StatusBar {
         }
         let hints = " a approve · r reject · m message · s/x/R agent · Tab focus · / search · f follow · t theme · ? help · q quit"
         canvas.text(hints, x: x, y: rect.y, limit: rect.maxX, role: .keyHint)
+    }
+
+    /// The prompt: its label, the end of its text (where the cursor is) and, after a failed
+    /// submit, why it was not sent.
+    static func drawPrompt(_ prompt: Prompt, in rect: Rect, on canvas: inout Canvas) {
+        let x = canvas.text(prompt.label, x: rect.x, y: rect.y, limit: rect.maxX, role: .attention)
+        let status = prompt.error.map { "  not sent: \($0) (Enter retries, Esc discards)" } ?? ""
+        // The reason gets the room it needs, short of squeezing the text below a third.
+        let room = rect.maxX - x
+        let textRoom = max(room / 3, room - TextWidth.columns(of: status))
+        let end = canvas.drawFitted(tail(Glyphs.of(prompt.shownText + "▏"), fitting: textRoom), x: x, y: rect.y, limit: x + textRoom, role: .statusBar)
+        canvas.text(status, x: end, y: rect.y, limit: rect.maxX, role: .attention)
+    }
+
+    /// The last glyphs that fit in `columns`, after a `…` when some were dropped.
+    static func tail(_ glyphs: [Glyph], fitting columns: Int) -> [Glyph] {
+        guard Glyphs.width(glyphs) > columns, columns > 0 else { return glyphs }
+        var kept: [Glyph] = []
+        var used = 1
+        for g in glyphs.reversed() {
+            if used + g.width > columns { break }
+            kept.append(g)
+            used += g.width
+        }
+        return [Glyph(text: "…", width: 1, isEscape: false)] + kept.reversed()
     }
 }

@@ -52,6 +52,9 @@ final class Screen {
         set_escdelay(25)
         width = Int32(factory_cols())
         height = Int32(factory_lines())
+        // Pasted text arrives marked, so it is taken as text and never as keys
+        // (`PasteReader`); `close` and `CrashGuard` switch it off again.
+        factory_bracketed_paste(1)
     }
 
     /// The terminal's size now (from the kernel, not the last SIGWINCH ncurses saw).
@@ -148,6 +151,7 @@ final class Screen {
             wclear(factory_stdscr())
             wrefresh(factory_stdscr())
         }
+        factory_bracketed_paste(0)
         endwin()
         if let screen { delscreen(screen) }
         screen = nil

@@ -1,3 +1,4 @@
+import InertText
 import TextWidth
 
 /// One thing drawn in one or two terminal cells: a character with its combining marks, or
@@ -12,9 +13,9 @@ public struct Glyph: Equatable, Sendable {
 
 /// Untrusted text — agent names, messages, task cells, log lines — made into glyphs that are
 /// safe to draw. Nothing from outside can move the cursor, set the title, clear the screen
-/// or reorder text: C0 and C1 controls, ESC and DEL are shown as visible escapes (`^[`,
-/// `^?`, `<U+0085>`), and so are the bidirectional overrides and isolates. Width is computed
-/// per scalar by the same rules ncurses uses (`TextWidth`).
+/// or reorder text: the rules of `Inert` (the same ones the CLI prints with) show C0 and C1
+/// controls, ESC, DEL and the bidirectional controls as visible escapes (`^[`, `<U+202E>`).
+/// Width is computed per scalar by the same rules ncurses uses (`TextWidth`).
 public enum Glyphs {
     public static func of<S: StringProtocol>(_ text: S) -> [Glyph] {
         var out: [Glyph] = []
@@ -37,7 +38,7 @@ public enum Glyphs {
         }
         // A ZWJ sequence (👨‍👩‍👧) is as wide as its parts to ncurses but one emoji to most
         // terminals; draw its first emoji so columns agree everywhere.
-        if scalars.contains(where: { $0.value == 0x200D }), let first = scalars.first, !isUnsafe(first) {
+        if scalars.contains(where: { $0.value == 0x200D }), let first = scalars.first, !Inert.isUnsafe(first) {
             out.append(Glyph(text: String(first), width: max(1, TextWidth.columns(of: first)), isEscape: false))
             return
         }
@@ -49,9 +50,9 @@ public enum Glyphs {
                 out.append(Glyph(text: " ", width: 1, isEscape: false))
                 continue
             }
-            if isUnsafe(scalar) {
+            if Inert.isUnsafe(scalar) {
                 flush(&base, &baseWidth, into: &out)
-                for piece in escape(scalar) { out.append(Glyph(text: String(piece), width: 1, isEscape: true)) }
+                for piece in Inert.escape(scalar) { out.append(Glyph(text: String(piece), width: 1, isEscape: true)) }
                 continue
             }
             let w = TextWidth.columns(of: scalar)
@@ -72,27 +73,5 @@ public enum Glyphs {
         out.append(Glyph(text: base, width: min(2, max(1, width)), isEscape: false))
         base = ""
         width = 0
-    }
-
-    /// Characters that act on the terminal or on text direction.
-    static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
-        switch s.value {
-        case 0x00...0x1F, 0x7F...0x9F: return true              // C0, DEL, C1 (ESC is 0x1B)
-        case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: return true  // bidi
-        case 0xFFF9...0xFFFB: return true                       // interlinear annotations
-        default: return false
-        }
-    }
-
-    /// `^[` for C0 controls, `^?` for DEL, `<U+0085>` for C1 and direction marks. (A tab is
-    /// drawn as a plain space: harmless, but its width would depend on the column.)
-    static func escape(_ s: Unicode.Scalar) -> String {
-        switch s.value {
-        case 0x00...0x1F: return "^" + String(UnicodeScalar(UInt8(s.value + 0x40)))
-        case 0x7F: return "^?"
-        default:
-            let hex = String(s.value, radix: 16, uppercase: true)
-            return "<U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + ">"
-        }
     }
 }

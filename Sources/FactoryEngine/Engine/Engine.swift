@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import InertText
 import PlanDocument
 
 /// Options of an engine instance.
@@ -250,9 +251,8 @@ public struct EngineError: Error, CustomStringConvertible, Equatable {
 /// `.agent-comms/events.jsonl`: every event as one JSON line, for `factory events`.
 public enum EventLog {
     public static func append(_ event: EngineEvent, to path: String) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard var data = try? encoder.encode(event) else { return }
+        // Controls in messages (an agent's text, a branch name) are escaped in the file itself.
+        guard var data = try? Inert.json(event) else { return }
         data.append(0x0A)
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return }

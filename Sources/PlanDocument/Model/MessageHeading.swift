@@ -1,3 +1,18 @@
+/// Who a message can be from or to, by name.
+public enum MessageParty {
+    /// Parties every PLAN.md knows, as headings write them: the six roles and the people and
+    /// programs around them. Outside the Messages section only these make a message, and
+    /// `factory say` writes only to these.
+    public static let known = [
+        "Architect", "Builder", "Tester", "Reviewer", "Security", "Docwriter",
+        "All", "Orchestrator", "Human", "User", "Team", "Factory",
+    ]
+    private static let lowercased = Set(known.map { $0.lowercased() })
+
+    /// Case does not matter: `builder`, `Builder` and `BUILDER` are one party.
+    public static func isKnown(_ name: String) -> Bool { lowercased.contains(name.lowercased()) }
+}
+
 /// A message heading: `Builder → Architect (10:25)`, `Tester -> Builder, Reviewer - 2026-11-24 14:30`.
 ///
 /// Parsed on bytes: a big PLAN.md has a hundred thousand of these.
@@ -5,12 +20,6 @@ struct MessageHeading: Equatable {
     var from: String
     var to: [String]
     var time: String
-
-    /// Parties every PLAN.md knows; outside the Messages section only these make a message.
-    static let knownParties: Set<String> = [
-        "architect", "builder", "tester", "reviewer", "security", "docwriter",
-        "all", "orchestrator", "human", "user", "team", "factory",
-    ]
 
     /// Parses heading text; nil when it is not a message heading. `strict` demands known parties.
     static func parse(_ text: String, strict: Bool) -> MessageHeading? {
@@ -40,7 +49,7 @@ struct MessageHeading: Equatable {
         let string = { (r: Range<Int>) in String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
         let heading = MessageHeading(from: string(from), to: to.map(string), time: string(time))
         if strict {
-            guard ([heading.from] + heading.to).allSatisfy({ knownParties.contains($0.lowercased()) }) else { return nil }
+            guard ([heading.from] + heading.to).allSatisfy({ MessageParty.isKnown($0) }) else { return nil }
         }
         return heading
     }

@@ -1,0 +1,79 @@
+import Foundation
+import XCTest
+
+/// Words the CLI cannot act on are refused in one line that lists what it takes, and the
+/// file stays as it was.
+final class CLIInputTests: FactoryTestCase {
+    func testUnknownStatusIsRefusedWithTheStatusWords() throws {
+        try ok("task", "add", "--id", "T1", "--file", planPath, "Write the parser")
+        let before = try planBytes()
+        for args in [["task", "set", "T1", "--status", "banana", "--file", planPath],
+                     ["task", "add", "--status", "banana", "--file", planPath, "Another"]] {
+            let r = try factory(args)
+            XCTAssertNotEqual(r.status, 0, r.summary)
+            assertOneLine(r.stderr, mentioning: "banana", r)
+            for word in ["done", "wip", "pending", "blocked", "failed"] {
+                XCTAssertTrue(r.stderr.contains(word), "the error lists \(word): \(r.stderr)")
+            }
+            XCTAssertEqual(try planBytes(), before, "a refused status changes nothing")
+        }
+    }
+
+    func testStatusFormsTheParserKnowsAreTaken() throws {
+        try ok("task", "add", "--id", "T1", "--file", planPath, "Write the parser")
+        for (status, expected) in [("in progress", "wip"), ("✅ Done", "done"), ("Blocked on review", "blocked"), ("FAILED", "failed")] {
+            try ok("task", "set", "T1", "--status", status, "--file", planPath)
+            let tasks = try XCTUnwrap(try planJSON()["tasks"] as? [[String: Any]])
+            XCTAssertEqual(tasks.first?["status"] as? String, expected, status)
+        }
+    }
+
+    func testUnknownRecipientIsRefusedWithTheParties() throws {
+        let before = try planBytes()
+        for to in ["nobody", "architect,nobody"] {
+            let r = try factory("say", "--file", planPath, "--from", "builder", "--to", to, "hello")
+            XCTAssertNotEqual(r.status, 0, r.summary)
+            assertOneLine(r.stderr, mentioning: "nobody", r)
+            for party in ["architect", "builder", "tester", "reviewer", "security", "docwriter", "all", "orchestrator", "human"] {
+                XCTAssertTrue(r.stderr.lowercased().contains(party), "the error lists \(party): \(r.stderr)")
+            }
+            XCTAssertEqual(try planBytes(), before, "a refused message changes nothing")
+        }
+        try ok("say", "--file", planPath, "--from", "builder", "--to", "Human,All,orchestrator", "hello")
+    }
+
+    func testInitWarnsWhenThePresetProgramIsNotOnPath() throws {
+        let repo = try gitRepository("repo")
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let missing = path.split(separator: ":").allSatisfy { !FileManager.default.isExecutableFile(atPath: "\($0)/claude") }
+        try XCTSkipUnless(missing, "claude is installed here")
+
+        let r = try factory(["init"], cwd: repo)
+        XCTAssertEqual(r.status, 0, r.summary)
+        assertOneLine(r.stderr, mentioning: "claude", r)
+        XCTAssertTrue(r.stderr.contains("PATH") && r.stderr.contains("sim"), "the warning names the preset that works here: \(r.stderr)")
+
+        let sim = try gitRepository("repo-sim")
+        let quiet = try factory(["init", "--preset", "sim"], cwd: sim)
+        XCTAssertEqual(quiet.status, 0, quiet.summary)
+        XCTAssertEqual(quiet.stderr, "", "the sim preset needs nothing on PATH")
+    }
+
+    /// A git repository with one commit in `root/name`.
+    private func gitRepository(_ name: String) throws -> String {
+        let dir = root + "/" + name
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for args in [["init", "-q", "--initial-branch=main"], ["config", "user.email", "t@factory.local"], ["config", "user.name", "t"],
+                     ["commit", "-q", "--allow-empty", "-m", "first"]] {
+            let git = Process()
+            git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            git.arguments = ["git", "-C", dir] + args
+            git.standardOutput = FileHandle.nullDevice
+            git.standardError = FileHandle.nullDevice
+            try git.run()
+            git.waitUntilExit()
+            XCTAssertEqual(git.terminationStatus, 0, "git \(args)")
+        }
+        return dir
+    }
+}
