@@ -21,6 +21,7 @@ public final class Keeper {
     static let linger = 2.0
     /// The descriptor on which the engine waits for "started" or the reason it could not.
     static let syncDescriptor: Int32 = 3
+    static let readSize = 1 << 20
 
     struct Client {
         var lines = LineBuffer()
@@ -42,6 +43,9 @@ public final class Keeper {
     var exitRecord: AgentExitRecord?
     var killAt: Double?
     var lingerUntil: Double?
+    /// One buffer for the agent's output, allocated once: a chatty agent wakes the keeper
+    /// often.
+    var outputBuffer = [UInt8](repeating: 0, count: Keeper.readSize)
 
     init(run: RunDirectory, spec: KeeperSpec) {
         self.run = run
@@ -88,6 +92,9 @@ public final class Keeper {
             throw SpawnError("cannot create a pipe: \(errnoText())")
         }
         defer { close(stdinPipe[0]); close(outputPipe[1]) }
+        // A roomier pipe (1 MiB where the system allows) lets a flooding agent write on
+        // while the keeper is busy with the log: fewer wake-ups for both.
+        _ = fcntl(outputPipe[0], Int32(1031) /* F_SETPIPE_SZ */, Int32(Self.readSize))
         input = stdinPipe[1]
         output = outputPipe[0]
         guard let program = spec.argv.first else { throw SpawnError("the launch command for \(spec.role) is empty") }
@@ -172,12 +179,11 @@ public final class Keeper {
     /// Copies what the agent wrote into the log and to the clients that follow it; at most
     /// `limit` reads at a time so requests are answered while an agent floods.
     func readOutput(limit: Int = .max) {
-        var buffer = [UInt8](repeating: 0, count: 65536)
         for _ in 0..<limit {
-            let n = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+            let n = outputBuffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
             if n > 0 {
-                buffer.withUnsafeBytes { log.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                streamOutput(Array(buffer[0..<n]))
+                outputBuffer.withUnsafeBytes { log.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                if clients.values.contains(where: \.output) { streamOutput(Array(outputBuffer[0..<n])) }
                 continue
             }
             if n < 0 && errno == EINTR { continue }
