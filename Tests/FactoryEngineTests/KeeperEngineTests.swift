@@ -1,0 +1,103 @@
+@testable import FactoryEngine
+import Foundation
+import XCTest
+
+/// Agents under their keepers, with real processes: what the engine learns and can do.
+final class KeeperEngineTests: XCTestCase {
+    /// A program that is not there: the real cause, in the snapshot and the attention queue.
+    func testAnAgentThatCannotStartShowsTheRealCause() throws {
+        let factory = try SimFactory(overrides: ["architect": "command: [\"no-such-agent-program\", \"{prompt}\"]\nretries: 0"])
+        defer { factory.remove() }
+        let engine = try factory.engine()
+        defer { engine.shutdown() }
+        try engine.start(feature: "Missing program")
+        engine.drive()
+        let blocked = waitFor(engine) { $0.phase == .blocked }
+        let architect = blocked?.agents.first { $0.role == "architect" }
+        XCTAssertEqual(architect?.state, .failed)
+        XCTAssertEqual(architect?.problem, "cannot start no-such-agent-program: No such file or directory")
+        XCTAssertTrue(blocked?.attention.contains { $0.message == "architect failed: cannot start no-such-agent-program: No such file or directory" } ?? false,
+                      "\(blocked?.attention ?? [])")
+    }
+
+    /// An edited launch line applies to the next start, without a new engine.
+    func testAnEditedRoleFileAppliesToTheNextStart() throws {
+        let factory = try SimFactory(overrides: ["architect": "command: [\"no-such-agent-program\"]\nretries: 0"])
+        defer { factory.remove() }
+        let engine = try factory.engine()
+        defer { engine.shutdown() }
+        try engine.start(feature: "Edited role")
+        engine.drive()
+        XCTAssertNotNil(waitFor(engine) { $0.phase == .blocked })
+        try "---\npreset: sim\n---\n# architect\n".write(toFile: factory.paths.agents + "/architect.md", atomically: true, encoding: .utf8)
+        try engine.resume()
+        XCTAssertNotNil(waitFor(engine, timeout: 30) { $0.phase == .done }, "the sim architect from the edited file ran")
+    }
+
+    /// Input through the keeper reaches the agent's stdin; a watcher with `output` gets the
+    /// agent's output live; terminating ends the whole process group.
+    func testTheKeeperPassesInputStreamsOutputAndEndsTheGroup() throws {
+        let repo = try TempRepo()
+        defer { repo.remove() }
+        let paths = WorkspacePaths(root: repo.path)
+        try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
+        let ended = DispatchSemaphore(value: 0)
+        let exits = ExitBox()
+        let supervisor = AgentSupervisor(engineQueue: DispatchQueue(label: "test"), paths: paths, factoryPath: SimFactory.factoryBinary) { exit in
+            exits.exit = exit
+            ended.signal()
+        }
+        // Echoes its input, and leaves a sleeping child in its group.
+        let script = "sleep 300 & echo child $!; while read line; do echo \"got $line\"; done"
+        let started = try supervisor.spawn(role: "builder", argv: ["sh", "-c", script], directory: repo.path, environment: [:])
+        let socket = paths.run("builder").socket
+        let stream = try connect(socket)
+        defer { close(stream) }
+        XCTAssertTrue(writeAll(stream, JSONLine.encode(KeeperRequest(op: .watch, output: true))))
+        let reply = try KeeperClient.ask(socket, KeeperRequest(op: .input, text: "hello keeper\n"))
+        XCTAssertEqual(reply.ok, true)
+        let streamed = try readUntil(stream) { String(decoding: $0, as: UTF8.self).contains("\"kind\":\"output\"") && decodedOutput($0).contains("got hello keeper") }
+        XCTAssertTrue(decodedOutput(streamed).contains("got hello keeper"))
+        let log = try String(contentsOfFile: paths.logs + "/builder.log", encoding: .utf8)
+        let child = log.split(separator: "\n").first { $0.hasPrefix("child ") }.flatMap { Int32($0.dropFirst(6)) }
+        XCTAssertNotNil(child, log)
+
+        supervisor.terminate(role: "builder", pid: started.agentPid)
+        XCTAssertEqual(ended.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(exits.exit?.signal, SIGTERM)
+        if let child {
+            let deadline = Date().addingTimeInterval(5)
+            while kill(child, 0) == 0 && Date() < deadline { usleep(20_000) }
+            XCTAssertNotEqual(kill(child, 0), 0, "the agent's child went with its group")
+        }
+        XCTAssertEqual(paths.run("builder").exitRecord?.signal, SIGTERM, "the exit is on record")
+    }
+
+    private func connect(_ path: String) throws -> Int32 {
+        do { return try UnixSocket.connect(to: path) } catch { throw XCTSkip("\(error)") }
+    }
+
+    /// Reads from a blocking socket until `done` holds for all bytes read (5 s at most).
+    private func readUntil(_ fd: Int32, _ done: ([UInt8]) -> Bool) throws -> [UInt8] {
+        var limit = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        var all: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !done(all) {
+            let n = read(fd, &buffer, buffer.count)
+            guard n > 0 else { break }
+            all += buffer[0..<n]
+        }
+        return all
+    }
+}
+
+/// The output carried by the keeper's `output` messages among `bytes`.
+private func decodedOutput(_ bytes: [UInt8]) -> String {
+    bytes.split(separator: 0x0A).compactMap { JSONLine.decode(KeeperMessage.self, $0)?.data }
+        .map { String(decoding: $0, as: UTF8.self) }.joined()
+}
+
+private final class ExitBox: @unchecked Sendable {
+    var exit: AgentSupervisor.Exit?
+}
