@@ -98,6 +98,24 @@ final class InertOutputTests: FactoryTestCase {
         XCTAssertEqual(tasks.first?["dependsOn"] as? [String], ["T9\(Self.rlo)"])
     }
 
+    /// A feature request is outside input too: status, status --json and events show it inert.
+    func testStatusAndEventsShowAHostileFeatureInertly() throws {
+        let repo = try makeSimRepo()
+        let feature = "Greet \(Self.title)\(Self.rlo) \(Self.csi)31m now"
+        let started = try factory(["start", feature], cwd: repo)
+        XCTAssertEqual(started.status, 0, started.summary)
+        assertInert(started.stdout, started)
+        let status = try factory(["status"], cwd: repo)
+        assertInert(status.stdout, status)
+        XCTAssertTrue(status.stdout.contains("Greet ^[]0;title^G<U+202E> <U+009B>31m now"), status.stdout)
+        let json = try factory(["status", "--json"], cwd: repo)
+        assertInert(json.stdout, json)
+        XCTAssertTrue(json.stdout.contains("\\u202e"), json.stdout)
+        let events = try factory(["events"], cwd: repo)
+        assertInert(events.stdout, events)
+        XCTAssertTrue(events.stdout.contains("feature requested: Greet"), events.stdout)
+    }
+
     // MARK: helpers
 
     /// Output is inert: something was printed, and it holds no C0 control but the line
