@@ -20,6 +20,29 @@ final class KeeperEngineTests: XCTestCase {
                       "\(blocked?.attention ?? [])")
     }
 
+    /// An agent that ends at once — its keeper gone before anyone connects — still has its
+    /// status known: watching falls back to the keeper's record.
+    func testWatchingAKeeperThatIsAlreadyGoneReadsItsRecord() throws {
+        let repo = try TempRepo()
+        defer { repo.remove() }
+        let paths = WorkspacePaths(root: repo.path)
+        try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
+        let ended = DispatchSemaphore(value: 0)
+        let exits = ExitBox()
+        let supervisor = AgentSupervisor(engineQueue: DispatchQueue(label: "test"), paths: paths, factoryPath: SimFactory.factoryBinary) { exit in
+            exits.exit = exit
+            ended.signal()
+        }
+        let started = try supervisor.spawn(role: "architect", argv: ["sh", "-c", "exit 3"], directory: repo.path, environment: [:], watch: false)
+        let run = paths.run("architect")
+        let deadline = Date().addingTimeInterval(5)
+        while (run.exitRecord == nil || FileManager.default.fileExists(atPath: run.socket)) && Date() < deadline { usleep(10_000) }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.socket), "the keeper has gone")
+        XCTAssertTrue(supervisor.watch(role: "architect", runID: started.runID, agentPid: started.agentPid))
+        XCTAssertEqual(ended.wait(timeout: .now() + 5), .success, "the exit is reported")
+        XCTAssertEqual(exits.exit?.status, 3)
+    }
+
     /// An edited launch line applies to the next start, without a new engine.
     func testAnEditedRoleFileAppliesToTheNextStart() throws {
         let factory = try SimFactory(overrides: ["architect": "command: [\"no-such-agent-program\"]\nretries: 0"])

@@ -21,6 +21,21 @@ public final class AgentSupervisor: @unchecked Sendable {
         public var signal: Int32?
         /// Why the run ended without a status (its keeper vanished, it never started).
         public var problem: String?
+
+        public init(role: String, pid: Int32, runID: String?, status: Int32?, signal: Int32?, problem: String?) {
+            self.role = role
+            self.pid = pid
+            self.runID = runID
+            self.status = status
+            self.signal = signal
+            self.problem = problem
+        }
+
+        /// The end recorded for run `runID`; nil for another run's record.
+        init?(role: String, agentPid: Int32, runID: String, record: AgentExitRecord) {
+            guard record.runID == runID else { return nil }
+            self.init(role: role, pid: agentPid, runID: runID, status: record.code, signal: record.signal, problem: record.error)
+        }
     }
 
     public struct Started: Sendable {
@@ -67,26 +82,37 @@ public final class AgentSupervisor: @unchecked Sendable {
             throw SpawnError("cannot prepare \(paths.relative(run.path)): \(error)")
         }
         let agentPid = try KeeperLauncher(factoryPath: factoryPath, run: run).launch()
-        if watch { self.watch(role: role, runID: runID, agentPid: agentPid) }
+        if watch && !self.watch(role: role, runID: runID, agentPid: agentPid) {
+            let exit = Self.exitAfterLostContact(role: role, runID: runID, agentPid: agentPid, run: run)
+            let report = onExit
+            engineQueue.async { report(exit) }
+        }
         return Started(agentPid: agentPid, runID: runID)
     }
 
-    /// Follows a running keeper until its agent ends. False when no keeper answers.
+    /// Follows a running keeper until its agent ends. An agent that ended so quickly that
+    /// its keeper is already gone is reported from its exit record. False when neither a
+    /// keeper nor a record answers.
     @discardableResult
     public func watch(role: String, runID: String, agentPid: Int32) -> Bool {
         let run = paths.run(role)
         let report = onExit, queue = engineQueue
+        if let exit = Self.recordedExit(role: role, runID: runID, agentPid: agentPid, run: run) {
+            queue.async { report(exit) }
+            return true
+        }
         let watch = KeeperWatch(socket: run.socket, queue: watchQueue) { [weak self] message in
-            let exit: Exit
-            if let record = message?.exit, record.runID == runID {
-                exit = Exit(role: role, pid: agentPid, runID: runID, status: record.code, signal: record.signal, problem: record.error)
-            } else {
-                exit = Self.exitAfterLostContact(role: role, runID: runID, agentPid: agentPid, run: run)
-            }
+            let exit = message?.exit.flatMap { Exit(role: role, agentPid: agentPid, runID: runID, record: $0) }
+                ?? Self.exitAfterLostContact(role: role, runID: runID, agentPid: agentPid, run: run)
             self?.lock.withLock { _ = self?.watches.removeValue(forKey: role) }
             queue.async { report(exit) }
         }
-        guard let watch else { return false }
+        guard let watch else {
+            // The keeper may have finished between the look at its record and the connect.
+            guard let exit = Self.recordedExit(role: role, runID: runID, agentPid: agentPid, run: run) else { return false }
+            queue.async { report(exit) }
+            return true
+        }
         lock.withLock { watches[role] = watch }
         return true
     }
@@ -94,11 +120,13 @@ public final class AgentSupervisor: @unchecked Sendable {
     /// The connection to a keeper closed without an exit message: the record on disk tells,
     /// or the keeper died with its agent's status unknown.
     static func exitAfterLostContact(role: String, runID: String, agentPid: Int32, run: RunDirectory) -> Exit {
-        if let record = run.exitRecord, record.runID == runID {
-            return Exit(role: role, pid: agentPid, runID: runID, status: record.code, signal: record.signal, problem: record.error)
-        }
-        return Exit(role: role, pid: agentPid, runID: runID, status: nil, signal: nil,
+        recordedExit(role: role, runID: runID, agentPid: agentPid, run: run) ?? Exit(role: role, pid: agentPid, runID: runID, status: nil, signal: nil,
                     problem: "\(role)'s keeper ended without recording how the agent ended")
+    }
+
+    /// The run's end as its keeper recorded it on disk, if it has.
+    static func recordedExit(role: String, runID: String, agentPid: Int32, run: RunDirectory) -> Exit? {
+        run.exitRecord.flatMap { Exit(role: role, agentPid: agentPid, runID: runID, record: $0) }
     }
 
     /// SIGTERM to the agent's process group, SIGKILL after `grace` seconds — asked of its
