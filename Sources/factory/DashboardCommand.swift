@@ -38,7 +38,7 @@ struct DashboardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
         abstract: "The live dashboard of this factory (what `factory` alone runs).",
-        discussion: "Drives the engine unless another factory process already does; then it watches and sends your commands to it. q quits; agents keep running."
+        discussion: "Drives the engine unless another factory process already does; then it watches, sends your commands to it, and takes over driving when it stops. q quits; agents keep running under their keepers."
     )
     @OptionGroup var screen: ScreenOptions
 
