@@ -102,7 +102,7 @@ extension Engine {
         let how = exit.status.map { "status \($0)" } ?? exit.signal.map { "signal \($0)" } ?? exit.problem ?? "exit status unknown"
         event(exit.problem != nil && exit.status == nil ? .agentLost : .agentExited, role: exit.role, "\(exit.role) \(run.state.rawValue) (\(how))")
         reloadPlan()
-        refreshWorktreesNow()
+        worktrees.refreshNow()
         if pendingRestarts.remove(exit.role) != nil { startAgent(exit.role) }
         step()
     }

@@ -111,7 +111,7 @@ extension Engine {
     /// Puts the validators' worktrees on the builder's work; the reason it could not, if so.
     private func resetValidators() -> String? {
         if let missing = missingBranch("builder") { return missing }
-        defer { refreshWorktreesNow() }
+        defer { worktrees.refreshNow() }
         for role in Phase.validation.roles {
             let result = Git(paths.worktree(role)).run(["reset", "--quiet", "--hard", "agent/builder"])
             if !result.succeeded { return "cannot reset \(role)'s worktree to agent/builder: \(result.firstErrorLine)" }

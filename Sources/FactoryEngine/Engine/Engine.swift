@@ -33,8 +33,8 @@ public final class Engine: @unchecked Sendable {
     var state: EngineState
     var roles: [String: RoleDefinition] = [:]
     var plan: PlanDocument
-    var worktrees: [String: WorktreeStatus] = [:]
-    var mainBranch = "main"
+    let mainBranch: String
+    let worktrees: WorktreeTracker
     var timeouts: [String: DispatchSourceTimer] = [:]
     var stallTimer: DispatchSourceTimer?
     var snapshotSubscribers: [@Sendable (Snapshot) -> Void] = []
@@ -46,11 +46,6 @@ public final class Engine: @unchecked Sendable {
     var spawnedHere: Set<Int32> = []
     var stopped = false
     var pendingRestarts: Set<String> = []
-    var worktreesLoaded = false
-    /// Watched directory → the role whose worktree it belongs to.
-    var watchedRoles: [String: String] = [:]
-    var staleWorktrees: Set<String> = []
-    var worktreeRefreshScheduled = false
     var stepping = false
     /// Why PLAN.md could not be read (missing, not a file, unreadable); the parsed copy is
     /// then the last good one, shown but never written back.
@@ -66,6 +61,8 @@ public final class Engine: @unchecked Sendable {
     public init(paths: WorkspacePaths, options: EngineOptions = EngineOptions()) throws {
         self.paths = paths
         self.options = options
+        mainBranch = (try? Git(paths.root).output(["symbolic-ref", "--short", "HEAD"])) ?? "main"
+        worktrees = WorktreeTracker(queue: queue, paths: paths, mainBranch: mainBranch)
         state = StateStore(path: paths.state).load() ?? EngineState()
         // A broken PLAN.md is something to report (`factory status` shows it), not a reason
         // to refuse to start.
@@ -75,9 +72,9 @@ public final class Engine: @unchecked Sendable {
         }
         queue.setSpecific(key: Self.queueKey, value: ObjectIdentifier(self))
         try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
-        mainBranch = (try? Git(paths.root).output(["symbolic-ref", "--short", "HEAD"])) ?? "main"
         roles = try Self.loadRoles(paths)
         if !options.driving { state.settleEndedRuns(paths) }
+        worktrees.refreshed = { [weak self] in self?.step() }
     }
 
     static func loadRoles(_ paths: WorkspacePaths) throws(EngineError) -> [String: RoleDefinition] {
@@ -103,6 +100,7 @@ public final class Engine: @unchecked Sendable {
             supervisor.stopWatching()
             watcher?.stop()
             watcher = nil
+            worktrees.stop()
             stallTimer?.cancel()
             stallTimer = nil
             for t in timeouts.values { t.cancel() }
@@ -114,7 +112,7 @@ public final class Engine: @unchecked Sendable {
     }
 
     /// Re-reads the worktrees now (tests; the driving engine does it on file events).
-    public func refreshForTests() { queue.sync { refreshWorktreesNow() } }
+    public func refreshForTests() { queue.sync { worktrees.refreshNow() } }
 
     // MARK: readers
 
@@ -135,7 +133,7 @@ public final class Engine: @unchecked Sendable {
     /// (a dashboard draws its first frame at once and fills them in a moment later).
     public func snapshot(refreshing: Bool = true) -> Snapshot {
         queue.sync {
-            if refreshing && !worktreesLoaded { refreshWorktreesNow() }
+            if refreshing && !worktrees.isLoaded { worktrees.refreshNow() }
             return makeSnapshot()
         }
     }
@@ -205,19 +203,6 @@ public final class Engine: @unchecked Sendable {
     var planProblem: String? {
         planReadProblem ?? PlanHealth.problem(plan, path: paths.relative(paths.plan), featureStarted: state.phase != .idle)
     }
-
-    /// Reads every worktree, several at once (each is a few git processes).
-    func refreshWorktreesNow() {
-        let processes = ProcessTable.snapshot()
-        let collected = StatusBox()
-        let roleList = Role.all, paths = paths, main = mainBranch
-        DispatchQueue.concurrentPerform(iterations: roleList.count) { i in
-            let s = WorktreeMonitor.status(of: paths.worktree(roleList[i]), mainBranch: main, processes: processes)
-            collected.set(roleList[i], s)
-        }
-        worktrees = collected.values
-        worktreesLoaded = true
-    }
 }
 
 /// A file's identity and last change, to tell a file we wrote from anyone else's.
@@ -233,14 +218,6 @@ struct FileStamp: Equatable {
         changed = Int(st.st_ctim.tv_sec)
         changedNanos = Int(st.st_ctim.tv_nsec)
     }
-}
-
-/// Results gathered from concurrent workers.
-final class StatusBox: @unchecked Sendable {
-    private let lock = NSLockLike()
-    private var stored: [String: WorktreeStatus] = [:]
-    func set(_ key: String, _ value: WorktreeStatus) { lock.withLock { stored[key] = value } }
-    var values: [String: WorktreeStatus] { lock.withLock { stored } }
 }
 
 public struct EngineError: Error, CustomStringConvertible, Equatable {
