@@ -19,9 +19,8 @@ extension Engine {
                 .setField(name: "Feature", value: text),
                 .appendMessage(from: "Human", to: ["Architect"], body: "New feature: \(text)", time: Clock.minute()),
             ])
-            let keep = state.runs.filter { $0.value.state.isActive }
             state = EngineState()
-            state.runs = keep
+            pool.forgetEnded()
             state.feature = text
             transition(to: .planning, "feature requested: \(text)")
             step()
@@ -73,7 +72,7 @@ extension Engine {
         try onQueue { () throws(EngineError) in
             try Self.checkRole(role)
             let name = role
-            guard !state.run(name).state.isActive else { throw EngineError("\(name) is already running (pid \(state.run(name).pid ?? 0))") }
+            guard !pool.run(name).state.isActive else { throw EngineError("\(name) is already running (pid \(pool.run(name).pid ?? 0))") }
             guard startAgent(name) else { throw EngineError("could not start \(name); see factory events") }
             publish()
         }
@@ -82,8 +81,8 @@ extension Engine {
     public func kill(role: String) throws(EngineError) {
         try onQueue { () throws(EngineError) in
             try Self.checkRole(role)
-            guard state.run(role).state.isActive else { throw EngineError("\(role) is not running") }
-            stopAgent(role)
+            guard pool.run(role).state.isActive else { throw EngineError("\(role) is not running") }
+            pool.stop(role)
             publish()
         }
     }
@@ -145,9 +144,8 @@ extension Engine {
     public func restart(role: String) throws(EngineError) {
         try onQueue { () throws(EngineError) in
             try Self.checkRole(role)
-            if state.run(role).state.isActive {
-                pendingRestarts.insert(role)
-                stopAgent(role)
+            if pool.run(role).state.isActive {
+                pool.restart(role)
             } else {
                 guard startAgent(role) else { throw EngineError("could not start \(role); see factory events") }
             }
@@ -161,7 +159,7 @@ extension Engine {
     /// second for them to go: for throwaway factories such as the demo's, before their
     /// folder is removed.
     public func killAllAgents() {
-        let pids = queue.sync { state.runs.values.filter { $0.state.isActive }.compactMap(\.pid) }
+        let pids = queue.sync { pool.activePids }
         for pid in pids {
             Glibc.kill(-pid, SIGKILL)
             Glibc.kill(pid, SIGKILL)

@@ -14,12 +14,12 @@ extension Engine {
             // What changed between reading the files at init and watching them now would
             // never be seen again (a pipeline waiting for approval writes nothing more).
             reloadPlan()
-            if !options.driving, let fresh = StateStore(path: paths.state).load() { state = fresh }
+            if !options.driving, let fresh = StateStore(path: paths.state).load() { follow(fresh) }
             publish()
             worktrees.refreshNow()
             guard options.driving else { return publish() }
             openCommandServer()
-            adoptSurvivors()
+            pool.adoptSurvivors()
             event(.engineStarted, "driving \(paths.root) (pid \(getpid()))")
             step()
         }
@@ -40,7 +40,7 @@ extension Engine {
     func filesChanged(_ changed: Set<String>) {
         if changed.contains(paths.comms) {
             reloadPlan()
-            if !options.driving, let fresh = StateStore(path: paths.state).load() { state = fresh }
+            if !options.driving, let fresh = StateStore(path: paths.state).load() { follow(fresh) }
         }
         worktrees.changed(changed.filter { $0 != paths.comms })
         step()
@@ -70,12 +70,12 @@ extension Engine {
     private func becomeDriver() {
         guard !options.driving else { return }
         options.driving = true
-        if let fresh = StateStore(path: paths.state).load() { state = fresh }
+        if let fresh = StateStore(path: paths.state).load() { follow(fresh) }
         reloadPlan()
         watcher?.stop()
         startWatching()
         openCommandServer()
-        adoptSurvivors()
+        pool.adoptSurvivors()
         event(.engineStarted, "took over driving \(paths.root) (pid \(getpid()))")
         step()
     }

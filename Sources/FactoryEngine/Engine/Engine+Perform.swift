@@ -19,7 +19,7 @@ extension Engine {
             return "plan sent back to the architect"
         case .spawn(let role):
             try spawn(role: role)
-            return "\(role) started (pid \(queue.sync { state.run(role).pid }.map(String.init) ?? "?"))"
+            return "\(role) started (pid \(queue.sync { pool.run(role).pid }.map(String.init) ?? "?"))"
         case .kill(let role):
             try kill(role: role)
             return "\(role) stopped; it stays down until spawned"

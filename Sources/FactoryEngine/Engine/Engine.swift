@@ -29,23 +29,22 @@ public final class Engine: @unchecked Sendable {
     let queue = DispatchQueue(label: "factory.engine")
     let io = DispatchQueue(label: "factory.engine.io", attributes: .concurrent)
 
-    // Owned by `queue`: the entry points that change them check it (dispatchPrecondition).
+    // The engine's own record, confined to `queue` like the pool and the tracker: the entry
+    // points that change it check that (dispatchPrecondition).
+    /// The pipeline's record. Its `runs` stay empty here: the pool owns them, and `save()`
+    /// puts them back for state.json.
     var state: EngineState
     var roles: [String: RoleDefinition] = [:]
     var plan: PlanDocument
     let mainBranch: String
     let worktrees: WorktreeTracker
-    var timeouts: [String: DispatchSourceTimer] = [:]
-    var stallTimer: DispatchSourceTimer?
+    let pool: AgentPool
     var snapshotSubscribers: [@Sendable (Snapshot) -> Void] = []
     var eventSubscribers: [@Sendable (EngineEvent) -> Void] = []
     var finished: (@Sendable (Phase) -> Void)?
     var watcher: FileWatcher?
     var commandServer: CommandServer?
-    /// Agents this engine started (as opposed to ones re-adopted from a previous run).
-    var spawnedHere: Set<Int32> = []
     var stopped = false
-    var pendingRestarts: Set<String> = []
     var stepping = false
     /// Why PLAN.md could not be read (missing, not a file, unreadable); the parsed copy is
     /// then the last good one, shown but never written back.
@@ -54,16 +53,17 @@ public final class Engine: @unchecked Sendable {
     var planWriteProblem: String?
     /// PLAN.md as this engine last wrote it: the watcher's echo of that write is skipped.
     var lastWrittenPlan: FileStamp?
-    lazy var supervisor = AgentSupervisor(engineQueue: queue, paths: paths, factoryPath: options.factoryPath) { [weak self] exit in
-        self?.agentExited(exit)
-    }
 
     public init(paths: WorkspacePaths, options: EngineOptions = EngineOptions()) throws {
         self.paths = paths
         self.options = options
         mainBranch = (try? Git(paths.root).output(["symbolic-ref", "--short", "HEAD"])) ?? "main"
         worktrees = WorktreeTracker(queue: queue, paths: paths, mainBranch: mainBranch)
-        state = StateStore(path: paths.state).load() ?? EngineState()
+        var record = StateStore(path: paths.state).load() ?? EngineState()
+        if !options.driving { record.settleEndedRuns(paths) }
+        pool = AgentPool(queue: queue, paths: paths, factoryPath: options.factoryPath, limit: options.maxConcurrentAgents, runs: record.runs)
+        record.runs = [:]
+        state = record
         // A broken PLAN.md is something to report (`factory status` shows it), not a reason
         // to refuse to start.
         do { plan = try PlanFile(path: paths.plan).read() } catch {
@@ -73,8 +73,8 @@ public final class Engine: @unchecked Sendable {
         queue.setSpecific(key: Self.queueKey, value: ObjectIdentifier(self))
         try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
         roles = try Self.loadRoles(paths)
-        if !options.driving { state.settleEndedRuns(paths) }
         worktrees.refreshed = { [weak self] in self?.step() }
+        pool.owner = self
     }
 
     static func loadRoles(_ paths: WorkspacePaths) throws(EngineError) -> [String: RoleDefinition] {
@@ -97,14 +97,10 @@ public final class Engine: @unchecked Sendable {
             stopped = true
             commandServer?.stop()
             commandServer = nil
-            supervisor.stopWatching()
             watcher?.stop()
             watcher = nil
             worktrees.stop()
-            stallTimer?.cancel()
-            stallTimer = nil
-            for t in timeouts.values { t.cancel() }
-            timeouts = [:]
+            pool.shutdown()
             snapshotSubscribers = []
             eventSubscribers = []
             finished = nil
@@ -150,8 +146,19 @@ public final class Engine: @unchecked Sendable {
         for s in eventSubscribers { s(e) }
     }
 
+    /// state.json: the pipeline's record with the pool's runs.
     func save() {
-        do { try StateStore(path: paths.state).save(state) } catch { event(.error, "cannot save state: \(error)") }
+        var record = state
+        record.runs = pool.runs
+        do { try StateStore(path: paths.state).save(record) } catch { event(.error, "cannot save state: \(error)") }
+    }
+
+    /// Takes the state.json the driving engine wrote: the pipeline's record here, the runs
+    /// to the pool.
+    func follow(_ record: EngineState) {
+        state = record
+        state.runs = [:]
+        pool.follow(record.runs)
     }
 
     // MARK: PLAN.md
