@@ -1,5 +1,8 @@
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What the pool tells its owner (the engine), and the few facts it asks of it.
 protocol AgentPoolOwner: AnyObject {
@@ -170,5 +173,20 @@ final class AgentPool: @unchecked Sendable {
         owner?.agentEvent(exit.problem != nil && exit.status == nil ? .agentLost : .agentExited, role: exit.role,
                           "\(exit.role) \(run.state.rawValue) (\(how))")
         owner?.agentEnded(exit.role, restart: pendingRestarts.remove(exit.role) != nil)
+    }
+
+    /// SIGKILL to each agent's process group, then up to a second for them to go.
+    static func endAtOnce(_ pids: [Int32]) {
+        for pid in pids {
+            Glibc.kill(-pid, SIGKILL)
+            Glibc.kill(pid, SIGKILL)
+        }
+        let deadline = monotonicNow() + 1
+        while pids.contains(where: { Glibc.kill($0, 0) == 0 && !isZombie($0) }) && monotonicNow() < deadline { usleep(10_000) }
+    }
+
+    private static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
     }
 }

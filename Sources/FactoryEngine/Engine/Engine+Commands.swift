@@ -96,37 +96,6 @@ extension Engine {
         }
     }
 
-    /// Runs `body` on the engine queue (directly when already there).
-    func onQueue<T>(_ body: () throws(EngineError) -> T) throws(EngineError) -> T {
-        if DispatchQueue.getSpecific(key: Self.queueKey) == ObjectIdentifier(self) { return try body() }
-        let result: Result<T, EngineError> = queue.sync { () -> Result<T, EngineError> in
-            do throws(EngineError) { return .success(try body()) } catch { return .failure(error) }
-        }
-        return try result.get()
-    }
-
-    static let queueKey = DispatchSpecificKey<ObjectIdentifier>()
-
-}
-
-/// The driving engine holds an exclusive lock on `.agent-comms/engine.lock` for its life, so
-/// other `factory` processes know to send it commands instead of acting themselves.
-public enum EngineLock {
-    /// Takes the lock; nil when another engine holds it. The descriptor stays open.
-    public static func acquire(_ path: String) -> Int32? {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return nil }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 { close(fd); return nil }
-        return fd
-    }
-
-    public static func isHeld(_ path: String) -> Bool {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        if flock(fd, LOCK_EX | LOCK_NB) == 0 { flock(fd, LOCK_UN); return false }
-        return true
-    }
 }
 
 extension Engine {
@@ -152,24 +121,10 @@ extension Engine {
             publish()
         }
     }
-}
 
-extension Engine {
-    /// Ends every running agent at once (SIGKILL to each process group) and waits up to a
-    /// second for them to go: for throwaway factories such as the demo's, before their
-    /// folder is removed.
+    /// Ends every running agent at once and waits up to a second for them to go: for
+    /// throwaway factories such as the demo's, before their folder is removed.
     public func killAllAgents() {
-        let pids = queue.sync { pool.activePids }
-        for pid in pids {
-            Glibc.kill(-pid, SIGKILL)
-            Glibc.kill(pid, SIGKILL)
-        }
-        let deadline = monotonicNow() + 1
-        while pids.contains(where: { Glibc.kill($0, 0) == 0 && !isZombie($0) }) && monotonicNow() < deadline { usleep(10_000) }
-    }
-
-    private func isZombie(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return true }
-        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+        AgentPool.endAtOnce(queue.sync { pool.activePids })
     }
 }

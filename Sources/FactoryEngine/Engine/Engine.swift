@@ -20,17 +20,19 @@ public struct EngineOptions: Sendable {
     public init() {}
 }
 
-/// The orchestration engine: one serial queue owns all state; I/O runs elsewhere and posts
-/// back; every change publishes an immutable `Snapshot`.
+/// The orchestration engine, as a coordinator: it keeps the pipeline's record and PLAN.md,
+/// publishes snapshots and events, and wires the parts together — `PipelineMachine`
+/// decides, `AgentPool` runs the agents, `WorktreeTracker` follows the worktrees,
+/// `CommandServer` takes other processes' commands. One serial queue owns all of it; I/O
+/// runs elsewhere and posts back; every change publishes an immutable `Snapshot`.
 public final class Engine: @unchecked Sendable {
     public let paths: WorkspacePaths
-    /// Owned by `queue`: a watching engine becomes a driving one when it takes over.
+    /// Changes on `queue` only: a watching engine becomes a driving one when it takes over.
     public internal(set) var options: EngineOptions
     let queue = DispatchQueue(label: "factory.engine")
-    let io = DispatchQueue(label: "factory.engine.io", attributes: .concurrent)
 
-    // The engine's own record, confined to `queue` like the pool and the tracker: the entry
-    // points that change it check that (dispatchPrecondition).
+    // Below: confined to `queue`, as the pool and the tracker are. Internal methods assert
+    // it (dispatchPrecondition); public ones hop onto it (onQueue, queue.sync).
     /// The pipeline's record. Its `runs` stay empty here: the pool owns them, and `save()`
     /// puts them back for state.json.
     var state: EngineState
@@ -135,12 +137,14 @@ public final class Engine: @unchecked Sendable {
     }
 
     func publish() {
+        dispatchPrecondition(condition: .onQueue(queue))
         guard !snapshotSubscribers.isEmpty else { return }
         let snap = makeSnapshot()
         for s in snapshotSubscribers { s(snap) }
     }
 
     func event(_ kind: EngineEvent.Kind, role: String? = nil, _ message: String) {
+        dispatchPrecondition(condition: .onQueue(queue))
         let e = EngineEvent(time: wallNow(), kind: kind, phase: state.phase.rawValue, role: role, message: message)
         EventLog.append(e, to: paths.events)
         for s in eventSubscribers { s(e) }
@@ -148,6 +152,7 @@ public final class Engine: @unchecked Sendable {
 
     /// state.json: the pipeline's record with the pool's runs.
     func save() {
+        dispatchPrecondition(condition: .onQueue(queue))
         var record = state
         record.runs = pool.runs
         do { try StateStore(path: paths.state).save(record) } catch { event(.error, "cannot save state: \(error)") }
@@ -156,75 +161,22 @@ public final class Engine: @unchecked Sendable {
     /// Takes the state.json the driving engine wrote: the pipeline's record here, the runs
     /// to the pool.
     func follow(_ record: EngineState) {
+        dispatchPrecondition(condition: .onQueue(queue))
         state = record
         state.runs = [:]
         pool.follow(record.runs)
     }
 
-    // MARK: PLAN.md
-
-    /// Applies edits under PLAN.md's lock and keeps the parsed result; false (with an event
-    /// and an attention item saying why) when it cannot.
-    @discardableResult
-    func edit(_ edits: [PlanEdit]) -> Bool {
-        do { try writePlan(edits) } catch { return false }
-        return true
-    }
-
-    /// Applies all of `edits` in one locked write, or none: the error is the real cause
-    /// ("cannot write .agent-comms/PLAN.md: … Permission denied").
-    func writePlan(_ edits: [PlanEdit]) throws(EngineError) {
-        dispatchPrecondition(condition: .onQueue(queue))
-        guard !edits.isEmpty else { return }
-        do {
-            plan = try PlanFile(path: paths.plan).update(edits)
-            // Only a file of exactly the bytes written counts as ours (another writer
-            // between the rename and this stat would almost surely change the size).
-            lastWrittenPlan = FileStamp(paths.plan).flatMap { $0.size == plan.bytes.count ? $0 : nil }
-            planWriteProblem = nil
-            planReadProblem = nil
-        } catch {
-            let cause = "cannot write \(paths.relative(paths.plan)): \(error.description.replacingOccurrences(of: paths.root + "/", with: ""))"
-            planWriteProblem = cause
-            event(.error, cause)
-            throw EngineError(cause)
+    /// Runs `body` on the engine queue (directly when already there).
+    func onQueue<T>(_ body: () throws(EngineError) -> T) throws(EngineError) -> T {
+        if DispatchQueue.getSpecific(key: Self.queueKey) == ObjectIdentifier(self) { return try body() }
+        let result: Result<T, EngineError> = queue.sync { () -> Result<T, EngineError> in
+            do throws(EngineError) { return .success(try body()) } catch { return .failure(error) }
         }
+        return try result.get()
     }
 
-    /// Reads PLAN.md again. One that cannot be read keeps the last good copy on screen and
-    /// becomes an attention item; it is never recreated or written from that copy.
-    func reloadPlan() {
-        dispatchPrecondition(condition: .onQueue(queue))
-        // The inotify event for our own rename: the parsed copy is already what is there.
-        if let ours = lastWrittenPlan, FileStamp(paths.plan) == ours { return }
-        lastWrittenPlan = nil
-        do {
-            plan = try PlanFile(path: paths.plan).read()
-            planReadProblem = nil
-        } catch {
-            planReadProblem = error.description.replacingOccurrences(of: paths.root + "/", with: "")
-        }
-    }
-
-    /// What is wrong with PLAN.md now, if anything: the pipeline does not move while it is.
-    var planProblem: String? {
-        planReadProblem ?? PlanHealth.problem(plan, path: paths.relative(paths.plan), featureStarted: state.phase != .idle)
-    }
-}
-
-/// A file's identity and last change, to tell a file we wrote from anyone else's.
-struct FileStamp: Equatable {
-    var device: UInt64, inode: UInt64, size: Int, changed: Int, changedNanos: Int
-
-    init?(_ path: String) {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        device = UInt64(st.st_dev)
-        inode = UInt64(st.st_ino)
-        size = Int(st.st_size)
-        changed = Int(st.st_ctim.tv_sec)
-        changedNanos = Int(st.st_ctim.tv_nsec)
-    }
+    static let queueKey = DispatchSpecificKey<ObjectIdentifier>()
 }
 
 public struct EngineError: Error, CustomStringConvertible, Equatable {
