@@ -19,9 +19,8 @@ extension Engine {
                 .setField(name: "Feature", value: text),
                 .appendMessage(from: "Human", to: ["Architect"], body: "New feature: \(text)", time: Clock.minute()),
             ])
-            let keep = state.runs.filter { $0.value.state.isActive }
             state = EngineState()
-            state.runs = keep
+            pool.forgetEnded()
             state.feature = text
             transition(to: .planning, "feature requested: \(text)")
             step()
@@ -73,7 +72,7 @@ extension Engine {
         try onQueue { () throws(EngineError) in
             try Self.checkRole(role)
             let name = role
-            guard !state.run(name).state.isActive else { throw EngineError("\(name) is already running (pid \(state.run(name).pid ?? 0))") }
+            guard !pool.run(name).state.isActive else { throw EngineError("\(name) is already running (pid \(pool.run(name).pid ?? 0))") }
             guard startAgent(name) else { throw EngineError("could not start \(name); see factory events") }
             publish()
         }
@@ -82,8 +81,8 @@ extension Engine {
     public func kill(role: String) throws(EngineError) {
         try onQueue { () throws(EngineError) in
             try Self.checkRole(role)
-            guard state.run(role).state.isActive else { throw EngineError("\(role) is not running") }
-            stopAgent(role)
+            guard pool.run(role).state.isActive else { throw EngineError("\(role) is not running") }
+            pool.stop(role)
             publish()
         }
     }
@@ -97,122 +96,6 @@ extension Engine {
         }
     }
 
-    /// Starts driving: re-adopts surviving agents, watches PLAN.md and the worktrees, and
-    /// moves the pipeline whenever something changes.
-    public func drive() {
-        queue.async { [self] in
-            startWatching()
-            // What changed between reading the files at init and watching them now would
-            // never be seen again (a pipeline waiting for approval writes nothing more).
-            reloadPlan()
-            if !options.driving, let fresh = StateStore(path: paths.state).load() { state = fresh }
-            publish()
-            refreshWorktreesNow()
-            guard options.driving else { return publish() }
-            openCommandServer()
-            adoptSurvivors()
-            event(.engineStarted, "driving \(paths.root) (pid \(getpid()))")
-            step()
-        }
-    }
-
-    func startWatching() {
-        var dirs = [paths.comms]
-        watchedRoles = [:]
-        for role in Role.all {
-            dirs.append(paths.worktree(role))
-            watchedRoles[paths.worktree(role)] = role
-            if let gitDir = try? Git(paths.worktree(role)).output(["rev-parse", "--absolute-git-dir"]) {
-                dirs.append(gitDir)
-                watchedRoles[gitDir] = role
-            }
-        }
-        // A watching (not driving) engine follows the driving one through state.json.
-        var only = [paths.comms: Set(options.driving ? ["PLAN.md"] : ["PLAN.md", "state.json"])]
-        // Branches moving — an agent's, or main after a merge — change every worktree's
-        // ahead/behind: watch the refs, loose and packed.
-        if let common = try? Git(paths.root).output(["rev-parse", "--git-common-dir"]) {
-            let abs = common.hasPrefix("/") ? common : "\(paths.root)/\(common)"
-            dirs.append("\(abs)/refs/heads/agent")
-            let mainRef = "\(abs)/refs/heads/\(mainBranch)"
-            if let slash = mainRef.lastIndex(of: "/") {
-                let folder = String(mainRef[..<slash])
-                dirs.append(folder)
-                only[folder] = [String(mainRef[mainRef.index(after: slash)...])]
-            }
-            dirs.append(abs)
-            only[abs] = ["packed-refs"]
-        }
-        watcher = FileWatcher(directories: dirs.filter { FileManager.default.fileExists(atPath: $0) }, only: only, queue: queue) { [weak self] changed in
-            self?.filesChanged(changed)
-        }
-    }
-
-    func filesChanged(_ changed: Set<String>) {
-        if changed.contains(paths.comms) {
-            reloadPlan()
-            if !options.driving, let fresh = StateStore(path: paths.state).load() { state = fresh }
-        }
-        let worktreeDirs = changed.filter { $0 != paths.comms }
-        if !worktreeDirs.isEmpty {
-            // Only the worktrees that changed; a branch ref moving (refs/heads/agent) may
-            // change everyone's ahead/behind.
-            let touched = worktreeDirs.compactMap { watchedRoles[$0] }
-            scheduleWorktreeRefresh(touched.count == worktreeDirs.count ? Set(touched) : Set(Role.all))
-        }
-        step()
-    }
-
-    /// Reading a worktree costs a few git processes: while an agent writes file after file,
-    /// refresh each touched worktree at most every 200 ms.
-    func scheduleWorktreeRefresh(_ roles: Set<String>) {
-        staleWorktrees.formUnion(roles)
-        guard !worktreeRefreshScheduled else { return }
-        worktreeRefreshScheduled = true
-        queue.asyncAfter(deadline: .now() + 0.2) { [weak self] in
-            guard let self, !self.stopped else { return }
-            self.worktreeRefreshScheduled = false
-            let roles = self.staleWorktrees
-            self.staleWorktrees = []
-            let processes = ProcessTable.snapshot()
-            for role in roles {
-                self.worktrees[role] = WorktreeMonitor.status(of: self.paths.worktree(role), mainBranch: self.mainBranch, processes: processes)
-            }
-            self.step()
-        }
-    }
-
-    /// Runs `body` on the engine queue (directly when already there).
-    func onQueue<T>(_ body: () throws(EngineError) -> T) throws(EngineError) -> T {
-        if DispatchQueue.getSpecific(key: Self.queueKey) == ObjectIdentifier(self) { return try body() }
-        let result: Result<T, EngineError> = queue.sync { () -> Result<T, EngineError> in
-            do throws(EngineError) { return .success(try body()) } catch { return .failure(error) }
-        }
-        return try result.get()
-    }
-
-    static let queueKey = DispatchSpecificKey<ObjectIdentifier>()
-
-}
-
-/// The driving engine holds an exclusive lock on `.agent-comms/engine.lock` for its life, so
-/// other `factory` processes know to send it commands instead of acting themselves.
-public enum EngineLock {
-    /// Takes the lock; nil when another engine holds it. The descriptor stays open.
-    public static func acquire(_ path: String) -> Int32? {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return nil }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 { close(fd); return nil }
-        return fd
-    }
-
-    public static func isHeld(_ path: String) -> Bool {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        if flock(fd, LOCK_EX | LOCK_NB) == 0 { flock(fd, LOCK_UN); return false }
-        return true
-    }
 }
 
 extension Engine {
@@ -230,33 +113,18 @@ extension Engine {
     public func restart(role: String) throws(EngineError) {
         try onQueue { () throws(EngineError) in
             try Self.checkRole(role)
-            if state.run(role).state.isActive {
-                pendingRestarts.insert(role)
-                stopAgent(role)
+            if pool.run(role).state.isActive {
+                pool.restart(role)
             } else {
                 guard startAgent(role) else { throw EngineError("could not start \(role); see factory events") }
             }
             publish()
         }
     }
-}
 
-extension Engine {
-    /// Ends every running agent at once (SIGKILL to each process group) and waits up to a
-    /// second for them to go: for throwaway factories such as the demo's, before their
-    /// folder is removed.
+    /// Ends every running agent at once and waits up to a second for them to go: for
+    /// throwaway factories such as the demo's, before their folder is removed.
     public func killAllAgents() {
-        let pids = queue.sync { state.runs.values.filter { $0.state.isActive }.compactMap(\.pid) }
-        for pid in pids {
-            Glibc.kill(-pid, SIGKILL)
-            Glibc.kill(pid, SIGKILL)
-        }
-        let deadline = monotonicNow() + 1
-        while pids.contains(where: { Glibc.kill($0, 0) == 0 && !isZombie($0) }) && monotonicNow() < deadline { usleep(10_000) }
-    }
-
-    private func isZombie(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return true }
-        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+        AgentPool.endAtOnce(queue.sync { pool.activePids })
     }
 }

@@ -19,7 +19,7 @@ extension Engine {
             return "plan sent back to the architect"
         case .spawn(let role):
             try spawn(role: role)
-            return "\(role) started (pid \(queue.sync { state.run(role).pid }.map(String.init) ?? "?"))"
+            return "\(role) started (pid \(queue.sync { pool.run(role).pid }.map(String.init) ?? "?"))"
         case .kill(let role):
             try kill(role: role)
             return "\(role) stopped; it stays down until spawned"
@@ -73,39 +73,5 @@ extension Engine {
         } catch {
             event(.error, "cannot take commands from other processes: \(error.description)")
         }
-    }
-
-    /// A watching engine waits, off every queue, for the driving process to let go of
-    /// `engine.lock` (it does when it exits, however it exits), then drives in its place.
-    /// `announce` is called once it does.
-    public func takeOverWhenFree(_ announce: @escaping @Sendable (String) -> Void) {
-        let lockPath = paths.engineLock
-        let thread = Thread { [weak self] in
-            let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { return }
-            while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
-            guard let self else { close(fd); return }
-            self.queue.async {
-                guard !self.stopped else { close(fd); return }
-                self.becomeDriver()
-                announce("driving now: the factory that drove has stopped")
-            }
-        }
-        thread.start()
-    }
-
-    /// From watching to driving: the driver's last state, its agents re-adopted through
-    /// their keepers, commands taken, the pipeline moved.
-    private func becomeDriver() {
-        guard !options.driving else { return }
-        options.driving = true
-        if let fresh = StateStore(path: paths.state).load() { state = fresh }
-        reloadPlan()
-        watcher?.stop()
-        startWatching()
-        openCommandServer()
-        adoptSurvivors()
-        event(.engineStarted, "took over driving \(paths.root) (pid \(getpid()))")
-        step()
     }
 }

@@ -36,7 +36,7 @@ extension Engine {
     }
 
     func machineInput() -> PipelineMachine.Input {
-        PipelineMachine.Input(phase: state.phase, feature: state.feature, view: plan.view, runs: state.runs,
+        PipelineMachine.Input(phase: state.phase, feature: state.feature, view: plan.view, runs: pool.runs,
                               retries: roles.mapValues(\.retries), validationFailures: state.validationFailures,
                               validationRetries: options.validationRetries, autoApprove: options.autoApprove,
                               day: Clock.day(), minute: Clock.minute())
@@ -88,10 +88,7 @@ extension Engine {
             state.blockedPhase = nil
         }
         // A phase entered again starts its roles' retry budgets afresh.
-        for role in next.roles where !state.run(role).state.isActive {
-            state.runs[role]?.phase = nil
-            state.runs[role]?.attempts = 0
-        }
+        pool.freshBudgets(for: next.roles)
         save()
         if let round = t.validationRound, next != .blocked {
             event(t.veto ? .veto : .validationFailed, role: t.veto ? "security" : nil, "validation round \(round) failed: \(t.reason.replacingOccurrences(of: "validation failed: ", with: ""))")
@@ -111,7 +108,7 @@ extension Engine {
     /// Puts the validators' worktrees on the builder's work; the reason it could not, if so.
     private func resetValidators() -> String? {
         if let missing = missingBranch("builder") { return missing }
-        defer { refreshWorktreesNow() }
+        defer { worktrees.refreshNow() }
         for role in Phase.validation.roles {
             let result = Git(paths.worktree(role)).run(["reset", "--quiet", "--hard", "agent/builder"])
             if !result.succeeded { return "cannot reset \(role)'s worktree to agent/builder: \(result.firstErrorLine)" }

@@ -7,7 +7,7 @@ extension Engine {
     func makeSnapshot() -> Snapshot {
         let view = plan.view
         let agents = Role.all.map { role -> AgentSnapshot in
-            let run = state.run(role)
+            let run = pool.run(role)
             let wt = worktrees[role]
             // Ours: the agent's process group, even while a killed agent is still exiting.
             let ours = run.pid

@@ -20,37 +20,33 @@ public struct EngineOptions: Sendable {
     public init() {}
 }
 
-/// The orchestration engine: one serial queue owns all state; I/O runs elsewhere and posts
-/// back; every change publishes an immutable `Snapshot`.
+/// The orchestration engine, as a coordinator: it keeps the pipeline's record and PLAN.md,
+/// publishes snapshots and events, and wires the parts together — `PipelineMachine`
+/// decides, `AgentPool` runs the agents, `WorktreeTracker` follows the worktrees,
+/// `CommandServer` takes other processes' commands. One serial queue owns all of it; I/O
+/// runs elsewhere and posts back; every change publishes an immutable `Snapshot`.
 public final class Engine: @unchecked Sendable {
     public let paths: WorkspacePaths
-    /// Owned by `queue`: a watching engine becomes a driving one when it takes over.
+    /// Changes on `queue` only: a watching engine becomes a driving one when it takes over.
     public internal(set) var options: EngineOptions
     let queue = DispatchQueue(label: "factory.engine")
-    let io = DispatchQueue(label: "factory.engine.io", attributes: .concurrent)
 
-    // Owned by `queue`: the entry points that change them check it (dispatchPrecondition).
+    // Below: confined to `queue`, as the pool and the tracker are. Internal methods assert
+    // it (dispatchPrecondition); public ones hop onto it (onQueue, queue.sync).
+    /// The pipeline's record. Its `runs` stay empty here: the pool owns them, and `save()`
+    /// puts them back for state.json.
     var state: EngineState
     var roles: [String: RoleDefinition] = [:]
     var plan: PlanDocument
-    var worktrees: [String: WorktreeStatus] = [:]
-    var mainBranch = "main"
-    var timeouts: [String: DispatchSourceTimer] = [:]
-    var stallTimer: DispatchSourceTimer?
+    let mainBranch: String
+    let worktrees: WorktreeTracker
+    let pool: AgentPool
     var snapshotSubscribers: [@Sendable (Snapshot) -> Void] = []
     var eventSubscribers: [@Sendable (EngineEvent) -> Void] = []
     var finished: (@Sendable (Phase) -> Void)?
     var watcher: FileWatcher?
     var commandServer: CommandServer?
-    /// Agents this engine started (as opposed to ones re-adopted from a previous run).
-    var spawnedHere: Set<Int32> = []
     var stopped = false
-    var pendingRestarts: Set<String> = []
-    var worktreesLoaded = false
-    /// Watched directory → the role whose worktree it belongs to.
-    var watchedRoles: [String: String] = [:]
-    var staleWorktrees: Set<String> = []
-    var worktreeRefreshScheduled = false
     var stepping = false
     /// Why PLAN.md could not be read (missing, not a file, unreadable); the parsed copy is
     /// then the last good one, shown but never written back.
@@ -59,14 +55,17 @@ public final class Engine: @unchecked Sendable {
     var planWriteProblem: String?
     /// PLAN.md as this engine last wrote it: the watcher's echo of that write is skipped.
     var lastWrittenPlan: FileStamp?
-    lazy var supervisor = AgentSupervisor(engineQueue: queue, paths: paths, factoryPath: options.factoryPath) { [weak self] exit in
-        self?.agentExited(exit)
-    }
 
     public init(paths: WorkspacePaths, options: EngineOptions = EngineOptions()) throws {
         self.paths = paths
         self.options = options
-        state = StateStore(path: paths.state).load() ?? EngineState()
+        mainBranch = (try? Git(paths.root).output(["symbolic-ref", "--short", "HEAD"])) ?? "main"
+        worktrees = WorktreeTracker(queue: queue, paths: paths, mainBranch: mainBranch)
+        var record = StateStore(path: paths.state).load() ?? EngineState()
+        if !options.driving { record.settleEndedRuns(paths) }
+        pool = AgentPool(queue: queue, paths: paths, factoryPath: options.factoryPath, limit: options.maxConcurrentAgents, runs: record.runs)
+        record.runs = [:]
+        state = record
         // A broken PLAN.md is something to report (`factory status` shows it), not a reason
         // to refuse to start.
         do { plan = try PlanFile(path: paths.plan).read() } catch {
@@ -75,9 +74,9 @@ public final class Engine: @unchecked Sendable {
         }
         queue.setSpecific(key: Self.queueKey, value: ObjectIdentifier(self))
         try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
-        mainBranch = (try? Git(paths.root).output(["symbolic-ref", "--short", "HEAD"])) ?? "main"
         roles = try Self.loadRoles(paths)
-        if !options.driving { state.settleEndedRuns(paths) }
+        worktrees.refreshed = { [weak self] in self?.step() }
+        pool.owner = self
     }
 
     static func loadRoles(_ paths: WorkspacePaths) throws(EngineError) -> [String: RoleDefinition] {
@@ -100,13 +99,10 @@ public final class Engine: @unchecked Sendable {
             stopped = true
             commandServer?.stop()
             commandServer = nil
-            supervisor.stopWatching()
             watcher?.stop()
             watcher = nil
-            stallTimer?.cancel()
-            stallTimer = nil
-            for t in timeouts.values { t.cancel() }
-            timeouts = [:]
+            worktrees.stop()
+            pool.shutdown()
             snapshotSubscribers = []
             eventSubscribers = []
             finished = nil
@@ -114,7 +110,7 @@ public final class Engine: @unchecked Sendable {
     }
 
     /// Re-reads the worktrees now (tests; the driving engine does it on file events).
-    public func refreshForTests() { queue.sync { refreshWorktreesNow() } }
+    public func refreshForTests() { queue.sync { worktrees.refreshNow() } }
 
     // MARK: readers
 
@@ -135,112 +131,52 @@ public final class Engine: @unchecked Sendable {
     /// (a dashboard draws its first frame at once and fills them in a moment later).
     public func snapshot(refreshing: Bool = true) -> Snapshot {
         queue.sync {
-            if refreshing && !worktreesLoaded { refreshWorktreesNow() }
+            if refreshing && !worktrees.isLoaded { worktrees.refreshNow() }
             return makeSnapshot()
         }
     }
 
     func publish() {
+        dispatchPrecondition(condition: .onQueue(queue))
         guard !snapshotSubscribers.isEmpty else { return }
         let snap = makeSnapshot()
         for s in snapshotSubscribers { s(snap) }
     }
 
     func event(_ kind: EngineEvent.Kind, role: String? = nil, _ message: String) {
+        dispatchPrecondition(condition: .onQueue(queue))
         let e = EngineEvent(time: wallNow(), kind: kind, phase: state.phase.rawValue, role: role, message: message)
         EventLog.append(e, to: paths.events)
         for s in eventSubscribers { s(e) }
     }
 
+    /// state.json: the pipeline's record with the pool's runs.
     func save() {
-        do { try StateStore(path: paths.state).save(state) } catch { event(.error, "cannot save state: \(error)") }
-    }
-
-    // MARK: PLAN.md
-
-    /// Applies edits under PLAN.md's lock and keeps the parsed result; false (with an event
-    /// and an attention item saying why) when it cannot.
-    @discardableResult
-    func edit(_ edits: [PlanEdit]) -> Bool {
-        do { try writePlan(edits) } catch { return false }
-        return true
-    }
-
-    /// Applies all of `edits` in one locked write, or none: the error is the real cause
-    /// ("cannot write .agent-comms/PLAN.md: … Permission denied").
-    func writePlan(_ edits: [PlanEdit]) throws(EngineError) {
         dispatchPrecondition(condition: .onQueue(queue))
-        guard !edits.isEmpty else { return }
-        do {
-            plan = try PlanFile(path: paths.plan).update(edits)
-            // Only a file of exactly the bytes written counts as ours (another writer
-            // between the rename and this stat would almost surely change the size).
-            lastWrittenPlan = FileStamp(paths.plan).flatMap { $0.size == plan.bytes.count ? $0 : nil }
-            planWriteProblem = nil
-            planReadProblem = nil
-        } catch {
-            let cause = "cannot write \(paths.relative(paths.plan)): \(error.description.replacingOccurrences(of: paths.root + "/", with: ""))"
-            planWriteProblem = cause
-            event(.error, cause)
-            throw EngineError(cause)
-        }
+        var record = state
+        record.runs = pool.runs
+        do { try StateStore(path: paths.state).save(record) } catch { event(.error, "cannot save state: \(error)") }
     }
 
-    /// Reads PLAN.md again. One that cannot be read keeps the last good copy on screen and
-    /// becomes an attention item; it is never recreated or written from that copy.
-    func reloadPlan() {
+    /// Takes the state.json the driving engine wrote: the pipeline's record here, the runs
+    /// to the pool.
+    func follow(_ record: EngineState) {
         dispatchPrecondition(condition: .onQueue(queue))
-        // The inotify event for our own rename: the parsed copy is already what is there.
-        if let ours = lastWrittenPlan, FileStamp(paths.plan) == ours { return }
-        lastWrittenPlan = nil
-        do {
-            plan = try PlanFile(path: paths.plan).read()
-            planReadProblem = nil
-        } catch {
-            planReadProblem = error.description.replacingOccurrences(of: paths.root + "/", with: "")
+        state = record
+        state.runs = [:]
+        pool.follow(record.runs)
+    }
+
+    /// Runs `body` on the engine queue (directly when already there).
+    func onQueue<T>(_ body: () throws(EngineError) -> T) throws(EngineError) -> T {
+        if DispatchQueue.getSpecific(key: Self.queueKey) == ObjectIdentifier(self) { return try body() }
+        let result: Result<T, EngineError> = queue.sync { () -> Result<T, EngineError> in
+            do throws(EngineError) { return .success(try body()) } catch { return .failure(error) }
         }
+        return try result.get()
     }
 
-    /// What is wrong with PLAN.md now, if anything: the pipeline does not move while it is.
-    var planProblem: String? {
-        planReadProblem ?? PlanHealth.problem(plan, path: paths.relative(paths.plan), featureStarted: state.phase != .idle)
-    }
-
-    /// Reads every worktree, several at once (each is a few git processes).
-    func refreshWorktreesNow() {
-        let processes = ProcessTable.snapshot()
-        let collected = StatusBox()
-        let roleList = Role.all, paths = paths, main = mainBranch
-        DispatchQueue.concurrentPerform(iterations: roleList.count) { i in
-            let s = WorktreeMonitor.status(of: paths.worktree(roleList[i]), mainBranch: main, processes: processes)
-            collected.set(roleList[i], s)
-        }
-        worktrees = collected.values
-        worktreesLoaded = true
-    }
-}
-
-/// A file's identity and last change, to tell a file we wrote from anyone else's.
-struct FileStamp: Equatable {
-    var device: UInt64, inode: UInt64, size: Int, changed: Int, changedNanos: Int
-
-    init?(_ path: String) {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        device = UInt64(st.st_dev)
-        inode = UInt64(st.st_ino)
-        size = Int(st.st_size)
-        changed = Int(st.st_ctim.tv_sec)
-        changedNanos = Int(st.st_ctim.tv_nsec)
-    }
-}
-
-/// Results gathered from concurrent workers.
-final class StatusBox: @unchecked Sendable {
-    private let lock = NSLockLike()
-    private var stored: [String: WorktreeStatus] = [:]
-    func set(_ key: String, _ value: WorktreeStatus) { lock.withLock { stored[key] = value } }
-    var values: [String: WorktreeStatus] { lock.withLock { stored } }
+    static let queueKey = DispatchSpecificKey<ObjectIdentifier>()
 }
 
 public struct EngineError: Error, CustomStringConvertible, Equatable {

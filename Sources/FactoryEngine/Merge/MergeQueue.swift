@@ -71,39 +71,3 @@ public struct MergeQueue {
         (try? git.output(["config", "user.email"])) == nil ? ["-c", "user.name=factory", "-c", "user.email=factory@localhost"] : []
     }
 }
-
-extension Engine {
-    func runMerge() -> Bool {
-        dispatchPrecondition(condition: .onQueue(queue))
-        let merges = MergeQueue(root: paths.root, mainBranch: mainBranch)
-        switch merges.plan() {
-        case .nothingToMerge:
-            return transition(to: .done, "no agent branch had commits to merge")
-        case let .failed(reason):
-            return block("merge failed: \(reason)")
-        case let .conflict(branch, files):
-            state.conflicts = files
-            event(.conflict, "merging \(branch) would conflict in \(files.joined(separator: ", ")); main untouched")
-            return block("merge conflict merging \(branch): \(files.joined(separator: ", "))")
-        case let .merged(base, tip, branches):
-            let entry = HistoryEntry(feature: state.feature, tasks: featureTasks("builder"), validationFailures: state.validationFailures,
-                                     branches: branches, day: Clock.day())
-            let history: String
-            switch entry.commit(onto: tip, base: base, git: merges.git, identity: merges.identity) {
-            case let .success(commit): history = commit
-            case let .failure(problem): return block("merge stopped, main untouched: \(problem.description)")
-            }
-            if let problem = merges.apply(tip: history) { return block("merge stopped, main untouched: \(problem)") }
-            state.conflicts = []
-            state.mergedCommit = tip
-            event(.merged, "merged \(branches.joined(separator: ", ")) into \(mainBranch)")
-            return transition(to: .done, "merged \(branches.count) branch(es) into \(mainBranch)")
-        }
-    }
-
-    /// The role's tasks added since this feature started.
-    func featureTasks(_ role: String) -> [PlanTask] {
-        let before = Set(state.tasksBeforeFeature ?? [])
-        return Gates.tasks(of: role, in: plan.view).filter { !before.contains($0.id) }
-    }
-}

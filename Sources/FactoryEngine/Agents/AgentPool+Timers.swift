@@ -1,0 +1,60 @@
+import Dispatch
+
+/// The two clocks on running agents: each run's timeout, and one stall check for all.
+extension AgentPool {
+    func armTimeout(_ role: String, pid: Int32, seconds: Double) {
+        timeouts.removeValue(forKey: role)?.cancel()
+        guard seconds > 0 else { return }
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + seconds)
+        timer.setEventHandler { [weak self] in
+            guard let self, self.run(role).pid == pid else { return }
+            self.stop(role, as: .timedOut)
+            self.owner?.agentTimedOut(role)
+        }
+        timeouts[role] = timer
+        timer.resume()
+    }
+
+    /// While agents run, checks now and then for one with no output and no file activity
+    /// for its role's stall time. No agents running: no timer.
+    func armStallCheck() {
+        guard stallTimer == nil else { return }
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        let shortest = Role.all.compactMap { owner?.definition(of: $0)?.stall }.min() ?? 60
+        let every = max(0.5, min(5, shortest / 4))
+        timer.schedule(deadline: .now() + every, repeating: every)
+        timer.setEventHandler { [weak self] in self?.checkStalls() }
+        stallTimer = timer
+        timer.resume()
+    }
+
+    func checkStalls() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard active > 0 else { stallTimer?.cancel(); stallTimer = nil; return }
+        let wall = wallNow()
+        var changed = false
+        for (role, run) in records where run.state.isActive {
+            let stalled = isStalled(role, run, at: wall)
+            if stalled != (run.state == .stalled) {
+                records[role]?.state = stalled ? .stalled : .running
+                owner?.agentEvent(stalled ? .agentStalled : .agentResumed, role: role, "\(role) \(stalled ? "stalled" : "is active again")")
+                changed = true
+            }
+        }
+        if changed {
+            owner?.runsChanged()
+            owner?.stallsChanged()
+        }
+    }
+
+    /// No output and no file activity for longer than the role's stall time.
+    private func isStalled(_ role: String, _ run: AgentRun, at wall: Double) -> Bool {
+        let stall = owner?.definition(of: role)?.stall ?? RoleDefinition.defaultStall
+        // A fresh run counts from its start, not from an old log's last line.
+        let lastOutput = max(supervisor.lastOutputTime(role) ?? 0, run.startedAt ?? 0)
+        let quietOutput = lastOutput > 0 ? wall - lastOutput : .infinity
+        let quietFiles = owner?.lastFileActivity(of: role).map { wall - $0 } ?? .infinity
+        return min(quietOutput, quietFiles) > stall
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Driving: watching PLAN.md and the worktrees, and taking over from a driving engine that
+/// stopped.
+extension Engine {
+    /// Starts driving: re-adopts surviving agents, watches PLAN.md and the worktrees, and
+    /// moves the pipeline whenever something changes.
+    public func drive() {
+        queue.async { [self] in
+            startWatching()
+            // What changed between reading the files at init and watching them now would
+            // never be seen again (a pipeline waiting for approval writes nothing more).
+            reloadPlan()
+            if !options.driving, let fresh = StateStore(path: paths.state).load() { follow(fresh) }
+            publish()
+            worktrees.refreshNow()
+            guard options.driving else { return publish() }
+            openCommandServer()
+            pool.adoptSurvivors()
+            event(.engineStarted, "driving \(paths.root) (pid \(getpid()))")
+            step()
+        }
+    }
+
+    func startWatching() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let list = worktrees.watchList()
+        // A watching (not driving) engine follows the driving one through state.json.
+        var only = list.only
+        only[paths.comms] = Set(options.driving ? ["PLAN.md"] : ["PLAN.md", "state.json"])
+        let dirs = [paths.comms] + list.directories
+        watcher = FileWatcher(directories: dirs.filter { FileManager.default.fileExists(atPath: $0) }, only: only, queue: queue) { [weak self] changed in
+            self?.filesChanged(changed)
+        }
+    }
+
+    func filesChanged(_ changed: Set<String>) {
+        if changed.contains(paths.comms) {
+            reloadPlan()
+            if !options.driving, let fresh = StateStore(path: paths.state).load() { follow(fresh) }
+        }
+        worktrees.changed(changed.filter { $0 != paths.comms })
+        step()
+    }
+
+    /// A watching engine waits, off every queue, for the driving process to let go of
+    /// `engine.lock` (it does when it exits, however it exits), then drives in its place.
+    /// `announce` is called once it does.
+    public func takeOverWhenFree(_ announce: @escaping @Sendable (String) -> Void) {
+        let lockPath = paths.engineLock
+        let thread = Thread { [weak self] in
+            let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { return }
+            while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+            guard let self else { close(fd); return }
+            self.queue.async {
+                guard !self.stopped else { close(fd); return }
+                self.becomeDriver()
+                announce("driving now: the factory that drove has stopped")
+            }
+        }
+        thread.start()
+    }
+
+    /// From watching to driving: the driver's last state, its agents re-adopted through
+    /// their keepers, commands taken, the pipeline moved.
+    private func becomeDriver() {
+        guard !options.driving else { return }
+        options.driving = true
+        if let fresh = StateStore(path: paths.state).load() { follow(fresh) }
+        reloadPlan()
+        watcher?.stop()
+        startWatching()
+        openCommandServer()
+        pool.adoptSurvivors()
+        event(.engineStarted, "took over driving \(paths.root) (pid \(getpid()))")
+        step()
+    }
+}

@@ -1,0 +1,32 @@
+import Dispatch
+
+/// The merge phase's work: the whole merge tried first, main moved only when every branch
+/// and the history entry are in.
+extension Engine {
+    func runMerge() -> Bool {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let merges = MergeQueue(root: paths.root, mainBranch: mainBranch)
+        switch merges.plan() {
+        case .nothingToMerge:
+            return transition(to: .done, "no agent branch had commits to merge")
+        case let .failed(reason):
+            return block("merge failed: \(reason)")
+        case let .conflict(branch, files):
+            state.conflicts = files
+            event(.conflict, "merging \(branch) would conflict in \(files.joined(separator: ", ")); main untouched")
+            return block("merge conflict merging \(branch): \(files.joined(separator: ", "))")
+        case let .merged(base, tip, branches):
+            let entry = HistoryEntry(for: state, view: plan.view, branches: branches, day: Clock.day())
+            let history: String
+            switch HistoryWriter(queue: queue, git: merges.git, identity: merges.identity).commit(entry, onto: tip, base: base) {
+            case let .success(commit): history = commit
+            case let .failure(problem): return block("merge stopped, main untouched: \(problem.description)")
+            }
+            if let problem = merges.apply(tip: history) { return block("merge stopped, main untouched: \(problem)") }
+            state.conflicts = []
+            state.mergedCommit = tip
+            event(.merged, "merged \(branches.joined(separator: ", ")) into \(mainBranch)")
+            return transition(to: .done, "merged \(branches.count) branch(es) into \(mainBranch)")
+        }
+    }
+}

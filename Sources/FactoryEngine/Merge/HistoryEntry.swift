@@ -1,0 +1,31 @@
+import PlanDocument
+
+/// A `.agent-comms/HISTORY.md` entry for a merge: what changed and why, lessons, files,
+/// commits. `HistoryWriter` commits it.
+struct HistoryEntry {
+    var feature: String
+    /// This feature's builder tasks: what changed.
+    var tasks: [PlanTask]
+    var validationFailures: Int
+    var branches: [String]
+    var day: String
+
+    /// The entry for the feature in `state`: only the builder tasks added since it started.
+    init(for state: EngineState, view: PlanView, branches: [String], day: String) {
+        let before = Set(state.tasksBeforeFeature ?? [])
+        feature = state.feature
+        tasks = Gates.tasks(of: "builder", in: view).filter { !before.contains($0.id) }
+        validationFailures = state.validationFailures
+        self.branches = branches
+        self.day = day
+    }
+
+    func text(files: [String], commits: [String]) -> String {
+        let built = tasks.map { "- \($0.id): \($0.description)" }
+        var entry = "\n## \(day) — \(feature)\n\n**Why:** \(feature)\n\n**What changed:**\n"
+        entry += (built.isEmpty ? ["- (no builder tasks recorded)"] : built).joined(separator: "\n")
+        entry += "\n\n**Lessons:** \(validationFailures == 0 ? "validation passed the first time" : "validation failed \(validationFailures) time(s) before passing")\n"
+        entry += "\n**Branches:** \(branches.joined(separator: ", "))\n\n**Files:**\n\(files.map { "- `\($0)`" }.joined(separator: "\n"))\n\n**Commits:**\n\(commits.joined(separator: "\n"))\n"
+        return entry
+    }
+}
