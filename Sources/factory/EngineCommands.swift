@@ -52,6 +52,8 @@ struct StatusCommand: ParsableCommand {
         }
         Output.text("phase: \(snapshot.phase.rawValue)\(snapshot.feature.isEmpty ? "" : " — \(snapshot.feature)")")
         Output.text("tasks: \(snapshot.tasks.done)/\(snapshot.tasks.total) done")
+        Output.text(snapshot.drivenBy.map { "engine: driven by pid \($0)" }
+                    ?? "engine: nothing drives this factory; run factory (the dashboard) or factory run --headless to move it on")
         for a in snapshot.agents {
             let wt = a.worktree.map { "\($0.branch ?? "?") \($0.head ?? "") dirty \($0.dirty) +\($0.ahead)/-\($0.behind)" } ?? "no worktree"
             Output.text("  \(a.role.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) tasks \(a.tasks.done)/\(a.tasks.total)  \(wt)")

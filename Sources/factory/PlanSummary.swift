@@ -28,6 +28,9 @@ enum PlanSummary {
         }
         if !view.verdicts.isEmpty { out += "\nVerdicts\n" }
         for v in view.verdicts { out += "  \(v.kind.rawValue) \(v.subject): \(v.verdict)\n" }
+        if !view.changeLog.isEmpty { out += "\nChange log (\(view.changeLog.count))\n" }
+        for entry in view.changeLog.suffix(5) { out += "  \(entry.date)  \(entry.change) — \(entry.by)\n" }
+        if view.changeLog.count > 5 { out += "  (the last 5; factory plan --json has them all)\n" }
         let errors = view.diagnostics.filter { $0.severity == .error }.count
         if !view.diagnostics.isEmpty {
             out += "\n\(errors) error(s), \(view.diagnostics.count - errors) warning(s) — run `factory lint` for details\n"

@@ -72,6 +72,28 @@ final class CommandChannelTests: FactoryTestCase {
         XCTAssertEqual(idle.stderr, "Error: builder is not running\n", idle.summary)
     }
 
+    /// Merging is the last gate, not a way around the others.
+    func testMergeBeforeDocumentationIsRefusedAndMainStays() throws {
+        let repo = try makeSimRepo()
+        let head = try String(contentsOfFile: repo + "/.git/refs/heads/main", encoding: .utf8)
+        try ok("start", "Not yet", cwd: repo)
+        let r = try factory(["merge"], cwd: repo)
+        XCTAssertEqual(r.status, 1, r.summary)
+        XCTAssertEqual(r.stderr, "Error: nothing to merge yet: the feature is at planning; merging follows documentation\n", r.summary)
+        XCTAssertEqual(try String(contentsOfFile: repo + "/.git/refs/heads/main", encoding: .utf8), head, "main has not moved")
+    }
+
+    /// `status` says whether anything drives the factory.
+    func testStatusSaysWhoDrives() throws {
+        let repo = try makeSimRepo()
+        XCTAssertTrue(try ok("status", cwd: repo).stdout.contains("engine: nothing drives this factory"))
+        let driver = try startDriver(in: repo)
+        defer { driver.terminate() }
+        XCTAssertTrue(try ok("status", cwd: repo).stdout.contains("engine: driven by pid \(driver.processIdentifier)"))
+        let json = try JSONSerialization.jsonObject(with: Data(try ok("status", "--json", cwd: repo).stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(json?["drivenBy"] as? Int, Int(driver.processIdentifier))
+    }
+
     private func connect(_ path: String) throws -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()

@@ -138,11 +138,11 @@ final class EventsFollowTests: FactoryTestCase {
         func printed() -> String { (try? String(contentsOfFile: out, encoding: .utf8)) ?? "" }
         while !printed().contains("merge → done") && Date() < deadline { usleep(20_000) }
         XCTAssertTrue(printed().contains("merge → done"), printed())
-        // …then what happens next: a merge with nothing left to merge.
-        try ok("merge", cwd: dir)
-        while !printed().contains("merge requested") && Date() < deadline { usleep(20_000) }
+        // …then what happens next: a new feature.
+        try ok("start", "Another feature", cwd: dir)
+        while !printed().contains("feature requested: Another feature") && Date() < deadline { usleep(20_000) }
         let lines = printed().split(separator: "\n")
-        XCTAssertTrue(lines.last { $0.contains("merge requested") } != nil, printed())
+        XCTAssertTrue(lines.last { $0.contains("feature requested: Another feature") } != nil, printed())
         XCTAssertTrue(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil }, "every line is JSON")
     }
 }

@@ -18,6 +18,44 @@ final class KeeperEngineTests: XCTestCase {
         XCTAssertEqual(architect?.problem, "cannot start no-such-agent-program: No such file or directory")
         XCTAssertTrue(blocked?.attention.contains { $0.message == "architect failed: cannot start no-such-agent-program: No such file or directory" } ?? false,
                       "\(blocked?.attention ?? [])")
+        // No retry can help a program that is not there: it blocks at once, saying why.
+        XCTAssertEqual(architect?.attempts, 1)
+        XCTAssertEqual(blocked?.blockedReason, "architect: cannot start no-such-agent-program: No such file or directory")
+    }
+
+    /// A plain program gets an empty stdin at once (`claude -p` would wait for it).
+    func testAPlainAgentReadsEndOfInputAtOnce() throws {
+        let factory = try SimFactory(overrides: ["architect": "command: [\"sh\", \"-c\", \"cat; echo read-to-the-end\"]\nretries: 0"])
+        defer { factory.remove() }
+        let engine = try factory.engine()
+        defer { engine.shutdown() }
+        try engine.start(feature: "Stdin")
+        engine.drive()
+        let ended = waitFor(engine, timeout: 10) { $0.agents.contains { $0.role == "architect" && $0.state == .exited } || $0.phase == .blocked }
+        XCTAssertNotNil(ended)
+        let log = (try? String(contentsOfFile: factory.paths.logs + "/architect.log", encoding: .utf8)) ?? ""
+        XCTAssertTrue(log.contains("read-to-the-end"), log)
+    }
+
+    /// An agent a human stops stays down, and says so; spawning it again starts its budget
+    /// afresh.
+    func testAStoppedAgentIsAnAttentionItemAndASpawnStartsAfresh() throws {
+        let factory = try SimFactory(overrides: ["architect": "command: [\"sleep\", \"30\"]"])
+        defer { factory.remove() }
+        let engine = try factory.engine()
+        defer { engine.shutdown() }
+        try engine.start(feature: "Stopped")
+        engine.drive()
+        XCTAssertNotNil(waitFor(engine) { $0.agents.contains { $0.role == "architect" && $0.state == .running } })
+        try engine.kill(role: "architect")
+        let stopped = waitFor(engine) { $0.attention.contains { $0.kind == .stopped } }
+        XCTAssertEqual(stopped?.attention.first { $0.kind == .stopped }?.role, "architect")
+        XCTAssertEqual(stopped?.phase, .planning)
+        XCTAssertEqual(try engine.perform(.spawn(role: "architect")).hasPrefix("architect started"), true)
+        let again = engine.snapshot()
+        XCTAssertEqual(again.agents.first { $0.role == "architect" }?.attempts, 1, "a human's spawn is not a retry")
+        XCTAssertFalse(again.attention.contains { $0.kind == .stopped })
+        try engine.kill(role: "architect")
     }
 
     /// An agent that ends at once — its keeper gone before anyone connects — still has its
@@ -72,7 +110,7 @@ final class KeeperEngineTests: XCTestCase {
         }
         // Echoes its input, and leaves a sleeping child in its group.
         let script = "sleep 300 & echo child $!; while read line; do echo \"got $line\"; done"
-        let started = try supervisor.spawn(role: "builder", argv: ["sh", "-c", script], directory: repo.path, environment: [:])
+        let started = try supervisor.spawn(role: "builder", argv: ["sh", "-c", script], directory: repo.path, environment: [:], keepsInputOpen: true)
         let socket = paths.run("builder").socket
         let stream = try connect(socket)
         defer { close(stream) }

@@ -62,13 +62,27 @@ final class PipelineMachineTests: XCTestCase {
         XCTAssertEqual(decide(.awaitingApproval, revise), [go(.planning, "the plan was sent back to the architect")])
     }
 
+    /// A program that could not be started blocks at once, with its cause: a retry would
+    /// fail the same way.
+    func testAnAgentThatCouldNotStartBlocksAtOnce() throws {
+        var never = run("architect", .failed, phase: .planning)
+        never.problem = "cannot start claude: No such file or directory"
+        XCTAssertEqual(decide(.planning, try view([task("architect", "pending")]), runs: [never]),
+                       [go(.blocked, "architect: cannot start claude: No such file or directory")])
+        var lost = never
+        lost.pid = 4242
+        lost.problem = "architect's keeper ended without recording how the agent ended"
+        XCTAssertEqual(decide(.planning, try view([task("architect", "pending")]), runs: [lost]),
+                       [.start(role: "architect", retry: "architect failed without finishing; retrying (1/4)")], "a run that did start is retried")
+    }
+
     func testImplementationRetriesTheBuilderWithinItsBudgetThenBlocks() throws {
         let open = try view([task("builder", "pending")])
         XCTAssertEqual(decide(.implementation, open), [.start(role: "builder", retry: nil)])
         XCTAssertEqual(decide(.implementation, open, runs: [run("builder", .failed, phase: .implementation, attempts: 1)]),
                        [.start(role: "builder", retry: "builder failed without finishing; retrying (1/2)")])
         XCTAssertEqual(decide(.implementation, open, runs: [run("builder", .failed, phase: .implementation, attempts: 2)]),
-                       [go(.blocked, "builder did not finish its work in 2 attempts (last: failed)")])
+                       [go(.blocked, "builder did not finish its work in 2 attempts (last: failed; finishing means its tasks done)")])
         XCTAssertEqual(decide(.implementation, open, runs: [run("builder", .killed, phase: .implementation)]), [],
                        "a killed agent stays down until spawned")
         XCTAssertEqual(decide(.implementation, open, runs: [run("builder", .failed, phase: .planning, attempts: 5)]),

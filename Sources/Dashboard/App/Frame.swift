@@ -21,7 +21,7 @@ public enum Frame {
             if !layout.agents.isEmpty { AgentsPane.draw(snap, ui, focused: ui.focus == .agents, in: layout.agents, on: &canvas) }
             if !layout.tasks.isEmpty {
                 if ui.detailOpen, layout.mode == .full, snap.agents.indices.contains(ui.selectedAgent) {
-                    DetailPane.draw(detail, role: snap.agents[ui.selectedAgent].role, focused: false, in: layout.tasks, on: &canvas)
+                    DetailPane.draw(detail, agent: snap.agents[ui.selectedAgent], focused: false, in: layout.tasks, on: &canvas)
                 } else {
                     TasksPane.draw(snap, ui, focused: ui.focus == .tasks, in: layout.tasks, on: &canvas)
                 }

@@ -11,7 +11,8 @@ public enum KeyAction: String, CaseIterable, Sendable {
     /// faster than anyone types (`BurstRule`).
     public var changesWork: Bool {
         switch self {
-        case .approve, .reject, .spawn, .kill, .restart, .resume: return true
+        // `m` too: opened by a paste, its prompt would swallow the rest as a message.
+        case .approve, .reject, .message, .spawn, .kill, .restart, .resume: return true
         default: return false
         }
     }

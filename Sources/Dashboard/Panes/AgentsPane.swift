@@ -18,17 +18,27 @@ enum AgentsPane {
             x = canvas.text(pad(runtime(agent, now: snap.time), 7), x: x, y: y, limit: inner.maxX, role: base)
             x = canvas.text(pad("\(agent.tasks.done)/\(agent.tasks.total)", 6), x: x, y: y, limit: inner.maxX, role: base)
             if let wt = agent.worktree {
-                let branch = wt.health == .ok ? (wt.branch ?? "detached") : wt.health.rawValue
-                x = canvas.text(pad(branch, 16), x: x, y: y, limit: inner.maxX, role: wt.health == .ok ? base : .attention)
                 let dirty = wt.dirty > 0 ? "±\(wt.dirty)" : "·"
                 x = canvas.text(pad(dirty, 5), x: x, y: y, limit: inner.maxX, role: base)
                 x = canvas.text(pad("↑\(wt.ahead) ↓\(wt.behind)", 9), x: x, y: y, limit: inner.maxX, role: base)
-                x = canvas.text(age(wt.lastActivity, now: snap.time), x: x, y: y, limit: inner.maxX, role: .dim)
+                x = canvas.text(pad(age(wt.lastActivity, now: snap.time), 9), x: x, y: y, limit: inner.maxX, role: .dim)
+                // Every worktree is on agent/<role>: only a surprise is worth the room.
+                if let surprise = branchSurprise(agent.role, wt) {
+                    x = canvas.text(surprise, x: x, y: y, limit: inner.maxX, role: .attention)
+                }
             }
             if !agent.external.isEmpty {
                 canvas.text(" ext:\(agent.external.count)", x: x, y: y, limit: inner.maxX, role: .agentExternal)
             }
         }
+    }
+
+    /// The worktree's branch when it is not `agent/<role>` (detached, renamed) or its health
+    /// when it is not ok; nil when all is as expected.
+    static func branchSurprise(_ role: String, _ wt: WorktreeSummary) -> String? {
+        guard wt.health == .ok else { return wt.health.rawValue }
+        guard let branch = wt.branch else { return "detached" }
+        return branch == "agent/\(role)" ? nil : branch
     }
 
     static func role(_ state: AgentState) -> ThemeRole {

@@ -1,8 +1,10 @@
 import FactoryEngine
 
-/// The selected agent up close: recent commits, diff stat against main, the tail of its log.
+/// The selected agent up close: why its last run went wrong (when it did), recent commits,
+/// diff stat against main, the tail of its log.
 enum DetailPane {
-    static func draw(_ detail: AgentDetail?, role: String, focused: Bool, in rect: Rect, on canvas: inout Canvas) {
+    static func draw(_ detail: AgentDetail?, agent: AgentSnapshot, focused: Bool, in rect: Rect, on canvas: inout Canvas) {
+        let role = agent.role
         canvas.box(rect, title: "\(role) · Enter to close", role: focused ? .borderFocused : .border, titleRole: .title)
         let inner = rect.inner
         guard !inner.isEmpty else { return }
@@ -11,6 +13,7 @@ enum DetailPane {
             return
         }
         var rows: [(String, ThemeRole)] = []
+        if let problem = agent.problem { rows.append(("last run: \(problem)", .attention)) }
         rows.append(("commits", .title))
         rows += (detail.commits.isEmpty ? ["(none ahead of main)"] : detail.commits).map { ("  " + $0, .text) }
         rows.append(("changes", .title))

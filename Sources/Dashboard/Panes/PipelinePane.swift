@@ -9,7 +9,9 @@ enum PipelinePane {
     ]
 
     static func draw(_ snap: Snapshot, in rect: Rect, on canvas: inout Canvas) {
-        canvas.box(rect, title: "factory", role: .border, titleRole: .title)
+        // A dashboard that watches another process says so: its keys go there.
+        let title = snap.driving ? "factory" : "factory · watching \(snap.drivenBy.map { "pid \($0)" } ?? "")"
+        canvas.box(rect, title: title, role: .border, titleRole: .title)
         let inner = rect.inner
         guard !inner.isEmpty else { return }
         var x = inner.x + 1
@@ -36,6 +38,9 @@ enum PipelinePane {
 
     /// The gate in words.
     static func waitingFor(_ snap: Snapshot) -> String {
+        if let stopped = snap.attention.first(where: { $0.kind == .stopped }), let role = stopped.role {
+            return "\(role) stopped — [s] spawn it"
+        }
         switch snap.phase {
         case .idle: return "idle — start a feature: factory start \"…\""
         case .planning: return "the architect is designing"

@@ -129,6 +129,12 @@ final class AgentPool: @unchecked Sendable {
         return false
     }
 
+    /// The role's attempts start from zero (a human spawned it by hand).
+    func forgetAttempts(_ role: String) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        records[role]?.attempts = 0
+    }
+
     /// Runs count against the retry budget of the phase they ran in.
     private func nextAttempt(_ role: String, in phase: Phase) -> AgentRun {
         var run = run(role)

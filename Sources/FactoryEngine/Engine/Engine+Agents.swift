@@ -23,6 +23,15 @@ extension Engine {
         return pool.start(role, launch(role, def), in: state.phase, watch: options.driving)
     }
 
+    /// Why `startAgent` returned false, in words for the one who asked.
+    func startFailure(_ role: String) -> String {
+        if let problem = pool.run(role).problem, pool.run(role).state == .failed { return "could not start \(role): \(problem)" }
+        if !pool.run(role).state.isActive, pool.active >= options.maxConcurrentAgents {
+            return "\(role) waits: \(options.maxConcurrentAgents) agents already running"
+        }
+        return "could not start \(role); see factory events"
+    }
+
     /// The role's launch line, with its tasks and the feature in its prompt and environment.
     private func launch(_ role: String, _ def: RoleDefinition) -> AgentLaunch {
         let worktree = paths.worktree(role)

@@ -73,7 +73,9 @@ extension Engine {
             try Self.checkRole(role)
             let name = role
             guard !pool.run(name).state.isActive else { throw EngineError("\(name) is already running (pid \(pool.run(name).pid ?? 0))") }
-            guard startAgent(name) else { throw EngineError("could not start \(name); see factory events") }
+            // The human decided to try again: the role's retry budget starts afresh.
+            pool.forgetAttempts(name)
+            guard startAgent(name) else { throw EngineError(startFailure(name)) }
             publish()
         }
     }
@@ -90,6 +92,12 @@ extension Engine {
     public func merge() throws(EngineError) {
         try onQueue { () throws(EngineError) in
             guard state.phase != .idle else { throw EngineError("no feature has been started") }
+            // Merging is the last gate, never a way around the others: only a feature whose
+            // documentation is done (the merge phase, or a merge that blocked) is merged.
+            let retrying = state.phase == .merge || (state.phase == .blocked && state.blockedPhase == .merge)
+            guard retrying else {
+                throw EngineError("nothing to merge yet: the feature is at \(state.phase == .blocked ? "blocked (\(state.blockedPhase?.rawValue ?? "?"))" : state.phase.rawValue); merging follows documentation")
+            }
             _ = transition(to: .merge, "merge requested")
             if !options.driving { _ = runMerge() }
             step()
@@ -116,7 +124,7 @@ extension Engine {
             if pool.run(role).state.isActive {
                 pool.restart(role)
             } else {
-                guard startAgent(role) else { throw EngineError("could not start \(role); see factory events") }
+                guard startAgent(role) else { throw EngineError(startFailure(role)) }
             }
             publish()
         }

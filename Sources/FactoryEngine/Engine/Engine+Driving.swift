@@ -52,9 +52,7 @@ extension Engine {
     public func takeOverWhenFree(_ announce: @escaping @Sendable (String) -> Void) {
         let lockPath = paths.engineLock
         let thread = Thread { [weak self] in
-            let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { return }
-            while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+            guard let fd = EngineLock.wait(lockPath) else { return }
             guard let self else { close(fd); return }
             self.queue.async {
                 guard !self.stopped else { close(fd); return }

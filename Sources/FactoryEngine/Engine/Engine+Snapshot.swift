@@ -21,9 +21,12 @@ extension Engine {
             return agent
         }
         let total = view.tasks.count, done = view.tasks.filter { $0.status == .done }.count
-        return Snapshot(phase: state.phase, feature: state.feature, agents: agents, attention: attention(agents),
-                        tasks: TaskCounts(done: done, total: total), blockedReason: state.blockedReason,
-                        blockedPhase: state.phase == .blocked ? state.blockedPhase : nil, conflicts: state.conflicts, plan: view, time: wallNow())
+        var snapshot = Snapshot(phase: state.phase, feature: state.feature, agents: agents, attention: attention(agents),
+                                tasks: TaskCounts(done: done, total: total), blockedReason: state.blockedReason,
+                                blockedPhase: state.phase == .blocked ? state.blockedPhase : nil, conflicts: state.conflicts, plan: view, time: wallNow())
+        snapshot.driving = options.driving
+        snapshot.drivenBy = options.driving ? getpid() : EngineLock.holder(paths.engineLock)
+        return snapshot
     }
 
     func summary(_ s: WorktreeStatus) -> WorktreeSummary {
@@ -32,7 +35,7 @@ extension Engine {
     }
 
     /// Ranked: PLAN.md broken or not writable, plan awaiting approval, security veto, merge
-    /// conflict, failed agent, stalled agent.
+    /// conflict, failed agent, stalled agent, stopped agent, blocked.
     func attention(_ agents: [AgentSnapshot]) -> [Attention] {
         var items: [Attention] = []
         for problem in [planProblem, planWriteProblem].compactMap({ $0 }) {
@@ -53,6 +56,10 @@ extension Engine {
         }
         for a in agents where a.state == .stalled {
             items.append(Attention(kind: .stalled, role: a.role, message: "\(a.role) has shown no output or file activity for a while"))
+        }
+        // Killed by a human in this phase: the pipeline waits for it, so say so.
+        for a in agents where a.state == .killed && state.phase.roles.contains(a.role) && pool.run(a.role).phase == state.phase {
+            items.append(Attention(kind: .stopped, role: a.role, message: "\(a.role) was stopped and the pipeline waits for it: spawn it (s, or factory spawn \(a.role))"))
         }
         for a in agents where a.worktree?.health != nil && a.worktree?.health != .ok && state.phase != .idle {
             items.append(Attention(kind: .failed, role: a.role, message: a.worktree?.problem ?? "worktree unusable"))

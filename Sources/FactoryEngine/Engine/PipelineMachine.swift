@@ -113,15 +113,27 @@ struct PipelineMachine {
             if run.state == .killed && run.phase == input.phase { continue }
             var retry: String?
             if run.phase == input.phase && run.state != .notStarted {
+                // A program that cannot be started will not start on a retry either.
+                if run.pid == nil, let problem = run.problem { return [go(.blocked, "\(role): \(problem)")] }
                 let budget = input.retries[role] ?? RoleDefinition.defaultRetries
                 if run.attempts > budget {
-                    return [go(.blocked, "\(role) did not finish its work in \(run.attempts) attempts (last: \(run.state.rawValue))")]
+                    let times = run.attempts == 1 ? "1 attempt" : "\(run.attempts) attempts"
+                    return [go(.blocked, "\(role) did not finish its work in \(times) (last: \(run.state.rawValue); \(Self.finishing(role)))")]
                 }
                 retry = "\(role) \(run.state.rawValue) without finishing; retrying (\(run.attempts)/\(budget + 1))"
             }
             starts.append(.start(role: role, retry: retry))
         }
         return starts
+    }
+
+    /// What finishing means for a role, for the reason a pipeline blocks.
+    static func finishing(_ role: String) -> String {
+        switch role {
+        case "architect": return "finishing means its tasks done or a ## Design: section written"
+        case "tester", "reviewer", "security": return "finishing means its verdict recorded"
+        default: return "finishing means its tasks done"
+        }
     }
 
     private func validationFailed(_ result: Gates.ValidationResult) -> Action {

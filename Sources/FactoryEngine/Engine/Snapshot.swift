@@ -15,8 +15,26 @@ public struct Snapshot: Sendable, Encodable, Equatable {
     public var plan: PlanView
     /// Seconds since the epoch when the snapshot was made.
     public var time: Double
+    /// The engine that made the snapshot drives the pipeline (else it watches another).
+    public var driving = true
+    /// The pid of the process that drives this factory; nil when none does.
+    public var drivenBy: Int32?
 
-    private enum CodingKeys: String, CodingKey { case phase, feature, agents, attention, tasks, blockedReason, blockedPhase, conflicts }
+    private enum CodingKeys: String, CodingKey { case phase, feature, agents, attention, tasks, blockedReason, blockedPhase, conflicts, drivenBy }
+
+    /// `drivenBy` is always present, `null` when no process drives.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(phase, forKey: .phase)
+        try c.encode(feature, forKey: .feature)
+        try c.encode(agents, forKey: .agents)
+        try c.encode(attention, forKey: .attention)
+        try c.encode(tasks, forKey: .tasks)
+        try c.encodeIfPresent(blockedReason, forKey: .blockedReason)
+        try c.encodeIfPresent(blockedPhase, forKey: .blockedPhase)
+        try c.encode(conflicts, forKey: .conflicts)
+        try c.encode(drivenBy, forKey: .drivenBy)
+    }
 
     public init(phase: Phase, feature: String, agents: [AgentSnapshot], attention: [Attention], tasks: TaskCounts,
                 blockedReason: String?, blockedPhase: Phase? = nil, conflicts: [String], plan: PlanView, time: Double) {
@@ -107,7 +125,10 @@ public struct Attention: Sendable, Encodable, Equatable {
     public enum Kind: String, Sendable, Encodable, CaseIterable {
         /// PLAN.md is missing, not a file, unreadable, empty, cut short or not writable.
         case plan
-        case approval, veto, conflict, failed, stalled, blocked
+        case approval, veto, conflict, failed, stalled
+        /// An agent the pipeline needs was stopped by a human and stays down until spawned.
+        case stopped
+        case blocked
     }
 
     public var kind: Kind

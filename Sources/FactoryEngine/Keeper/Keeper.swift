@@ -56,6 +56,8 @@ public final class Keeper {
     /// `factory keeper RUNDIR`: runs the agent described by RUNDIR/spec.json to its end.
     public static func main(runDirectory: String) -> Int32 {
         factory_close_inherited(syncDescriptor + 1)
+        // The start handshake is the keeper's alone: never inherited by the agent.
+        _ = fcntl(syncDescriptor, F_SETFD, FD_CLOEXEC)
         for sig in [SIGPIPE, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU] { signal(sig, SIG_IGN) }
         let run = RunDirectory(runDirectory)
         guard let spec = run.read(KeeperSpec.self, run.spec) else {
@@ -106,6 +108,9 @@ public final class Keeper {
         }
         setNonBlocking(input)
         setNonBlocking(output)
+        // A plain program reads its input to the end (`claude -p` waits for it): it gets
+        // an empty stdin at once unless it speaks a protocol on it.
+        if !spec.keepsInputOpen { close(input); input = -1 }
         pidfd = factory_pidfd_open(agentPid)
         let record = KeeperRecord(runID: spec.runID, keeperPid: getpid(), agentPid: agentPid,
                                   agentStartTicks: processStartTicks(agentPid), startedAt: wallNow())
@@ -282,7 +287,7 @@ public final class Keeper {
             terminate(grace: request.grace ?? 2)
             send(fd, .reply(ok: true, agentPid: agentPid, exit: exitRecord))
         case .input:
-            guard input >= 0 else { return send(fd, .reply(ok: false, error: "the agent has ended")) }
+            guard input >= 0 else { return send(fd, .reply(ok: false, error: exitRecord == nil ? "the agent's input is closed" : "the agent has ended")) }
             pendingInput.append(contentsOf: Array((request.text ?? "").utf8))
             flushInput()
             send(fd, .reply(ok: true))

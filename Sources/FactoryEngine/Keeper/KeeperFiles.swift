@@ -45,8 +45,12 @@ public struct KeeperSpec: Codable, Sendable, Equatable {
     public var environment: [String: String]
     public var log: String
     public var logCap: Int
+    /// Keep the agent's stdin open for input over the socket (agents that speak a protocol
+    /// on it); otherwise it reads end-of-file at once.
+    public var keepsInputOpen: Bool
 
-    public init(runID: String, role: String, argv: [String], directory: String, environment: [String: String], log: String, logCap: Int = 1 << 20) {
+    public init(runID: String, role: String, argv: [String], directory: String, environment: [String: String], log: String,
+                logCap: Int = 1 << 20, keepsInputOpen: Bool = false) {
         self.runID = runID
         self.role = role
         self.argv = argv
@@ -54,6 +58,7 @@ public struct KeeperSpec: Codable, Sendable, Equatable {
         self.environment = environment
         self.log = log
         self.logCap = logCap
+        self.keepsInputOpen = keepsInputOpen
     }
 }
 
