@@ -103,7 +103,8 @@ struct KillCommand: ParsableCommand {
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Merge the agents' branches into the main branch, after a dry run that leaves main untouched on a conflict."
+        abstract: "Merge the agents' branches into the main branch, after a dry run that leaves main untouched on a conflict.",
+        discussion: "Only a feature whose documentation is done: at the merge phase, or after a merge that blocked (a conflict fixed by hand). Never past approval, validation or a veto."
     )
 
     func run() throws { try act(.merge) }

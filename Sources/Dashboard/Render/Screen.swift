@@ -16,11 +16,11 @@ final class Screen {
     /// Checks, without touching the terminal, that the dashboard can run here: before a
     /// command does anything else (the demo builds a repository first).
     static func preflight() throws(DashboardError) {
-        guard isatty(0) == 1, isatty(1) == 1 else { throw DashboardError("the dashboard needs a terminal; use --headless or factory status") }
+        guard isatty(0) == 1, isatty(1) == 1 else { throw DashboardError("the dashboard needs a terminal; use factory run --headless or factory status") }
         let term = getenv("TERM").map { String(cString: $0) } ?? ""
         switch term.isEmpty ? -1 : factory_terminal_usable() {
         case -1: throw DashboardError("unknown terminal type \"\(term)\"; set TERM (for example TERM=xterm-256color)")
-        case 0: throw DashboardError("terminal \"\(term)\" cannot move the cursor; run factory in a real terminal or use --headless")
+        case 0: throw DashboardError("terminal \"\(term)\" cannot move the cursor; run factory in a real terminal, or use factory run --headless")
         default: return
         }
     }
@@ -37,7 +37,7 @@ final class Screen {
         set_term(s)
         guard factory_has_cursor_addressing() != 0 else {
             endwin()
-            throw DashboardError("terminal \"\(term)\" cannot move the cursor; run factory in a real terminal or use --headless")
+            throw DashboardError("terminal \"\(term)\" cannot move the cursor; run factory in a real terminal, or use factory run --headless")
         }
         var colorful = !noColor && has_colors()
         if colorful { colorful = start_color() == OK }
