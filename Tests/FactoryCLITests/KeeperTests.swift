@@ -43,14 +43,7 @@ extension DashboardTmuxTests {
     func testAnAgentOutlivesAKilledEngine() throws {
         let repo = try makeFactory(architect: Self.slowPrinter)
         try ok("start", "Outlive the engine", cwd: repo)
-        let engine = Process()
-        engine.executableURL = URL(fileURLWithPath: Factory.binaryPath)
-        engine.arguments = ["run", "--headless"]
-        engine.currentDirectoryURL = URL(fileURLWithPath: repo)
-        engine.standardInput = FileHandle.nullDevice
-        engine.standardOutput = FileHandle.nullDevice
-        engine.standardError = FileHandle.nullDevice
-        try engine.run()
+        let engine = try startDriver(in: repo)
         let log = repo + "/.agent-comms/logs/architect.log"
         try waitUntil("the first lines") { (try? String(contentsOfFile: log, encoding: .utf8))?.contains("line 3\n") ?? false }
         kill(engine.processIdentifier, SIGKILL)

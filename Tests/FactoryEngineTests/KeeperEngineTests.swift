@@ -63,14 +63,8 @@ final class KeeperEngineTests: XCTestCase {
     func testWatchingAKeeperThatIsAlreadyGoneReadsItsRecord() throws {
         let repo = try TempRepo()
         defer { repo.remove() }
-        let paths = WorkspacePaths(root: repo.path)
-        try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
-        let ended = DispatchSemaphore(value: 0)
-        let exits = ExitBox()
-        let supervisor = AgentSupervisor(engineQueue: DispatchQueue(label: "test"), paths: paths, factoryPath: SimFactory.factoryBinary) { exit in
-            exits.exit = exit
-            ended.signal()
-        }
+        let (supervisor, paths, exits) = try keepers(in: repo)
+        let ended = exits.ended
         let started = try supervisor.spawn(role: "architect", argv: ["sh", "-c", "exit 3"], directory: repo.path, environment: [:], watch: false)
         let run = paths.run("architect")
         let deadline = Date().addingTimeInterval(5)
@@ -100,14 +94,8 @@ final class KeeperEngineTests: XCTestCase {
     func testTheKeeperPassesInputStreamsOutputAndEndsTheGroup() throws {
         let repo = try TempRepo()
         defer { repo.remove() }
-        let paths = WorkspacePaths(root: repo.path)
-        try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
-        let ended = DispatchSemaphore(value: 0)
-        let exits = ExitBox()
-        let supervisor = AgentSupervisor(engineQueue: DispatchQueue(label: "test"), paths: paths, factoryPath: SimFactory.factoryBinary) { exit in
-            exits.exit = exit
-            ended.signal()
-        }
+        let (supervisor, paths, exits) = try keepers(in: repo)
+        let ended = exits.ended
         // Echoes its input, and leaves a sleeping child in its group.
         let script = "sleep 300 & echo child $!; while read line; do echo \"got $line\"; done"
         let started = try supervisor.spawn(role: "builder", argv: ["sh", "-c", script], directory: repo.path, environment: [:], keepsInputOpen: true)
@@ -132,6 +120,18 @@ final class KeeperEngineTests: XCTestCase {
             XCTAssertNotEqual(kill(child, 0), 0, "the agent's child went with its group")
         }
         XCTAssertEqual(paths.run("builder").exitRecord?.signal, SIGTERM, "the exit is on record")
+    }
+
+    /// A supervisor of keepers in `repo`, and the box its exits land in.
+    private func keepers(in repo: TempRepo) throws -> (AgentSupervisor, WorkspacePaths, ExitBox) {
+        let paths = WorkspacePaths(root: repo.path)
+        try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
+        let exits = ExitBox()
+        let supervisor = AgentSupervisor(engineQueue: DispatchQueue(label: "test"), paths: paths, factoryPath: SimFactory.factoryBinary) { exit in
+            exits.exit = exit
+            exits.ended.signal()
+        }
+        return (supervisor, paths, exits)
     }
 
     private func connect(_ path: String) throws -> Int32 {
@@ -161,4 +161,5 @@ private func decodedOutput(_ bytes: [UInt8]) -> String {
 
 private final class ExitBox: @unchecked Sendable {
     var exit: AgentSupervisor.Exit?
+    let ended = DispatchSemaphore(value: 0)
 }
