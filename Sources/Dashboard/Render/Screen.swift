@@ -20,7 +20,7 @@ final class Screen {
         let term = getenv("TERM").map { String(cString: $0) } ?? ""
         switch term.isEmpty ? -1 : factory_terminal_usable() {
         case -1: throw DashboardError("unknown terminal type \"\(term)\"; set TERM (for example TERM=xterm-256color)")
-        case 0: throw DashboardError("terminal \"\(term)\" cannot move the cursor; run factory in a real terminal, or use factory run --headless")
+        case 0: throw DashboardError("terminal \"\(term)\" cannot move the cursor; use a real terminal, or factory run --headless")
         default: return
         }
     }
@@ -37,7 +37,7 @@ final class Screen {
         set_term(s)
         guard factory_has_cursor_addressing() != 0 else {
             endwin()
-            throw DashboardError("terminal \"\(term)\" cannot move the cursor; run factory in a real terminal, or use factory run --headless")
+            throw DashboardError("terminal \"\(term)\" cannot move the cursor; use a real terminal, or factory run --headless")
         }
         var colorful = !noColor && has_colors()
         if colorful { colorful = start_color() == OK }
