@@ -41,6 +41,19 @@ extension DashboardTmuxTests {
         try quit(t)
     }
 
+    /// A resize is not typing: a key pressed after one is taken as a key.
+    func testAKeyAfterAResizeIsTakenAsAKey() throws {
+        let (t, _) = try demoAtTheGate()
+        try t.resize(width: 100, height: 30)
+        try t.waitFor("the 100-column layout") { $0.split(separator: "\n").first?.count == 100 }
+        try t.resize(width: 120, height: 40)
+        try t.waitFor("the 120-column layout") { $0.split(separator: "\n").first?.count == 120 }
+        try t.send("a")
+        let screen = try t.waitFor("the approval") { $0.contains("plan approved") || $0.contains("ignored") }
+        XCTAssertTrue(screen.contains("plan approved: implementation begins"), screen)
+        try quit(t)
+    }
+
     /// A message the engine could not write stays in the prompt with the reason, and Enter
     /// sends it once the engine can.
     func testAMessageThatCouldNotBeSentStaysInThePrompt() throws {

@@ -125,13 +125,23 @@ final class PipelineMachineTests: XCTestCase {
         XCTAssertEqual(decide(.merge, try view()), [.merge])
     }
 
+    /// A new feature's validation opens its own verdict sections; an earlier feature's
+    /// verdicts are its record and stay as written.
+    func testValidationLeavesEarlierFeaturesVerdictsAlone() throws {
+        let earlier = try view([.recordVerdict(kind: .review, subject: "First", verdict: "approved")])
+        let edits = Machine.entryEdits(.validation, view: earlier, feature: "Second")
+        XCTAssertEqual(edits, VerdictKind.allCases.map { .recordVerdict(kind: $0, subject: "Second", verdict: "undecided") })
+        let after = try PlanDocument(PlanTemplate.text()).applying([.recordVerdict(kind: .review, subject: "First", verdict: "approved")] + edits).view
+        XCTAssertEqual(after.verdicts.first { $0.subject == "First" }?.verdict, "approved")
+        XCTAssertFalse(Gates.validation(after).complete, "the gate waits for the new feature's verdicts")
+    }
+
     /// One transition, one write: every edit it makes is in one batch.
     func testATransitionWritesItsEditsAsOneBatch() throws {
         let decided = try view([.recordVerdict(kind: .security, subject: "Greeting", verdict: "secure")])
         let edits = Machine.edits(from: .implementation, Machine.Transition(to: .validation, reason: "the builder's tasks are done"),
                                   view: decided, feature: "Greeting", day: "2026-11-26")
-        XCTAssertEqual(edits, [
-            .recordVerdict(kind: .security, subject: "Greeting", verdict: "undecided"),
+        XCTAssertEqual(edits, VerdictKind.allCases.map { .recordVerdict(kind: $0, subject: "Greeting", verdict: "undecided") } + [
             .appendChangeLog(date: "2026-11-26", change: "Phase implementation → validation: the builder's tasks are done", by: "Orchestrator"),
             .setField(name: "Status", value: "🔍 Validation"),
         ])

@@ -4,6 +4,10 @@ import Foundation
 extension DashboardApp {
     /// One read's keys: a paste is text, and a burst takes no key that changes the work.
     func take(_ keys: [Key]) {
+        // curses queues KEY_RESIZE after each resizeterm; the SIGWINCH handler has already
+        // resized and drawn, and a resize is nobody's typing: it must not make the next key
+        // look like part of a burst.
+        let keys = keys.filter { $0 != .code(Keymap.keyResize) }
         guard !keys.isEmpty else { return }
         reads += 1
         let burst = burstRule.isBurst(keys: keys.count, at: monotonic())
@@ -41,7 +45,6 @@ extension DashboardApp {
 
     func handle(_ key: Key, inBurst burst: Bool = false) {
         if state.prompt != nil { return edit(prompt: key) }
-        if case .code(Keymap.keyResize) = key { screen?.resize(); return draw() }
         guard let action = keymap.action(for: key) else { return }
         if state.showHelp, action != .help, action != .quit { state.showHelp = false; return requestFrame() }
         if burst, action.changesWork {

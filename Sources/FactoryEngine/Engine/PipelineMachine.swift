@@ -170,10 +170,10 @@ struct PipelineMachine {
         case .implementation: return task("builder", "P0", "Implement")
         case .documentation: return task("docwriter", "P1", "Document")
         case .validation:
-            // A new validation round: verdicts back to undecided.
-            return view.verdicts.filter { Gates.decided.contains($0.verdict) }.map {
-                .recordVerdict(kind: $0.kind, subject: $0.subject, verdict: "undecided")
-            }
+            // A new validation round: this feature's verdict sections, undecided — created at
+            // the end if missing, so they are the last of their kind, the ones the gate
+            // reads. Earlier features' verdicts stay as they were written: the record.
+            return VerdictKind.allCases.map { .recordVerdict(kind: $0, subject: feature, verdict: "undecided") }
         default: return []
         }
     }
