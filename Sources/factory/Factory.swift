@@ -19,11 +19,20 @@ struct Factory: ParsableCommand {
     /// ArgumentParser's own entry point, except that errors are printed inert: a one-line
     /// error often quotes what the user (or an agent) passed in.
     static func main() {
+        // `factory` alone is the dashboard, so a mistyped command would otherwise be read as
+        // the dashboard's argument and answered with the dashboard's usage.
+        if let first = CommandLine.arguments.dropFirst().first, !first.hasPrefix("-"), !commandNames.contains(first) {
+            Output.fail("unknown command \"\(first)\" (commands: \(commandNames.filter { $0 != "keeper" }.sorted().joined(separator: ", ")); factory --help)")
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
             Output.exit(Self.self, withError: error)
         }
+    }
+
+    static var commandNames: [String] {
+        configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
     }
 }

@@ -20,6 +20,12 @@ enum Output {
         FileHandle.standardError.write(Data(("warning: " + Inert.text(text) + "\n").utf8))
     }
 
+    /// One line on stderr, exit status 64 (a usage error).
+    static func fail(_ text: String) -> Never {
+        FileHandle.standardError.write(Data(("Error: " + Inert.text(text) + "\n").utf8))
+        Foundation.exit(64)
+    }
+
     /// Ends the process the way ArgumentParser would for `error` — help and version on
     /// stdout, errors on stderr — with the message made inert: errors quote user input.
     static func exit<C: ParsableCommand>(_ command: C.Type, withError error: Error) -> Never {

@@ -24,11 +24,12 @@ final class PipelineMachineTests: XCTestCase {
         return run
     }
 
-    func decide(_ phase: Phase, _ view: PlanView, runs: [AgentRun] = [], failures: Int = 0, autoApprove: Bool = false) -> [Machine.Action] {
+    func decide(_ phase: Phase, _ view: PlanView, runs: [AgentRun] = [], failures: Int = 0, autoApprove: Bool = false,
+                now: Double = .infinity) -> [Machine.Action] {
         let input = Machine.Input(phase: phase, feature: "Greeting", view: view, runs: Dictionary(uniqueKeysWithValues: runs.map { ($0.role, $0) }),
                                   retries: ["builder": 1, "architect": 3, "tester": 3, "reviewer": 3, "security": 3, "docwriter": 3],
                                   validationFailures: failures, validationRetries: 2, autoApprove: autoApprove,
-                                  day: "2026-11-26", minute: "2026-11-26 10:00")
+                                  day: "2026-11-26", minute: "2026-11-26 10:00", now: now)
         return Machine(input: input).decide()
     }
 
@@ -74,6 +75,24 @@ final class PipelineMachineTests: XCTestCase {
         lost.problem = "architect's keeper ended without recording how the agent ended"
         XCTAssertEqual(decide(.planning, try view([task("architect", "pending")]), runs: [lost]),
                        [.start(role: "architect", retry: "architect failed without finishing; retrying (1/4)")], "a run that did start is retried")
+    }
+
+    /// A run that failed at once is retried after a pause that grows with each attempt, and
+    /// the reason it blocks names the last exit status.
+    func testARetryWaitsForItsPause() throws {
+        let open = try view([task("architect", "pending")])
+        var failed = run("architect", .failed, phase: .planning, attempts: 2)
+        failed.endedAt = 100
+        failed.exitCode = 3
+        XCTAssertEqual(decide(.planning, open, runs: [failed], now: 100.5), [.wait(seconds: 1.5)], "2 s after the second attempt")
+        XCTAssertEqual(decide(.planning, open, runs: [failed], now: 102.5),
+                       [.start(role: "architect", retry: "architect failed with status 3 without finishing; retrying (2/4)")])
+        failed.attempts = 4
+        XCTAssertEqual(decide(.planning, open, runs: [failed], now: 100.5),
+                       [go(.blocked, "architect did not finish its work in 4 attempts (last: failed with status 3; finishing means its tasks done or a ## Design: section written)")],
+                       "past the budget it blocks at once")
+        XCTAssertEqual(Machine.retryPause(after: 1), 1)
+        XCTAssertEqual(Machine.retryPause(after: 9), 30)
     }
 
     func testImplementationRetriesTheBuilderWithinItsBudgetThenBlocks() throws {

@@ -95,6 +95,7 @@ extension Engine {
             // Merging is the last gate, never a way around the others: only a feature whose
             // documentation is done (the merge phase, or a merge that blocked) is merged.
             let retrying = state.phase == .merge || (state.phase == .blocked && state.blockedPhase == .merge)
+            guard state.phase != .done else { throw EngineError("\"\(state.feature)\" is merged already (phase done)") }
             guard retrying else {
                 throw EngineError("nothing to merge yet: the feature is at \(state.phase == .blocked ? "blocked (\(state.blockedPhase?.rawValue ?? "?"))" : state.phase.rawValue); merging follows documentation")
             }

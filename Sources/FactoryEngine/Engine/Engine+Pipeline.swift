@@ -30,6 +30,8 @@ extension Engine {
                 startAgent(role)
             case .merge:
                 return runMerge()
+            case let .wait(seconds):
+                stepAgain(after: seconds)
             }
         }
         return false
@@ -39,7 +41,18 @@ extension Engine {
         PipelineMachine.Input(phase: state.phase, feature: state.feature, view: plan.view, runs: pool.runs,
                               retries: roles.mapValues(\.retries), validationFailures: state.validationFailures,
                               validationRetries: options.validationRetries, autoApprove: options.autoApprove,
-                              day: Clock.day(), minute: Clock.minute())
+                              day: Clock.day(), minute: Clock.minute(), now: wallNow())
+    }
+
+    /// One pending timer at most: the pipeline is decided again when it fires.
+    private func stepAgain(after seconds: Double) {
+        guard !stepScheduled else { return }
+        stepScheduled = true
+        queue.asyncAfter(deadline: .now() + seconds) { [weak self] in
+            guard let self, !self.stopped else { return }
+            self.stepScheduled = false
+            self.step()
+        }
     }
 
     @discardableResult

@@ -47,6 +47,8 @@ public final class Engine: @unchecked Sendable {
     var watcher: FileWatcher?
     var commandServer: CommandServer?
     var stopped = false
+    /// A decision is due later (a retry's pause): one timer, not one per step.
+    var stepScheduled = false
     var stepping = false
     /// Why PLAN.md could not be read (missing, not a file, unreadable); the parsed copy is
     /// then the last good one, shown but never written back.

@@ -19,6 +19,8 @@ struct PipelineMachine {
         /// `yyyy-MM-dd` and `yyyy-MM-dd HH:mm`, for the change log and messages.
         var day: String
         var minute: String
+        /// Seconds since the epoch, for the pause before a retry (∞: never wait).
+        var now: Double = .infinity
 
         func run(_ role: String) -> AgentRun { runs[role] ?? AgentRun(role: role) }
     }
@@ -40,6 +42,8 @@ struct PipelineMachine {
         case approvePlan(note: String)
         /// Start the role's agent; `retry` is the event's text when it is another attempt.
         case start(role: String, retry: String?)
+        /// Decide again after this many seconds (a retry waits for its pause).
+        case wait(seconds: Double)
         /// Merge the agents' branches (git work, done by the engine).
         case merge
     }
@@ -116,15 +120,25 @@ struct PipelineMachine {
                 // A program that cannot be started will not start on a retry either.
                 if run.pid == nil, let problem = run.problem { return [go(.blocked, "\(role): \(problem)")] }
                 let budget = input.retries[role] ?? RoleDefinition.defaultRetries
+                let last = run.state.rawValue + (run.exitCode.map { " with status \($0)" } ?? "")
                 if run.attempts > budget {
                     let times = run.attempts == 1 ? "1 attempt" : "\(run.attempts) attempts"
-                    return [go(.blocked, "\(role) did not finish its work in \(times) (last: \(run.state.rawValue); \(Self.finishing(role)))")]
+                    return [go(.blocked, "\(role) did not finish its work in \(times) (last: \(last); \(Self.finishing(role)))")]
                 }
-                retry = "\(role) \(run.state.rawValue) without finishing; retrying (\(run.attempts)/\(budget + 1))"
+                // An agent that fails at once (a rate limit, a bad key) would spend its whole
+                // budget in a second: each retry waits longer first.
+                let pause = Self.retryPause(after: run.attempts) - (input.now - (run.endedAt ?? -.infinity))
+                if pause > 0 { starts.append(.wait(seconds: pause)); continue }
+                retry = "\(role) \(last) without finishing; retrying (\(run.attempts)/\(budget + 1))"
             }
             starts.append(.start(role: role, retry: retry))
         }
         return starts
+    }
+
+    /// Seconds between a failed run and the next attempt: 1, 2, 4… at most 30.
+    static func retryPause(after attempts: Int) -> Double {
+        min(30, Double(1 << min(max(0, attempts - 1), 5)))
     }
 
     /// What finishing means for a role, for the reason a pipeline blocks.
