@@ -23,6 +23,22 @@ final class KeeperEngineTests: XCTestCase {
         XCTAssertEqual(blocked?.blockedReason, "architect: cannot start no-such-agent-program: No such file or directory")
     }
 
+    /// Output is activity: an agent that only prints has a fresh "last activity", published
+    /// while it runs.
+    func testOutputCountsAsActivity() throws {
+        let factory = try SimFactory(overrides: ["architect": "command: [\"sh\", \"-c\", \"for i in 1 2 3 4 5 6 7 8 9 10; do echo tick $i; sleep 0.3; done\"]\nstall: 2"])
+        defer { factory.remove() }
+        let engine = try factory.engine()
+        defer { engine.shutdown() }
+        try engine.start(feature: "Ticks")
+        engine.drive()
+        let started = Int(Date().timeIntervalSince1970)
+        let fresh = waitFor(engine, timeout: 10) { snap in
+            snap.agents.contains { $0.role == "architect" && $0.state == .running && ($0.worktree?.lastActivity ?? 0) >= started + 2 }
+        }
+        XCTAssertNotNil(fresh, "last activity follows the output while the agent runs")
+    }
+
     /// A plain program gets an empty stdin at once (`claude -p` would wait for it).
     func testAPlainAgentReadsEndOfInputAtOnce() throws {
         let factory = try SimFactory(overrides: ["architect": "command: [\"sh\", \"-c\", \"cat; echo read-to-the-end\"]\nretries: 0"])

@@ -42,10 +42,9 @@ extension AgentPool {
                 changed = true
             }
         }
-        if changed {
-            owner?.runsChanged()
-            owner?.stallsChanged()
-        }
+        if changed { owner?.runsChanged() }
+        // Output moves "last activity" without any file event: readers see it at this pace.
+        owner?.stallsChanged()
     }
 
     /// No output and no file activity for longer than the role's stall time.

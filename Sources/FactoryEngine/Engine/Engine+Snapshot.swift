@@ -16,7 +16,7 @@ extension Engine {
             if !run.state.isActive && !external.isEmpty { shown = .external }
             var agent = AgentSnapshot(role: role, state: shown, pid: run.pid, exitCode: run.exitCode, startedAt: run.startedAt,
                                       attempts: run.attempts, tasks: Gates.counts(of: role, in: view),
-                                      worktree: wt.map(summary), external: external)
+                                      worktree: wt.map { summary($0, output: pool.supervisor.lastOutputTime(role)) }, external: external)
             agent.problem = run.problem
             return agent
         }
@@ -29,9 +29,12 @@ extension Engine {
         return snapshot
     }
 
-    func summary(_ s: WorktreeStatus) -> WorktreeSummary {
-        WorktreeSummary(path: paths.relative(s.path), health: s.health, problem: s.problem, branch: s.branch, head: s.head,
-                        subject: s.subject, dirty: s.dirty, ahead: s.ahead, behind: s.behind, lastActivity: s.lastActivity)
+    /// The worktree as `status` shows it; last activity is its files' or the agent's output,
+    /// whichever is later (an agent printing without writing files is active too).
+    func summary(_ s: WorktreeStatus, output: Double?) -> WorktreeSummary {
+        let activity = [s.lastActivity, output.map { Int($0) }].compactMap { $0 }.max()
+        return WorktreeSummary(path: paths.relative(s.path), health: s.health, problem: s.problem, branch: s.branch, head: s.head,
+                               subject: s.subject, dirty: s.dirty, ahead: s.ahead, behind: s.behind, lastActivity: activity)
     }
 
     /// Ranked: PLAN.md broken or not writable, plan awaiting approval, security veto, merge
