@@ -84,7 +84,7 @@ struct DashboardBench: ParsableCommand {
             let t0 = monotonicSeconds()
             var seenOurs: Double?, seenTail: Double?
             while seenOurs == nil || seenTail == nil {
-                guard monotonicSeconds() - t0 < 5 else { throw CLIError("message \(i) never appeared") }
+                guard monotonicSeconds() - t0 < 5 else { throw CLIError("message \(i) never appeared; the dashboard shows:\n\(tmux.capture("dash"))") }
                 if seenOurs == nil, tmux.capture("dash").contains(word) { seenOurs = monotonicSeconds() - t0 }
                 if seenTail == nil, tmux.capture("tail").contains(word) { seenTail = monotonicSeconds() - t0 }
             }
