@@ -22,7 +22,7 @@ struct DashboardBench: ParsableCommand {
         try frameTime()
         guard ProcessRunner.run(["tmux", "-V"]).succeeded else { throw CLIError("tmux is needed for the terminal figures") }
         let dir = try DemoRepository.create(at: nil)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { if getenv("FACTORY_BENCH_KEEP") == nil { try? FileManager.default.removeItem(atPath: dir) } else { print("kept \(dir)") } }
         let tmux = Tmux(socket: "factory-bench-\(getpid())")
         defer { tmux.kill() }
         let me = executablePath()

@@ -125,6 +125,12 @@ extension DashboardTmuxTests {
         kill(driver.processIdentifier, SIGKILL)
         driver.waitUntilExit()
         try t.waitFor("the takeover notice", timeout: 3) { $0.contains("driving now: the factory that drove has stopped") }
+        XCTAssertEqual(try ok("tell", "architect", "after the takeover", cwd: repo).stdout, "message sent to architect\n",
+                       "commands from other shells reach the new driver")
+        try t.waitFor("the message, seen by the new driver") { $0.contains("after the takeover") }
+        // PLAN.md written by another process is still watched after the takeover.
+        try ok("say", "--from", "builder", "--to", "tester", "written from outside", cwd: repo)
+        try t.waitFor("the outside message") { $0.contains("written from outside") }
         try t.send("a")
         try t.waitFor("the pipeline to finish", timeout: 40) { $0.contains("done — merged into main") }
         try t.send("q")

@@ -15,9 +15,13 @@ final class CommandServer: @unchecked Sendable {
     private let queue = DispatchQueue(label: "factory.commands")
     private let source: DispatchSourceRead
     private let perform: @Sendable (EngineCommand) -> EngineAnswer
+    /// The socket file this server made (its inode), to remove that one and no other.
+    private let bound: UInt64?
 
     init(path: String, perform: @escaping @Sendable (EngineCommand) -> EngineAnswer) throws(SocketError) {
         listener = try UnixSocket.listen(at: path)
+        var st = stat()
+        bound = stat(path, &st) == 0 ? UInt64(st.st_ino) : nil
         setNonBlocking(listener)
         self.path = path
         self.perform = perform
@@ -26,10 +30,13 @@ final class CommandServer: @unchecked Sendable {
         source.resume()
     }
 
+    /// Closes the door; the socket file goes too unless another engine has since opened its
+    /// own at the same path (one that took over while this one was shutting down).
     func stop() {
         source.cancel()
+        var there = stat()
+        if let bound, stat(path, &there) == 0, UInt64(there.st_ino) == bound { unlink(path) }
         close(listener)
-        unlink(path)
     }
 
     private func acceptAll() {

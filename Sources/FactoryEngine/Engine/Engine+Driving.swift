@@ -28,13 +28,17 @@ extension Engine {
     func startWatching() {
         dispatchPrecondition(condition: .onQueue(queue))
         let list = worktrees.watchList()
-        // A watching (not driving) engine follows the driving one through state.json.
         var only = list.only
-        only[paths.comms] = Set(options.driving ? ["PLAN.md"] : ["PLAN.md", "state.json"])
+        only[paths.comms] = Self.watchedComms(driving: options.driving)
         let dirs = [paths.comms] + list.directories
         watcher = FileWatcher(directories: dirs.filter { FileManager.default.fileExists(atPath: $0) }, only: only, queue: queue) { [weak self] changed in
             self?.filesChanged(changed)
         }
+    }
+
+    /// A watching engine follows the driving one through state.json too.
+    static func watchedComms(driving: Bool) -> Set<String> {
+        driving ? ["PLAN.md"] : ["PLAN.md", "state.json"]
     }
 
     func filesChanged(_ changed: Set<String>) {
@@ -70,8 +74,8 @@ extension Engine {
         options.driving = true
         if let fresh = StateStore(path: paths.state).load() { follow(fresh) }
         reloadPlan()
-        watcher?.stop()
-        startWatching()
+        // The same watch, narrowed: a new one would miss what changes while it starts.
+        watcher?.restrict(paths.comms, to: Self.watchedComms(driving: true))
         openCommandServer()
         pool.adoptSurvivors()
         event(.engineStarted, "took over driving \(paths.root) (pid \(getpid()))")

@@ -15,7 +15,8 @@ public final class FileWatcher: @unchecked Sendable {
     private var fd: Int32 = -1
     private var source: DispatchSourceRead?
     private var watches: [Int32: String] = [:]
-    private let only: [String: Set<String>]
+    /// Owned by `queue`, like the events it filters.
+    private var only: [String: Set<String>]
     private var pending: Set<String> = []
     private var scheduled = false
     private var pollTimer: DispatchSourceTimer?
@@ -46,6 +47,12 @@ public final class FileWatcher: @unchecked Sendable {
     }
 
     public var usesInotify: Bool { source != nil }
+
+    /// From now on, only these names in `directory` count. Call on `queue`.
+    public func restrict(_ directory: String, to names: Set<String>) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        only[directory] = names
+    }
 
     public func stop() {
         source?.cancel()
