@@ -38,6 +38,9 @@ struct DashboardBench: ParsableCommand {
             firsts.append(monotonicSeconds() - t)
             _ = tmux.run(["send-keys", "-t", "first\(round)", "q"])
             _ = tmux.run(["kill-session", "-t", "first\(round)"])
+            // The next one must start as the driver, not watch this one quitting.
+            let lock = WorkspacePaths(root: dir).engineLock, quitting = monotonicSeconds()
+            while EngineLock.isHeld(lock) && monotonicSeconds() - quitting < 5 { usleep(5_000) }
         }
         let t0 = monotonicSeconds()
         try tmux.start("dash", width: 120, height: 40, command: "cd \(dir) && \(env) \(me) dashboard")

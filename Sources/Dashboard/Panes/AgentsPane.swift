@@ -58,17 +58,18 @@ enum AgentsPane {
         return duration(now - started)
     }
 
-    /// How long ago, as coarse as it is old (30s, 2m, 2h, 3d): an idle dashboard then
-    /// redraws an age once a minute or an hour, not every second.
+    /// How long ago, as coarse as it is old (<1m, 2m, 2h, 3d): an idle dashboard then
+    /// redraws an age once a minute or an hour, and a new message redraws no age at all.
     static func age(_ time: Int?, now: Double) -> String {
         guard let time else { return "" }
         let s = max(0, Int(now) - time)
+        if s < 60 { return "<1m ago" }
         let (value, unit) = ageUnit(s)
         return "\(s / value)\(unit) ago"
     }
 
     private static func ageUnit(_ seconds: Int) -> (Int, String) {
-        seconds < 60 ? (1, "s") : seconds < 3600 ? (60, "m") : seconds < 86400 ? (3600, "h") : (86400, "d")
+        seconds < 60 ? (60, "<1m") : seconds < 3600 ? (60, "m") : seconds < 86400 ? (3600, "h") : (86400, "d")
     }
 
     /// Seconds until a shown runtime or age changes (nil: nothing on the row moves), so the
