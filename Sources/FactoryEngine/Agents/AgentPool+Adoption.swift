@@ -11,8 +11,8 @@ extension AgentPool {
         dispatchPrecondition(condition: .onQueue(queue))
         for (role, run) in records where run.state.isActive && !spawnedHere.contains(run.pid ?? 0) {
             guard let pid = run.pid else { continue }
-            if let runID = run.runID, let record = paths.run(role).exitRecord, record.runID == runID {
-                exited(AgentSupervisor.Exit(role: role, pid: pid, runID: runID, status: record.code, signal: record.signal, problem: record.error))
+            if let runID = run.runID, let exit = AgentSupervisor.recordedExit(role: role, runID: runID, agentPid: pid, run: paths.run(role)) {
+                exited(exit)
                 continue
             }
             guard let runID = run.runID, supervisor.watch(role: role, runID: runID, agentPid: pid) else {
