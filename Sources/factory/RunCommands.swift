@@ -59,8 +59,12 @@ struct RunCommand: ParsableCommand {
 }
 
 struct EventsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "events", abstract: "Print the engine's events as JSON lines.")
-    @Flag(help: "Keep printing new events as they happen.") var follow = false
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Print the engine's events as JSON lines.",
+        discussion: "With --follow, new events as they happen, and every new PLAN.md message as an event of kind message (from, to, time, body), whether or not an engine runs."
+    )
+    @Flag(help: "Keep printing new events and messages as they happen.") var follow = false
 
     func run() throws {
         let paths = try currentWorkspace()
@@ -74,7 +78,13 @@ struct EventsCommand: ParsableCommand {
         }
         printNew()
         guard follow else { return }
-        let box = Box { printNew() }
+        var messages = MessageFollower(path: paths.plan)
+        let box = Box {
+            printNew()
+            for message in messages.fresh() {
+                if let data = try? Inert.json(message) { FileHandle.standardOutput.write(data + Data([0x0A])) }
+            }
+        }
         keepAlive = FileWatcher(directories: [paths.comms], queue: .main) { _ in box.run() }
         dispatchMain()
     }

@@ -145,4 +145,40 @@ final class EventsFollowTests: FactoryTestCase {
         XCTAssertTrue(lines.last { $0.contains("feature requested: Another feature") } != nil, printed())
         XCTAssertTrue(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil }, "every line is JSON")
     }
+
+    /// Messages are tailed too, one event each, with no engine running.
+    func testFollowPrintsEachNewMessage() throws {
+        let repo = try makeSimRepo()
+        let out = root + "/messages.out"
+        FileManager.default.createFile(atPath: out, contents: nil)
+        let follower = Process()
+        follower.executableURL = URL(fileURLWithPath: Factory.binaryPath)
+        follower.arguments = ["events", "--follow"]
+        follower.currentDirectoryURL = URL(fileURLWithPath: repo)
+        follower.standardInput = FileHandle.nullDevice
+        follower.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        try follower.run()
+        defer { follower.terminate() }
+        func printed() -> String { (try? String(contentsOfFile: out, encoding: .utf8)) ?? "" }
+        // The follower is ready once a warm-up message comes out (one sent before it was
+        // watching is never printed: send another until one is).
+        let ready = Date().addingTimeInterval(10)
+        while !printed().contains("warm up") && Date() < ready {
+            try ok("say", "--from", "builder", "--to", "tester", "--time", "10:25", "warm up", cwd: repo)
+            let wait = Date().addingTimeInterval(0.5)
+            while !printed().contains("warm up") && Date() < wait { usleep(20_000) }
+        }
+        try ok("say", "--from", "builder", "--to", "tester,reviewer", "--time", "10:26", "first line\nsecond line", cwd: repo)
+        try ok("say", "--from", "tester", "--to", "builder", "--time", "10:27", "got it", cwd: repo)
+        let deadline = Date().addingTimeInterval(10)
+        while !printed().contains("got it") && Date() < deadline { usleep(20_000) }
+        let lines = printed().split(separator: "\n").map(String.init)
+        let messages = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.filter { $0["kind"] as? String == "message" }
+        let bodies = messages.compactMap { $0["body"] as? String }.filter { $0 != "warm up" }
+        XCTAssertEqual(bodies, ["first line\nsecond line", "got it"], printed())
+        let first = messages.first { $0["body"] as? String == "first line\nsecond line" }
+        XCTAssertEqual(first?["from"] as? String, "Builder")
+        XCTAssertEqual(first?["to"] as? [String], ["Tester", "Reviewer"])
+        XCTAssertEqual(first?["time"] as? String, "10:26")
+    }
 }
