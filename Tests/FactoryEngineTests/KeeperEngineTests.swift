@@ -150,6 +150,30 @@ final class KeeperEngineTests: XCTestCase {
         return (supervisor, paths, exits)
     }
 
+    /// Asked to, the keeper reads stderr apart: the live stream says which is which, and
+    /// the log has both.
+    func testTheKeeperCanKeepStderrApart() throws {
+        let repo = try TempRepo()
+        defer { repo.remove() }
+        let (supervisor, paths, exits) = try keepers(in: repo)
+        let script = "read go; echo '{\"type\":\"result\"}'; echo 'warning: slow disk' >&2"
+        _ = try supervisor.spawn(role: "builder", argv: ["sh", "-c", script], directory: repo.path, environment: [:],
+                                 keepsInputOpen: true, separatesErrors: true)
+        let stream = try connect(paths.run("builder").socket)
+        defer { close(stream) }
+        XCTAssertTrue(writeAll(stream, JSONLine.encode(KeeperRequest(op: .watch, output: true))))
+        XCTAssertEqual(try KeeperClient.ask(paths.run("builder").socket, KeeperRequest(op: .input, text: "go\n")).ok, true)
+        let bytes = try readUntil(stream) { String(decoding: $0, as: UTF8.self).contains("\"kind\":\"exit\"") }
+        let messages = bytes.split(separator: 0x0A).compactMap { JSONLine.decode(KeeperMessage.self, $0) }.filter { $0.kind == .output }
+        let out = messages.filter { $0.stream == .out }.compactMap(\.data).map { String(decoding: $0, as: UTF8.self) }.joined()
+        let err = messages.filter { $0.stream == .err }.compactMap(\.data).map { String(decoding: $0, as: UTF8.self) }.joined()
+        XCTAssertEqual(out, "{\"type\":\"result\"}\n")
+        XCTAssertEqual(err, "warning: slow disk\n")
+        XCTAssertEqual(exits.ended.wait(timeout: .now() + 5), .success)
+        let log = try String(contentsOfFile: paths.logs + "/builder.log", encoding: .utf8)
+        XCTAssertTrue(log.contains("{\"type\":\"result\"}\n") && log.contains("warning: slow disk\n"), log)
+    }
+
     private func connect(_ path: String) throws -> Int32 {
         do { return try UnixSocket.connect(to: path) } catch { throw XCTSkip("\(error)") }
     }

@@ -35,6 +35,9 @@ public final class Keeper {
     var agentPid: pid_t = 0
     var listener: Int32 = -1
     var output: Int32 = -1
+    /// The agent's stderr, read apart from stdout when the spec asks (a protocol on stdout
+    /// must not be interleaved with diagnostics); -1 when it shares stdout's pipe.
+    var errors: Int32 = -1
     var input: Int32 = -1
     var pidfd: Int32 = -1
     var signals: Int32 = -1
@@ -93,7 +96,13 @@ public final class Keeper {
         guard pipe2(&stdinPipe, O_CLOEXEC) == 0, pipe2(&outputPipe, O_CLOEXEC) == 0 else {
             throw SpawnError("cannot create a pipe: \(errnoText())")
         }
-        defer { close(stdinPipe[0]); close(outputPipe[1]) }
+        var errorPipe: [Int32] = [-1, -1]
+        if spec.separatesErrors, pipe2(&errorPipe, O_CLOEXEC) != 0 { throw SpawnError("cannot create a pipe: \(errnoText())") }
+        defer {
+            close(stdinPipe[0])
+            close(outputPipe[1])
+            if errorPipe[1] >= 0 { close(errorPipe[1]) }
+        }
         // A roomier pipe (1 MiB where the system allows) lets a flooding agent write on
         // while the keeper is busy with the log: fewer wake-ups for both.
         _ = fcntl(outputPipe[0], Int32(1031) /* F_SETPIPE_SZ */, Int32(Self.readSize))
@@ -102,12 +111,14 @@ public final class Keeper {
         guard let program = spec.argv.first else { throw SpawnError("the launch command for \(spec.role) is empty") }
         do {
             agentPid = try spawnProcess(spec.argv, directory: spec.directory, environment: spec.environment,
-                                        stdin: stdinPipe[0], stdout: outputPipe[1], stderr: outputPipe[1], newGroup: true)
+                                        stdin: stdinPipe[0], stdout: outputPipe[1], stderr: errorPipe[1] >= 0 ? errorPipe[1] : outputPipe[1], newGroup: true)
         } catch {
             throw SpawnError("cannot start \(program): \(error.description.replacingOccurrences(of: "cannot run \(program): ", with: ""))")
         }
+        errors = errorPipe[0]
         setNonBlocking(input)
         setNonBlocking(output)
+        if errors >= 0 { setNonBlocking(errors) }
         // A plain program reads its input to the end (`claude -p` waits for it): it gets
         // an empty stdin at once unless it speaks a protocol on it.
         if !spec.keepsInputOpen { close(input); input = -1 }
@@ -146,12 +157,13 @@ public final class Keeper {
 
     var finished: Bool {
         guard exitRecord != nil else { return false }
-        return output < 0 || wallNow() >= (lingerUntil ?? 0)
+        return (output < 0 && errors < 0) || wallNow() >= (lingerUntil ?? 0)
     }
 
     func pollSet() -> [pollfd] {
         var set = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
         if output >= 0 { set.append(pollfd(fd: output, events: Int16(POLLIN), revents: 0)) }
+        if errors >= 0 { set.append(pollfd(fd: errors, events: Int16(POLLIN), revents: 0)) }
         if pidfd >= 0 && exitRecord == nil { set.append(pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)) }
         if signals >= 0 { set.append(pollfd(fd: signals, events: Int16(POLLIN), revents: 0)) }
         if input >= 0 && !pendingInput.isEmpty { set.append(pollfd(fd: input, events: Int16(POLLOUT), revents: 0)) }
@@ -172,6 +184,7 @@ public final class Keeper {
         switch entry.fd {
         case listener: acceptClients()
         case output: readOutput(limit: 16)
+        case errors: readOutput(from: .err, limit: 16)
         case pidfd: reapAgent()
         case signals: terminationRequested()
         case input: flushInput()
@@ -183,18 +196,20 @@ public final class Keeper {
 
     /// Copies what the agent wrote into the log and to the clients that follow it; at most
     /// `limit` reads at a time so requests are answered while an agent floods.
-    func readOutput(limit: Int = .max) {
+    func readOutput(from stream: KeeperMessage.Stream = .out, limit: Int = .max) {
+        let fd = stream == .out ? output : errors
+        guard fd >= 0 else { return }
         for _ in 0..<limit {
-            let n = outputBuffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+            let n = outputBuffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 outputBuffer.withUnsafeBytes { log.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                if clients.values.contains(where: \.output) { streamOutput(Array(outputBuffer[0..<n])) }
+                if clients.values.contains(where: \.output) { streamOutput(Array(outputBuffer[0..<n]), stream) }
                 continue
             }
             if n < 0 && errno == EINTR { continue }
             if n < 0 && errno == EAGAIN { return }
-            close(output)
-            output = -1
+            close(fd)
+            if stream == .out { output = -1 } else { errors = -1 }
             return
         }
     }
@@ -206,7 +221,8 @@ public final class Keeper {
         if pidfd >= 0 { close(pidfd); pidfd = -1 }
         // Everything the agent wrote before it ended is in the pipe now: log it first, so
         // the log is complete by the time its status is known.
-        if output >= 0 { readOutput() }
+        readOutput()
+        readOutput(from: .err)
         let signaled = (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
         let record = AgentExitRecord(runID: spec.runID, agentPid: agentPid, code: signaled ? nil : (status >> 8) & 0xff,
                                      signal: signaled ? status & 0x7f : nil, endedAt: wallNow(), error: nil)
@@ -294,9 +310,9 @@ public final class Keeper {
         }
     }
 
-    func streamOutput(_ bytes: [UInt8]) {
+    func streamOutput(_ bytes: [UInt8], _ stream: KeeperMessage.Stream) {
         for (fd, client) in clients where client.output {
-            send(fd, KeeperMessage(kind: .output, data: Data(bytes)))
+            send(fd, KeeperMessage(kind: .output, data: Data(bytes), stream: stream))
         }
     }
 

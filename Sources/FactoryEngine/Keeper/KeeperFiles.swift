@@ -48,9 +48,12 @@ public struct KeeperSpec: Codable, Sendable, Equatable {
     /// Keep the agent's stdin open for input over the socket (agents that speak a protocol
     /// on it); otherwise it reads end-of-file at once.
     public var keepsInputOpen: Bool
+    /// Read stderr apart from stdout (both still go to the log): a protocol spoken on stdout
+    /// stays whole. Plain programs share one pipe, so the log keeps their exact order.
+    public var separatesErrors: Bool
 
     public init(runID: String, role: String, argv: [String], directory: String, environment: [String: String], log: String,
-                logCap: Int = 1 << 20, keepsInputOpen: Bool = false) {
+                logCap: Int = 1 << 20, keepsInputOpen: Bool = false, separatesErrors: Bool = false) {
         self.runID = runID
         self.role = role
         self.argv = argv
@@ -59,6 +62,7 @@ public struct KeeperSpec: Codable, Sendable, Equatable {
         self.log = log
         self.logCap = logCap
         self.keepsInputOpen = keepsInputOpen
+        self.separatesErrors = separatesErrors
     }
 }
 

@@ -34,6 +34,8 @@ public struct KeeperRequest: Codable, Sendable, Equatable {
 /// What a keeper says: an answer to a request, the agent's exit, or a piece of its output.
 public struct KeeperMessage: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable { case reply, exit, output }
+    /// Which of the agent's streams a piece of output came from.
+    public enum Stream: String, Codable, Sendable { case out, err }
 
     public var kind: Kind
     public var ok: Bool?
@@ -41,6 +43,7 @@ public struct KeeperMessage: Codable, Sendable, Equatable {
     public var agentPid: Int32?
     public var exit: AgentExitRecord?
     public var data: Data?
+    public var stream: Stream?
 
     static func reply(ok: Bool, error: String? = nil, agentPid: Int32? = nil, exit: AgentExitRecord? = nil) -> KeeperMessage {
         KeeperMessage(kind: .reply, ok: ok, error: error, agentPid: agentPid, exit: exit)
