@@ -171,7 +171,7 @@ final class Locked<Value>: @unchecked Sendable {
 
 extension FactoryTestCase {
     /// A git repository with one commit and a factory of simulated agents (`init --preset sim`).
-    func makeSimRepo(file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    func makeSimRepo(preset: String = "sim", file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let repo = root + "/repo"
         try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
         for args in [["init", "-q", "-b", "main"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "first"]] {
@@ -183,7 +183,7 @@ extension FactoryTestCase {
             git.waitUntilExit()
             XCTAssertEqual(git.terminationStatus, 0, "git \(args.joined(separator: " "))", file: file, line: line)
         }
-        try ok("init", "--preset", "sim", cwd: repo)
+        try ok("init", "--preset", preset, cwd: repo)
         return repo
     }
 
