@@ -79,6 +79,23 @@ final class ClaudeStreamTests: XCTestCase {
         ], "no usage in the result: no usage event")
     }
 
+    func testFailuresWithoutAnAnswerAreNamed() {
+        let lines = [
+            #"{"type":"assistant","message":{"id":"m","content":[{"type":"text","text":"API Error: 429"}]},"error":"rate_limit"}"#,
+            #"{"type":"result","subtype":"error_during_execution","is_error":true,"num_turns":0,"errors":[3,"Tool permission request failed: AbortError: Stream closed\nat x"]}"#,
+            #"{"type":"user","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"\r\n  \r\nfirst\r\nsecond"},{"type":"text","text":"ignored"}]}}"#,
+        ]
+        XCTAssertEqual(ClaudeFixture.events(Array(lines.map { $0 + "\n" }.joined().utf8)), [
+            .activity(.text("API Error: 429")),
+            .activity(.error("model call failed: rate_limit")),
+            .activity(.result(ok: false, turns: 0, costUSD: 0)),
+            .activity(.error("error_during_execution: Tool permission request failed: AbortError: Stream closed")),
+            .ended(SessionResult(subtype: "error_during_execution", isError: true, turns: 0, durationMs: 0, costUSD: 0,
+                                 permissionDenials: 0, firstLine: "Tool permission request failed: AbortError: Stream closed")),
+            .activity(.toolResult(toolUseID: "t", ok: true, firstLine: "first")),
+        ])
+    }
+
     func testOddNumbersCostTheFieldNotTheMessage() {
         let line = #"{"type":"result","subtype":"success","is_error":"yes","num_turns":1e300,"duration_ms":-5,"total_cost_usd":true,"usage":{"input_tokens":"many","output_tokens":2.5}}"#
         XCTAssertEqual(ClaudeFixture.events(Array((line + "\n").utf8)), [

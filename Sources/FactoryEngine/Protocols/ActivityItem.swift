@@ -81,10 +81,16 @@ extension String {
         return String(prefix(max(0, limit - 1))) + "…"
     }
 
-    /// The first line that has something on it, trimmed, capped.
+    /// The first line that has something on it, trimmed, capped. Scans only as far as that
+    /// line: a tool's answer can be megabytes, and only its first line is kept.
     func firstLine(_ limit: Int = ActivityItem.textLimit) -> String {
-        let line = split(whereSeparator: { $0 == "\n" || $0 == "\r" }).lazy
-            .map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty } ?? ""
-        return line.capped(limit)
+        var rest = Substring(self)
+        while !rest.isEmpty {
+            let end = rest.firstIndex(where: \.isNewline) ?? rest.endIndex
+            let line = rest[..<end].trimmingCharacters(in: .whitespaces)
+            if !line.isEmpty { return line.capped(limit) }
+            rest = end == rest.endIndex ? "" : rest[rest.index(after: end)...]
+        }
+        return ""
     }
 }

@@ -79,7 +79,13 @@ enum ClaudeMessage {
                       turns: count(message["num_turns"]), durationMs: count(message["duration_ms"]),
                       costUSD: dollars(message["total_cost_usd"]),
                       permissionDenials: (message["permission_denials"] as? [Any])?.count ?? 0,
-                      firstLine: (message["result"] as? String ?? "").firstLine())
+                      firstLine: answer(message).firstLine())
+    }
+
+    /// The final answer; a session that failed may carry `errors` instead.
+    static func answer(_ message: [String: Any]) -> String {
+        if let result = message["result"] as? String, !result.firstLine().isEmpty { return result }
+        return (message["errors"] as? [Any] ?? []).lazy.compactMap { $0 as? String }.first ?? ""
     }
 
     /// A whole, non-negative number; anything else counts as 0 (never traps on 1e300).

@@ -72,7 +72,9 @@ public struct ClaudeStream: Sendable {
             cwd = message["cwd"] as? String
             return (message["session_id"] as? String).map { [.session($0.capped(200))] } ?? []
         case "assistant":
-            return assistant(message["message"] as? [String: Any] ?? [:])
+            // A model call that failed (rate limit, authentication, …) says so beside the message.
+            let failure = (message["error"] as? String).map { AgentStreamEvent.activity(.error("model call failed: \($0)".capped())) }
+            return assistant(message["message"] as? [String: Any] ?? [:]) + (failure.map { [$0] } ?? [])
         case "user":
             return ClaudeMessage.toolResults(message["message"] as? [String: Any] ?? [:]).map { .activity($0) }
         case "control_request":

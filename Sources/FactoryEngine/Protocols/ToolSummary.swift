@@ -27,9 +27,10 @@ public enum ToolSummary {
         return line.trimmingCharacters(in: .whitespaces).capped(limit)
     }
 
-    /// The text on one line: runs of whitespace, newlines included, become one space.
+    /// The text on one line: runs of whitespace, newlines included, become one space. Only
+    /// the start is read (a summary keeps 120 characters; a Write's input can be megabytes).
     static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        text.prefix(limit * 4).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     static func relative(_ path: String, to cwd: String?) -> String {
