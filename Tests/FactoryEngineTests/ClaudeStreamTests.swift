@@ -62,6 +62,18 @@ final class ClaudeStreamTests: XCTestCase {
         XCTAssertEqual(ClaudeFixture.events(bytes, chunks: { 10 }, lineLimit: 100).first, .activity(.error("line 1 is longer than 100 bytes; skipped")))
     }
 
+    func testDamagedLinesCostOnlyThemselves() {
+        let lastLine = Array((ClaudeFixture.sessionLines.last ?? "").utf8)
+        let damageable = ClaudeFixture.session.count - lastLine.count - 1
+        for seed in UInt64(1)...200 {
+            var random = SeededGenerator(state: seed)
+            var bytes = ClaudeFixture.session
+            for _ in 0..<8 { bytes[Int.random(in: 0..<damageable, using: &random)] = UInt8.random(in: 0...255, using: &random) }
+            let events = ClaudeFixture.events(bytes, chunks: { Int.random(in: 1...64, using: &random) })
+            XCTAssertEqual(events.last, ClaudeFixture.sessionEvents.last, "seed \(seed): the undamaged last line still reads")
+        }
+    }
+
     func testStoredTextIsCapped() {
         let big = String(repeating: "y", count: 3 << 20)
         let line = #"{"type":"user","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","is_error":true,"content":[{"type":"text","text":""# + big + #""}]}]}}"#
