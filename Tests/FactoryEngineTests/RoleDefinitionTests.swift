@@ -51,6 +51,10 @@ final class RoleDefinitionTests: XCTestCase {
             "---\ntimeout: soon\n---\n": "timeout must be a number",
             "---\n: : [\n---\n": "not valid YAML",
             "---\nrole: tester\n---\n": "the file name decides the role",
+            "---\nphase: validation\nprotocol: nonesuch\n---\n":
+                "agents/builder.md:3: unknown protocol \"nonesuch\" (known: claude, codex, gemini, text)",
+            "---\nprotocol: 7\n---\n": "agents/builder.md:2: unknown protocol \"7\" (known: claude, codex, gemini, text)",
+            "---\nprotocol: [claude]\n---\n": "agents/builder.md:2: unknown protocol",
         ]
         for (text, expected) in cases {
             XCTAssertThrowsError(try RoleDefinition.parse(role: "builder", text: text)) { error in
@@ -64,5 +68,25 @@ final class RoleDefinitionTests: XCTestCase {
             XCTAssertThrowsError(try Role.validate(bad), bad)
         }
         for good in ["builder", "Builder2", "qa_lead", "ux-writer"] { XCTAssertNoThrow(try Role.validate(good), good) }
+    }
+
+    func testProtocolFollowsThePresetUnlessSaid() throws {
+        let parse = { (front: String) in try RoleDefinition.parse(role: "builder", text: "---\n\(front)---\n").agentProtocol }
+        XCTAssertEqual(try RoleDefinition.parse(role: "builder", text: "# Builder\n").agentProtocol, .claude, "the default preset is claude")
+        XCTAssertEqual(try parse("preset: claude\n"), .claude)
+        for preset in ["codex", "aider", "gemini", "opencode", "sim"] { XCTAssertEqual(try parse("preset: \(preset)\n"), .text, preset) }
+        XCTAssertEqual(try parse("command: [\"my-agent\", \"{prompt}\"]\n"), .text, "a custom command is plain text")
+        XCTAssertEqual(try parse("preset: claude\ncommand: [\"my-agent\"]\n"), .text, "the command is what runs")
+        XCTAssertEqual(try parse("command: [\"my-claude\"]\nprotocol: claude\n"), .claude)
+        XCTAssertEqual(try parse("protocol: Gemini\npreset: claude\n"), .gemini, "said outright, whatever the order")
+        XCTAssertEqual(try parse("preset: codex\nprotocol: codex\n"), .codex)
+        XCTAssertEqual(try parse("preset: claude\nprotocol: text\n"), .text)
+    }
+
+    func testPresetsStillLaunchAsBefore() {
+        XCTAssertEqual(AgentPreset.command(named: "claude"), ["claude", "-p", "{prompt}", "--permission-mode", "acceptEdits"],
+                       "the stream flags join the preset with the engine's wiring, not before")
+        XCTAssertEqual(AgentPreset.claudeStreamArguments, ["-p", "--output-format", "stream-json", "--verbose",
+                                                           "--input-format", "stream-json", "--permission-prompt-tool", "stdio"])
     }
 }

@@ -8,6 +8,7 @@ import Yams
 ///     ---
 ///     phase: implementation
 ///     preset: claude                 # or: command: ["my-agent", "--prompt", "{prompt}"]
+///     protocol: claude               # how its output is read: claude | codex | gemini | text
 ///     timeout: 3600                  # seconds before the run is killed
 ///     retries: 3                     # restarts allowed per phase
 ///     stall: 600                     # seconds without output or file activity = stalled
@@ -17,6 +18,10 @@ public struct RoleDefinition: Sendable, Equatable {
     public var phase: String
     /// argv with placeholders `{prompt}`, `{role}`, `{worktree}`, `{plan}`, `{factory}`.
     public var command: [String]
+    /// How the agent's output is read and answered. Follows the preset (`claude` speaks
+    /// `claude`, the others `text`); a custom `command:` is `text` unless `protocol:` says.
+    /// Not acted on yet: until the engine reads agent streams, every agent's output is a log.
+    public var agentProtocol: AgentProtocol
     public var timeout: Double
     public var retries: Int
     public var stall: Double
@@ -53,12 +58,21 @@ public struct RoleDefinition: Sendable, Equatable {
                 throw RoleError("agents/\(name).md: unknown preset \"\(preset)\" (known: \(AgentPreset.names.joined(separator: ", ")))")
             }
             def.command = argv
+            def.agentProtocol = AgentPreset.agentProtocol(named: presetName)
         }
         if let command = fields["command"] {
             guard let argv = command as? [Any], !argv.isEmpty else {
                 throw RoleError("agents/\(name).md: command must be a list of arguments, like [\"agent\", \"{prompt}\"]")
             }
             def.command = argv.map { "\($0)" }
+            def.agentProtocol = .text
+        }
+        if let value = fields["protocol"] {
+            guard let text = value as? String, let declared = AgentProtocol(rawValue: text.lowercased()) else {
+                let line = front.flatMap { lineNumber(of: "protocol", in: $0) }.map { ":\($0)" } ?? ""
+                throw RoleError("agents/\(name).md\(line): unknown protocol \"\(value)\" (known: \(AgentProtocol.names.joined(separator: ", ")))")
+            }
+            def.agentProtocol = declared
         }
         def.timeout = try number(fields["timeout"], "timeout", name) ?? def.timeout
         def.stall = try number(fields["stall"], "stall", name) ?? def.stall
@@ -68,6 +82,7 @@ public struct RoleDefinition: Sendable, Equatable {
 
     private static func defaults(_ name: String, _ body: String) throws(RoleError) -> RoleDefinition {
         RoleDefinition(role: name, phase: defaultPhase[name] ?? "implementation", command: AgentPreset.command(named: "claude") ?? [],
+                       agentProtocol: AgentPreset.agentProtocol(named: "claude"),
                        timeout: defaultTimeout, retries: defaultRetries, stall: defaultStall, instructions: body)
     }
 
@@ -76,6 +91,12 @@ public struct RoleDefinition: Sendable, Equatable {
         if let i = value as? Int, i >= 0 { return Double(i) }
         if let d = value as? Double, d >= 0 { return d }
         throw RoleError("agents/\(role).md: \(key) must be a number of seconds (or a count), got \"\(value)\"")
+    }
+
+    /// The file's line number of a top-level `key:` in the front matter (the opening `---` is line 1).
+    static func lineNumber(of key: String, in front: String) -> Int? {
+        front.split(separator: "\n", omittingEmptySubsequences: false)
+            .firstIndex { $0.hasPrefix(key + ":") }.map { $0 + 2 }
     }
 
     static let defaultPhase: [String: String] = [
@@ -115,6 +136,19 @@ public enum AgentPreset {
     ]
 
     public static var names: [String] { presets.keys.sorted() }
+
+    /// The flags `claude` will need to speak the `claude` protocol: stream-json both ways, and
+    /// permission questions asked on stdout and answered on stdin rather than silently refused.
+    /// Not in the `claude` preset yet: it joins the preset when the engine reads the stream.
+    public static let claudeStreamArguments = [
+        "-p", "--output-format", "stream-json", "--verbose",
+        "--input-format", "stream-json", "--permission-prompt-tool", "stdio",
+    ]
+
+    /// The protocol a preset's agent speaks.
+    public static func agentProtocol(named name: String) -> AgentProtocol {
+        name.lowercased() == "claude" ? .claude : .text
+    }
 
     public static func command(named name: String) -> [String]? { presets[name.lowercased()] }
 }

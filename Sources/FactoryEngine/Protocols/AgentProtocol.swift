@@ -1,0 +1,10 @@
+/// How factory reads an agent's output and answers it.
+///
+/// - `claude`: Claude Code's stream-json lines, with permission requests factory answers on stdin.
+/// - `codex`, `gemini`: their CLIs' JSON event streams (adapters to come).
+/// - `text`: plain output, kept as a log; nothing to answer.
+public enum AgentProtocol: String, Codable, Sendable, CaseIterable {
+    case claude, codex, gemini, text
+
+    public static var names: [String] { allCases.map(\.rawValue) }
+}

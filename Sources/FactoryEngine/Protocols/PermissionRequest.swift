@@ -1,0 +1,58 @@
+import Foundation
+
+/// A rule that lets a tool run without asking again: a tool name and, optionally, the
+/// pattern its calls must match (`Bash` + `swift test *`).
+public struct PermissionRule: Codable, Sendable, Equatable {
+    public var tool: String
+    public var pattern: String?
+
+    public init(tool: String, pattern: String? = nil) {
+        self.tool = tool
+        self.pattern = pattern
+    }
+}
+
+/// An agent asking whether it may run a tool. The agent waits until factory answers with
+/// one of `ClaudeControl`'s lines carrying the same `requestID`.
+public struct PermissionRequest: Codable, Sendable, Equatable {
+    public var requestID: String
+    public var tool: String
+    /// The call's input as compact JSON. Not capped: allowing the call sends it back as the
+    /// input to run, and a cut one would run something else (the stream's line cap bounds it).
+    public var inputJSON: String
+    /// The call in one line, as `ToolSummary` writes it.
+    public var summary: String
+    public var toolUseID: String
+    /// Rules the agent suggests for "always allow", from its `addRules` suggestions.
+    public var suggestions: [PermissionRule]
+    /// The suggestions exactly as sent (JSON), for the kinds `suggestions` does not model.
+    public var suggestionsJSON: String
+    /// The agent's own sentence about the call, if it sent one.
+    public var description: String
+    public var receivedAt: Date
+
+    public init(requestID: String, tool: String, inputJSON: String, summary: String, toolUseID: String,
+                suggestions: [PermissionRule] = [], suggestionsJSON: String = "[]", description: String = "", receivedAt: Date) {
+        self.requestID = requestID
+        self.tool = tool
+        self.inputJSON = inputJSON
+        self.summary = summary
+        self.toolUseID = toolUseID
+        self.suggestions = suggestions
+        self.suggestionsJSON = suggestionsJSON
+        self.description = description
+        self.receivedAt = receivedAt
+    }
+
+    /// The `addRules` rules among Claude Code's `permission_suggestions`.
+    static func rules(in suggestions: Any?) -> [PermissionRule] {
+        guard let list = suggestions as? [Any] else { return [] }
+        return list.compactMap { $0 as? [String: Any] }
+            .filter { $0["type"] as? String == "addRules" }
+            .flatMap { ($0["rules"] as? [Any] ?? []).compactMap { $0 as? [String: Any] } }
+            .compactMap { rule in
+                guard let tool = rule["toolName"] as? String else { return nil }
+                return PermissionRule(tool: tool.capped(), pattern: (rule["ruleContent"] as? String)?.capped())
+            }
+    }
+}
