@@ -110,6 +110,25 @@ struct MergeCommand: ParsableCommand {
     func run() throws { try act(.merge) }
 }
 
+struct AllowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "allow",
+        abstract: "Allow what ROLE's agent asks (a command, an edit), once or for the rest of its session."
+    )
+    @Argument(help: "The role whose request to answer.") var role: String
+    @Flag(help: "Also allow calls like it without asking, for the rest of the agent's session.") var always = false
+
+    func run() throws { try act(.allow(role: role, always: always)) }
+}
+
+struct DenyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "deny", abstract: "Deny what ROLE's agent asks; the agent is told why.")
+    @Argument(help: "The role whose request to answer.") var role: String
+    @Option(help: "Why, for the agent.") var reason: String?
+
+    func run() throws { try act(.deny(role: role, reason: reason)) }
+}
+
 struct ResumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",

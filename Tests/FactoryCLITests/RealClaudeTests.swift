@@ -54,10 +54,103 @@ final class RealClaudeTests: FactoryTestCase {
         _ = try factory(["kill", "architect"], cwd: repo)
     }
 
+    /// The agent asks to run a command; it waits, `status` shows the request as the first
+    /// attention item, `factory allow` answers it once, the command runs, the agent finishes,
+    /// and what it cost is known.
+    func testAPermissionRequestIsShownAndAnsweredOnce() throws {
+        let port = try startFakeModel([
+            ["text": "I will create the file.", "tool": "Bash", "command": "touch made-by-agent.txt"],
+            ["text": "Created the file. Done."],
+        ])
+        let repo = try makeSimRepo(preset: "claude")
+        try ok("start", "Create a file", cwd: repo)
+        let driver = try startClaudeDriver(repo, port: port)
+        defer { driver.terminate() }
+        let waiting = try waitForStatus(repo) { agent($0, "architect")?["state"] as? String == "waiting_input" }
+        let request = agent(waiting, "architect")?["request"] as? [String: Any]
+        XCTAssertEqual(request?["summary"] as? String, "Bash: touch made-by-agent.txt", "\(waiting)")
+        let attention = waiting["attention"] as? [[String: Any]]
+        XCTAssertEqual(attention?.first?["kind"] as? String, "request", "a waiting agent is the first thing to look at")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: repo + "/worktrees/architect/made-by-agent.txt"), "nothing runs before the answer")
+
+        XCTAssertEqual(try ok("allow", "architect", cwd: repo).stdout, "allowed architect: Bash: touch made-by-agent.txt\n")
+        let again = try factory(["allow", "architect"], cwd: repo)
+        XCTAssertEqual(again.stderr, "Error: architect has no request waiting for an answer\n", "an answer reaches the agent once")
+        let ended = try waitForStatus(repo) { agent($0, "architect")?["exitCode"] as? Int == 0 }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: repo + "/worktrees/architect/made-by-agent.txt"), "the allowed command ran")
+        XCTAssertGreaterThan(agent(ended, "architect")?["costUSD"] as? Double ?? 0, 0)
+        XCTAssertGreaterThan((agent(ended, "architect")?["tokens"] as? [String: Any])?["output"] as? Int ?? 0, 0)
+        XCTAssertGreaterThan(ended["costUSD"] as? Double ?? 0, 0, "the total")
+        driver.terminate()
+        driver.waitUntilExit()
+        _ = try factory(["kill", "architect"], cwd: repo)
+    }
+
+    /// A denial reaches the agent with its reason, as the tool's result.
+    func testADenialReachesTheAgentWithItsReason() throws {
+        let port = try startFakeModel([
+            ["tool": "Bash", "command": "rm -rf build"],
+            ["text": "Understood."],
+        ])
+        let repo = try makeSimRepo(preset: "claude")
+        try ok("start", "Clean up", cwd: repo)
+        let driver = try startClaudeDriver(repo, port: port)
+        defer { driver.terminate() }
+        _ = try waitForStatus(repo) { agent($0, "architect")?["state"] as? String == "waiting_input" }
+        XCTAssertEqual(try ok("deny", "architect", "--reason", "Keep the build folder.", cwd: repo).stdout, "denied architect: Bash: rm -rf build\n")
+        let log = root + "/port.log"
+        let deadline = Date().addingTimeInterval(30)
+        while !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("Keep the build folder.") && Date() < deadline { usleep(50_000) }
+        XCTAssertTrue(((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("Keep the build folder."), "the model saw the reason")
+        driver.terminate()
+        driver.waitUntilExit()
+        _ = try factory(["kill", "architect"], cwd: repo)
+    }
+
+    private func startClaudeDriver(_ repo: String, port: String) throws -> Process {
+        let driver = Process()
+        driver.executableURL = URL(fileURLWithPath: Factory.binaryPath)
+        driver.arguments = ["run", "--headless"]
+        driver.currentDirectoryURL = URL(fileURLWithPath: repo)
+        driver.environment = claudeEnvironment(port: port)
+        driver.standardInput = FileHandle.nullDevice
+        driver.standardOutput = FileHandle.nullDevice
+        driver.standardError = FileHandle.nullDevice
+        try driver.run()
+        return driver
+    }
+
+    private func status(_ repo: String) throws -> [String: Any] {
+        let r = try factory(["status", "--json"], cwd: repo)
+        return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    private func agent(_ status: [String: Any], _ role: String) -> [String: Any]? {
+        (status["agents"] as? [[String: Any]])?.first { $0["role"] as? String == role }
+    }
+
+    private func waitForStatus(_ repo: String, timeout: Double = 60, _ condition: ([String: Any]) -> Bool) throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last: [String: Any] = [:]
+        while Date() < deadline {
+            last = try status(repo)
+            if condition(last) { return last }
+            usleep(100_000)
+        }
+        XCTFail("timed out; the last status: \(last)")
+        throw CLIHarnessError.timedOut(["status"])
+    }
+
     /// The scripted fake Messages API on an ephemeral loopback port; returns the port.
     private func startFakeModel(_ turns: [[String: String]]) throws -> String {
         let script = root + "/script.json", portFile = root + "/port"
-        try JSONSerialization.data(withJSONObject: turns).write(to: URL(fileURLWithPath: script))
+        // A turn's "command" is a Bash tool call with that command.
+        let scripted: [[String: Any]] = turns.map { turn in
+            var out: [String: Any] = turn.filter { $0.key == "text" }
+            if let command = turn["command"] { out["tool"] = "Bash"; out["input"] = ["command": command, "description": "Run it"] }
+            return out
+        }
+        try JSONSerialization.data(withJSONObject: scripted).write(to: URL(fileURLWithPath: script))
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/fake-anthropic.py").path
         let process = Process()

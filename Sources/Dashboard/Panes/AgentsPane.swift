@@ -49,7 +49,9 @@ enum AgentsPane {
         case .failed, .timedOut: return .agentFailed
         case .killed: return .agentKilled
         case .external: return .agentExternal
-        case .notStarted: return .agentIdle
+        case .notStarted, .idle: return .agentIdle
+        case .working: return .agentRunning
+        case .waitingInput: return .attention
         }
     }
 

@@ -15,7 +15,9 @@ extension AgentPool {
                 exited(exit)
                 continue
             }
-            guard let runID = run.runID, supervisor.watch(role: role, runID: runID, agentPid: pid) else {
+            let speaks = owner?.definition(of: role)?.agentProtocol == .claude
+            if speaks { streams[role] = ClaudeStream() }
+            guard let runID = run.runID, supervisor.watch(role: role, runID: runID, agentPid: pid, readsOutput: speaks) else {
                 adoptionFailed(role, run)
                 continue
             }

@@ -34,10 +34,11 @@ extension AgentPool {
         guard active > 0 else { stallTimer?.cancel(); stallTimer = nil; return }
         let wall = wallNow()
         var changed = false
-        for (role, run) in records where run.state.isActive {
+        // Waiting for a human, or done with its turn, is not being stuck.
+        for (role, run) in records where run.state.isActive && run.state != .waitingInput && run.state != .idle {
             let stalled = isStalled(role, run, at: wall)
             if stalled != (run.state == .stalled) {
-                records[role]?.state = stalled ? .stalled : .running
+                records[role]?.state = stalled ? .stalled : (streams[role] != nil ? .working : .running)
                 owner?.agentEvent(stalled ? .agentStalled : .agentResumed, role: role, "\(role) \(stalled ? "stalled" : "is active again")")
                 changed = true
             }

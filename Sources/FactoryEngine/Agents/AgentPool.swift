@@ -19,6 +19,8 @@ protocol AgentPoolOwner: AnyObject {
     func agentTimedOut(_ role: String)
     /// An agent stalled, or became active again.
     func stallsChanged()
+    /// A protocol agent said something (activity, usage, a request): readers should see it.
+    func streamChanged()
 }
 
 /// What an agent is started with: built by the engine from its role, PLAN.md and the feature.
@@ -28,6 +30,9 @@ struct AgentLaunch {
     var environment: [String: String]
     /// Seconds before it is stopped as timed out (0: never).
     var timeout: Double
+    /// How factory reads it; a `claude` agent gets its prompt on stdin as the first message.
+    var agentProtocol: AgentProtocol = .text
+    var prompt: String = ""
 }
 
 /// The agents' runs and everything that keeps them: starting, stopping and re-adopting
@@ -52,9 +57,13 @@ final class AgentPool: @unchecked Sendable {
     /// Roles to start again once their agent has exited.
     private var pendingRestarts: Set<String> = []
     var stopped = false
-    lazy var supervisor = AgentSupervisor(engineQueue: queue, paths: paths, factoryPath: factoryPath) { [weak self] exit in
-        self?.exited(exit)
-    }
+    /// The decoders of the agents whose protocol factory reads, by role.
+    var streams: [String: ClaudeStream] = [:]
+    /// Each protocol agent's recent activity, newest last (not kept across restarts).
+    var activity: [String: [ActivityItem]] = [:]
+    lazy var supervisor = AgentSupervisor(engineQueue: queue, paths: paths, factoryPath: factoryPath,
+                                          onOutput: { [weak self] role, runID, data in self?.heard(role, runID, data) },
+                                          onExit: { [weak self] exit in self?.exited(exit) })
 
     init(queue: DispatchQueue, paths: WorkspacePaths, factoryPath: String, limit: Int, runs: [String: AgentRun]) {
         self.queue = queue
@@ -94,10 +103,18 @@ final class AgentPool: @unchecked Sendable {
         run.exitCode = nil
         run.problem = nil
         do {
+            let speaks = launch.agentProtocol == .claude
             let started = try supervisor.spawn(role: role, argv: launch.argv, directory: launch.directory,
-                                               environment: launch.environment, watch: watch)
+                                               environment: launch.environment, watch: watch,
+                                               keepsInputOpen: speaks, separatesErrors: speaks,
+                                               initialInput: speaks ? ClaudeControl.userMessage(launch.prompt) : nil,
+                                               readsOutput: speaks)
+            if speaks { streams[role] = ClaudeStream() } else { streams[role] = nil }
             spawnedHere.insert(started.agentPid)
-            run.state = .running
+            run.state = speaks ? .working : .running
+            run.step = nil
+            run.usage = nil
+            run.request = nil
             run.pid = started.agentPid
             run.runID = started.runID
             run.startedAt = wallNow()

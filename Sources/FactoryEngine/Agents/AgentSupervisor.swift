@@ -51,10 +51,16 @@ public final class AgentSupervisor: @unchecked Sendable {
     private let lock = NSLockLike()
     private var watches: [String: KeeperWatch] = [:]
 
-    public init(engineQueue: DispatchQueue, paths: WorkspacePaths, factoryPath: String, onExit: @escaping @Sendable (Exit) -> Void) {
+    /// The agent's stdout, for the roles whose protocol factory reads (on the engine queue).
+    private let onOutput: @Sendable (String, String, Data) -> Void
+
+    public init(engineQueue: DispatchQueue, paths: WorkspacePaths, factoryPath: String,
+                onOutput: @escaping @Sendable (_ role: String, _ runID: String, Data) -> Void = { _, _, _ in },
+                onExit: @escaping @Sendable (Exit) -> Void) {
         self.engineQueue = engineQueue
         self.paths = paths
         self.factoryPath = factoryPath
+        self.onOutput = onOutput
         self.onExit = onExit
     }
 
@@ -69,12 +75,14 @@ public final class AgentSupervisor: @unchecked Sendable {
     /// Starts `argv` for `role` under a keeper; returns once the agent runs, or throws the
     /// reason it could not start ("cannot start claude: No such file or directory").
     public func spawn(role: String, argv: [String], directory: String, environment: [String: String],
-                      watch: Bool = true, keepsInputOpen: Bool = false, separatesErrors: Bool = false) throws(SpawnError) -> Started {
+                      watch: Bool = true, keepsInputOpen: Bool = false, separatesErrors: Bool = false,
+                      initialInput: String? = nil, readsOutput: Bool = false) throws(SpawnError) -> Started {
         guard !argv.isEmpty else { throw SpawnError("the launch command for \(role) is empty") }
         let run = paths.run(role)
         let runID = UUID().uuidString
         let spec = KeeperSpec(runID: runID, role: role, argv: argv, directory: directory, environment: environment,
-                              log: "\(paths.logs)/\(role).log", keepsInputOpen: keepsInputOpen, separatesErrors: separatesErrors)
+                              log: "\(paths.logs)/\(role).log", keepsInputOpen: keepsInputOpen, separatesErrors: separatesErrors,
+                              initialInput: initialInput)
         do {
             try FileManager.default.createDirectory(atPath: run.path, withIntermediateDirectories: true)
             try run.write(spec, run.spec)
@@ -82,7 +90,7 @@ public final class AgentSupervisor: @unchecked Sendable {
             throw SpawnError("cannot prepare \(paths.relative(run.path)): \(error)")
         }
         let agentPid = try KeeperLauncher(factoryPath: factoryPath, run: run).launch()
-        if watch && !self.watch(role: role, runID: runID, agentPid: agentPid) {
+        if watch && !self.watch(role: role, runID: runID, agentPid: agentPid, readsOutput: readsOutput) {
             let exit = Self.exitAfterLostContact(role: role, runID: runID, agentPid: agentPid, run: run)
             let report = onExit
             engineQueue.async { report(exit) }
@@ -94,14 +102,15 @@ public final class AgentSupervisor: @unchecked Sendable {
     /// its keeper is already gone is reported from its exit record. False when neither a
     /// keeper nor a record answers.
     @discardableResult
-    public func watch(role: String, runID: String, agentPid: Int32) -> Bool {
+    public func watch(role: String, runID: String, agentPid: Int32, readsOutput: Bool = false) -> Bool {
         let run = paths.run(role)
-        let report = onExit, queue = engineQueue
+        let report = onExit, queue = engineQueue, pass = onOutput
+        let output: ((Data) -> Void)? = readsOutput ? { data in queue.async { pass(role, runID, data) } } : nil
         if let exit = Self.recordedExit(role: role, runID: runID, agentPid: agentPid, run: run) {
             queue.async { report(exit) }
             return true
         }
-        let watch = KeeperWatch(socket: run.socket, queue: watchQueue) { [weak self] message in
+        let watch = KeeperWatch(socket: run.socket, queue: watchQueue, output: output) { [weak self] message in
             let exit = message?.exit.flatMap { Exit(role: role, agentPid: agentPid, runID: runID, record: $0) }
                 ?? Self.exitAfterLostContact(role: role, runID: runID, agentPid: agentPid, run: run)
             self?.lock.withLock { _ = self?.watches.removeValue(forKey: role) }
@@ -143,6 +152,17 @@ public final class AgentSupervisor: @unchecked Sendable {
                 Glibc.kill(pid, SIGKILL)
             }
         }
+    }
+
+    /// Writes `text` to the agent's stdin through its keeper; the keeper's refusal otherwise.
+    public func send(role: String, _ text: String) throws(SocketError) {
+        let reply = try KeeperClient.ask(paths.run(role).socket, KeeperRequest(op: .input, text: text))
+        guard reply.ok == true else { throw SocketError(reply.error ?? "the keeper refused the input") }
+    }
+
+    /// Ends the agent's stdin: a protocol agent whose turn is over then exits.
+    public func closeInput(role: String) {
+        _ = try? KeeperClient.ask(paths.run(role).socket, KeeperRequest(op: .closeInput))
     }
 
     /// Stops following every keeper (the engine is shutting down; the agents go on).

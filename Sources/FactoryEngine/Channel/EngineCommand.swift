@@ -13,6 +13,9 @@ public enum EngineCommand: Codable, Sendable, Equatable {
     case merge
     /// A blocked pipeline goes on at the phase that blocked.
     case resume
+    /// The answer to the role's pending permission request.
+    case allow(role: String, always: Bool)
+    case deny(role: String, reason: String?)
     /// Is anyone there? Answers with the phase (the channel's own round trip).
     case ping
 
@@ -28,6 +31,8 @@ public enum EngineCommand: Codable, Sendable, Equatable {
         case .tell: return "tell"
         case .merge: return "merge"
         case .resume: return "resume"
+        case .allow: return "allow"
+        case .deny: return "deny"
         case .ping: return "ping"
         }
     }

@@ -44,7 +44,8 @@ extension Engine {
         env["FACTORY_TASKS"] = tasks
         env["FACTORY_FEATURE"] = state.feature
         env["FACTORY_WORKTREE"] = worktree
-        return AgentLaunch(argv: argv, directory: worktree, environment: env, timeout: def.timeout)
+        return AgentLaunch(argv: argv, directory: worktree, environment: env, timeout: def.timeout,
+                           agentProtocol: def.agentProtocol, prompt: prompt)
     }
 }
 
@@ -68,4 +69,6 @@ extension Engine: AgentPoolOwner {
     func agentTimedOut(_ role: String) { step() }
 
     func stallsChanged() { publish() }
+
+    func streamChanged() { publish() }
 }

@@ -37,6 +37,10 @@ extension Engine {
         case .resume:
             try resume()
             return "resumed: phase \(queue.sync { state.phase.rawValue })"
+        case .allow(let role, let always):
+            return try answer(role: role, always ? .allowAlways : .allow)
+        case .deny(let role, let reason):
+            return try answer(role: role, .deny(reason: reason))
         case .ping:
             return "phase \(queue.sync { state.phase.rawValue })"
         }

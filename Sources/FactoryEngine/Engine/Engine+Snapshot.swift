@@ -18,6 +18,10 @@ extension Engine {
                                       attempts: run.attempts, tasks: Gates.counts(of: role, in: view),
                                       worktree: wt.map { summary($0, output: pool.supervisor.lastOutputTime(role)) }, external: external)
             agent.problem = run.problem
+            agent.activity = run.step
+            agent.costUSD = run.usage?.costUSD ?? 0
+            agent.tokens = AgentSnapshot.Tokens(input: run.usage?.inputTokens ?? 0, output: run.usage?.outputTokens ?? 0)
+            agent.request = run.state.isActive ? run.request : nil
             return agent
         }
         let total = view.tasks.count, done = view.tasks.filter { $0.status == .done }.count
@@ -44,6 +48,10 @@ extension Engine {
         for problem in [planProblem, planWriteProblem].compactMap({ $0 }) {
             items.append(Attention(kind: .plan, role: nil, message: problem))
         }
+        // An agent waiting on a permission is stuck until someone answers: first in line.
+        for a in agents { if let request = a.request {
+            items.append(Attention(kind: .request, role: a.role, message: "\(a.role) asks to run \(request.summary): y allows, n denies (factory allow|deny \(a.role))"))
+        } }
         if state.phase == .awaitingApproval {
             items.append(Attention(kind: .approval, role: "architect", message: "the plan for \"\(state.feature)\" awaits approval: factory approve, or factory reject --reason"))
         }

@@ -20,6 +20,11 @@ public struct AgentRun: Sendable, Codable, Equatable {
     /// Why the run ended badly when its status cannot say it: the program could not be
     /// started, its keeper vanished.
     public var problem: String?
+    /// For protocol agents: what it is doing now (one line), what it has used, and the
+    /// request it waits on — kept in state.json so a restarted factory still shows them.
+    public var step: String?
+    public var usage: AgentUsage?
+    public var request: PermissionRequest?
 
     public init(role: String) { self.role = role }
 }

@@ -30,6 +30,11 @@ public enum AgentState: String, Sendable, Codable {
     case timedOut = "timed_out"
     /// A process in the worktree that factory did not start.
     case external
+    /// For agents whose protocol factory reads: a turn in progress, a request waiting for
+    /// an answer, a turn ended with the process still there.
+    case working
+    case waitingInput = "waiting_input"
+    case idle
 
-    public var isActive: Bool { self == .running || self == .stalled }
+    public var isActive: Bool { [.running, .stalled, .working, .waitingInput, .idle].contains(self) }
 }

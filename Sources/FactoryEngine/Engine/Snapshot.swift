@@ -20,7 +20,10 @@ public struct Snapshot: Sendable, Encodable, Equatable {
     /// The pid of the process that drives this factory; nil when none does.
     public var drivenBy: Int32?
 
-    private enum CodingKeys: String, CodingKey { case phase, feature, agents, attention, tasks, blockedReason, blockedPhase, conflicts, drivenBy }
+    /// What the agents have cost, all together.
+    public var costUSD: Double { agents.reduce(0) { $0 + $1.costUSD } }
+
+    private enum CodingKeys: String, CodingKey { case phase, feature, agents, attention, tasks, blockedReason, blockedPhase, conflicts, drivenBy, costUSD }
 
     /// `drivenBy` is always present, `null` when no process drives.
     public func encode(to encoder: Encoder) throws {
@@ -34,6 +37,7 @@ public struct Snapshot: Sendable, Encodable, Equatable {
         try c.encodeIfPresent(blockedPhase, forKey: .blockedPhase)
         try c.encode(conflicts, forKey: .conflicts)
         try c.encode(drivenBy, forKey: .drivenBy)
+        try c.encode(costUSD, forKey: .costUSD)
     }
 
     public init(phase: Phase, feature: String, agents: [AgentSnapshot], attention: [Attention], tasks: TaskCounts,
@@ -74,8 +78,25 @@ public struct AgentSnapshot: Sendable, Encodable, Equatable {
     /// Why the last run ended badly, when its status cannot say ("cannot start claude: No
     /// such file or directory").
     public var problem: String?
+    /// For protocol agents: the current step in one line, what the run has cost, its
+    /// tokens, and the request it waits on.
+    public var activity: String?
+    public var costUSD = 0.0
+    public var tokens = Tokens()
+    public var request: PermissionRequest?
 
-    private enum CodingKeys: String, CodingKey { case role, state, pid, exitCode, startedAt, attempts, tasks, worktree, external, problem }
+    public struct Tokens: Sendable, Encodable, Equatable {
+        public var input = 0
+        public var output = 0
+        public init(input: Int = 0, output: Int = 0) {
+            self.input = input
+            self.output = output
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case role, state, pid, exitCode, startedAt, attempts, tasks, worktree, external, problem, activity, costUSD, tokens, request
+    }
 
     public init(role: String, state: AgentState, pid: Int32?, exitCode: Int32?, startedAt: Double?, attempts: Int,
                 tasks: TaskCounts, worktree: WorktreeSummary?, external: [WorktreeStatus.ProcessInfo]) {
@@ -103,6 +124,10 @@ public struct AgentSnapshot: Sendable, Encodable, Equatable {
         try c.encode(worktree, forKey: .worktree)
         try c.encode(external, forKey: .external)
         try c.encode(problem, forKey: .problem)
+        try c.encode(activity, forKey: .activity)
+        try c.encode(costUSD, forKey: .costUSD)
+        try c.encode(tokens, forKey: .tokens)
+        try c.encode(request, forKey: .request)
     }
 }
 
@@ -128,6 +153,8 @@ public struct Attention: Sendable, Encodable, Equatable {
         case approval, veto, conflict, failed, stalled
         /// An agent the pipeline needs was stopped by a human and stays down until spawned.
         case stopped
+        /// An agent asks permission (to run a command, edit a file) and waits for the answer.
+        case request
         case blocked
     }
 
@@ -156,6 +183,8 @@ public struct EngineEvent: Sendable, Codable, Equatable {
         case agentTimedOut = "agent_timed_out"
         case agentRetry = "agent_retry"
         case agentStalled = "agent_stalled"
+        case permissionRequest = "permission_request"
+        case permissionAnswer = "permission_answer"
         case agentResumed = "agent_resumed"
         case agentAdopted = "agent_adopted"
         case approved

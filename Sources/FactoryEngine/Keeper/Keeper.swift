@@ -121,7 +121,9 @@ public final class Keeper {
         if errors >= 0 { setNonBlocking(errors) }
         // A plain program reads its input to the end (`claude -p` waits for it): it gets
         // an empty stdin at once unless it speaks a protocol on it.
-        if !spec.keepsInputOpen { close(input); input = -1 }
+        if let first = spec.initialInput { pendingInput.append(contentsOf: Array(first.utf8)) }
+        flushInput()
+        if !spec.keepsInputOpen && pendingInput.isEmpty { close(input); input = -1 }
         pidfd = factory_pidfd_open(agentPid)
         let record = KeeperRecord(runID: spec.runID, keeperPid: getpid(), agentPid: agentPid,
                                   agentStartTicks: processStartTicks(agentPid), startedAt: wallNow())
@@ -302,6 +304,9 @@ public final class Keeper {
         case .terminate:
             terminate(grace: request.grace ?? 2)
             send(fd, .reply(ok: true, agentPid: agentPid, exit: exitRecord))
+        case .closeInput:
+            if input >= 0 { close(input); input = -1 }
+            send(fd, .reply(ok: true))
         case .input:
             guard input >= 0 else { return send(fd, .reply(ok: false, error: exitRecord == nil ? "the agent's input is closed" : "the agent has ended")) }
             pendingInput.append(contentsOf: Array((request.text ?? "").utf8))

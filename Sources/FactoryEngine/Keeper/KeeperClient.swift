@@ -34,12 +34,16 @@ enum KeeperClient {
 /// called once, with the exit message, or nil when the connection closed without one.
 final class KeeperWatch: @unchecked Sendable {
     private let source: DispatchSourceRead
-    private var lines = LineBuffer()
+    /// An output message carries up to 1 MiB of the agent's bytes, base64: room for it.
+    private var lines = LineBuffer(limit: 8 << 20)
     private var ended: ((KeeperMessage?) -> Void)?
+    private let output: ((Data) -> Void)?
 
-    init?(socket: String, queue: DispatchQueue, ended: @escaping (KeeperMessage?) -> Void) {
+    /// With `output`, the agent's stdout comes too, piece by piece, as it writes it.
+    init?(socket: String, queue: DispatchQueue, output: ((Data) -> Void)? = nil, ended: @escaping (KeeperMessage?) -> Void) {
         guard let fd = try? UnixSocket.connect(to: socket) else { return nil }
-        guard writeAll(fd, JSONLine.encode(KeeperRequest(op: .watch))) else {
+        self.output = output
+        guard writeAll(fd, JSONLine.encode(KeeperRequest(op: .watch, output: output != nil))) else {
             close(fd)
             return nil
         }
@@ -60,7 +64,9 @@ final class KeeperWatch: @unchecked Sendable {
                 return finish(nil)
             }
             for line in got {
-                if let message = JSONLine.decode(KeeperMessage.self, line), message.kind == .exit { return finish(message) }
+                guard let message = JSONLine.decode(KeeperMessage.self, line) else { continue }
+                if message.kind == .exit { return finish(message) }
+                if message.kind == .output, message.stream != .err, let data = message.data { output?(data) }
             }
         }
     }

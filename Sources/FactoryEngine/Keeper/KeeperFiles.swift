@@ -51,9 +51,11 @@ public struct KeeperSpec: Codable, Sendable, Equatable {
     /// Read stderr apart from stdout (both still go to the log): a protocol spoken on stdout
     /// stays whole. Plain programs share one pipe, so the log keeps their exact order.
     public var separatesErrors: Bool
+    /// Written to the agent's stdin as soon as it runs (a protocol agent's first message).
+    public var initialInput: String?
 
     public init(runID: String, role: String, argv: [String], directory: String, environment: [String: String], log: String,
-                logCap: Int = 1 << 20, keepsInputOpen: Bool = false, separatesErrors: Bool = false) {
+                logCap: Int = 1 << 20, keepsInputOpen: Bool = false, separatesErrors: Bool = false, initialInput: String? = nil) {
         self.runID = runID
         self.role = role
         self.argv = argv
@@ -63,6 +65,7 @@ public struct KeeperSpec: Codable, Sendable, Equatable {
         self.logCap = logCap
         self.keepsInputOpen = keepsInputOpen
         self.separatesErrors = separatesErrors
+        self.initialInput = initialInput
     }
 }
 

@@ -12,6 +12,8 @@ public struct KeeperRequest: Codable, Sendable, Equatable {
         case terminate
         /// Text for the agent's standard input.
         case input
+        /// End of the agent's standard input (a protocol agent then finishes).
+        case closeInput
         /// Who and how the agent is.
         case status
     }

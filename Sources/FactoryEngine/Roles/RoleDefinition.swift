@@ -126,7 +126,8 @@ public struct RoleDefinition: Sendable, Equatable {
 /// Launch commands for common agent command lines.
 public enum AgentPreset {
     public static let presets: [String: [String]] = [
-        "claude": ["claude", "-p", "{prompt}", "--permission-mode", "acceptEdits"],
+        // The prompt goes to its stdin as the first user message (the `claude` protocol).
+        "claude": ["claude"] + claudeStreamArguments,
         "codex": ["codex", "exec", "--full-auto", "{prompt}"],
         "aider": ["aider", "--yes-always", "--message", "{prompt}"],
         "gemini": ["gemini", "--yolo", "-p", "{prompt}"],

@@ -1,0 +1,70 @@
+import Foundation
+
+/// What protocol agents say, as it arrives: their activity, usage and requests.
+extension AgentPool {
+    /// Recent activity kept per agent, for the detail view.
+    static let activityLimit = 200
+
+    /// A piece of a protocol agent's stdout: decoded, and its run brought up to date.
+    func heard(_ role: String, _ runID: String, _ data: Data) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard records[role]?.runID == runID, var stream = streams[role] else { return }
+        let events = stream.feed(data)
+        streams[role] = stream
+        guard !events.isEmpty else { return }
+        var mattered = false
+        for event in events { mattered = apply(event, to: role) || mattered }
+        // A request, an answer withdrawn or a turn's end is worth state.json at once; the
+        // rest (text, tool calls, usage) shows on screen and is saved with the next change.
+        if mattered { owner?.runsChanged() }
+        owner?.streamChanged()
+    }
+
+    /// Applies one event to the role's run; true when it changes what must survive a restart.
+    private func apply(_ event: AgentStreamEvent, to role: String) -> Bool {
+        switch event {
+        case .activity(let item):
+            var items = activity[role] ?? []
+            items.append(item)
+            if items.count > Self.activityLimit { items.removeFirst(items.count - Self.activityLimit) }
+            activity[role] = items
+            records[role]?.step = item.oneLine
+            return false
+        case .usage(let usage):
+            records[role]?.usage = usage
+            return false
+        case .request(let request):
+            records[role]?.request = request
+            records[role]?.state = .waitingInput
+            owner?.agentEvent(.permissionRequest, role: role, "\(role) asks to run \(request.summary)")
+            return true
+        case .withdrawn(let id):
+            guard records[role]?.request?.requestID == id else { return false }
+            records[role]?.request = nil
+            records[role]?.state = .working
+            return true
+        case .ended(let result):
+            records[role]?.state = .idle
+            records[role]?.usage?.costUSD = result.costUSD
+            // Its turn is over: the end of its input lets it exit, and the pipeline go on.
+            supervisor.closeInput(role: role)
+            return true
+        case .session, .garbage:
+            return false
+        }
+    }
+}
+
+extension ActivityItem {
+    /// The item as the agents pane shows a current step.
+    public var oneLine: String {
+        switch self {
+        case .text(let text): return String(text.split(separator: "\n", omittingEmptySubsequences: true).first ?? "")
+        case .thinking(let first, _): return "thinking: \(first)"
+        case .toolCall(_, _, let summary): return summary
+        case .toolResult(_, let ok, let first): return ok ? "ok: \(first)" : "error: \(first)"
+        case .error(let text): return "error: \(text)"
+        case .result(let ok, let turns, let cost): return String(format: "%@ after %d turns, $%.4f", ok ? "done" : "failed", turns, cost)
+        }
+    }
+}
