@@ -8,33 +8,29 @@ import XCTest
 /// the scripted fake Messages API in Tests/Fixtures, driven by factory as a user would.
 final class RealClaudeTests: FactoryTestCase {
     private var claude = ""
-    private var server: Process?
+    private var servers: [Process] = []
 
     override func setUpWithError() throws {
-        let path = ProcessInfo.processInfo.environment["FACTORY_TEST_CLAUDE"] ?? ""
-        guard !path.isEmpty, FileManager.default.isExecutableFile(atPath: path) else {
-            throw XCTSkip("the real Claude Code CLI is not here: set FACTORY_TEST_CLAUDE to what .ci/fetch-claude prints (CI does; it needs PyPI)")
-        }
-        claude = path
+        claude = try Self.realClaude()
         try super.setUpWithError()
     }
 
     override func tearDownWithError() throws {
-        server?.terminate()
+        for server in servers { server.terminate() }
         try super.tearDownWithError()
     }
 
     /// The default preset: `claude -p` runs under its keeper with an empty stdin (no wait
     /// for input), its reply reaches the log, and its exit status is recorded.
     func testTheClaudePresetRunsUnderItsKeeper() throws {
-        let port = try startFakeModel([["text": "## Design: greet\n\nThe design is ready."]])
+        let port = try startFakeModel(keeping: &servers, [["text": "## Design: greet\n\nThe design is ready."]])
         let repo = try makeSimRepo(preset: "claude")
         try ok("start", "Greet the user", cwd: repo)
         let driver = Process()
         driver.executableURL = URL(fileURLWithPath: Factory.binaryPath)
         driver.arguments = ["run", "--headless"]
         driver.currentDirectoryURL = URL(fileURLWithPath: repo)
-        driver.environment = claudeEnvironment(port: port)
+        driver.environment = claudeEnvironment(claude: claude, port: port)
         driver.standardInput = FileHandle.nullDevice
         driver.standardOutput = FileHandle.nullDevice
         driver.standardError = FileHandle.nullDevice
@@ -58,7 +54,7 @@ final class RealClaudeTests: FactoryTestCase {
     /// attention item, `factory allow` answers it once, the command runs, the agent finishes,
     /// and what it cost is known.
     func testAPermissionRequestIsShownAndAnsweredOnce() throws {
-        let port = try startFakeModel([
+        let port = try startFakeModel(keeping: &servers, [
             ["text": "I will create the file.", "tool": "Bash", "command": "touch made-by-agent.txt"],
             ["text": "Created the file. Done."],
         ])
@@ -88,7 +84,7 @@ final class RealClaudeTests: FactoryTestCase {
 
     /// A denial reaches the agent with its reason, as the tool's result.
     func testADenialReachesTheAgentWithItsReason() throws {
-        let port = try startFakeModel([
+        let port = try startFakeModel(keeping: &servers, [
             ["tool": "Bash", "command": "rm -rf build"],
             ["text": "Understood."],
         ])
@@ -112,7 +108,7 @@ final class RealClaudeTests: FactoryTestCase {
         driver.executableURL = URL(fileURLWithPath: Factory.binaryPath)
         driver.arguments = ["run", "--headless"]
         driver.currentDirectoryURL = URL(fileURLWithPath: repo)
-        driver.environment = claudeEnvironment(port: port)
+        driver.environment = claudeEnvironment(claude: claude, port: port)
         driver.standardInput = FileHandle.nullDevice
         driver.standardOutput = FileHandle.nullDevice
         driver.standardError = FileHandle.nullDevice
@@ -139,46 +135,5 @@ final class RealClaudeTests: FactoryTestCase {
         }
         XCTFail("timed out; the last status: \(last)")
         throw CLIHarnessError.timedOut(["status"])
-    }
-
-    /// The scripted fake Messages API on an ephemeral loopback port; returns the port.
-    private func startFakeModel(_ turns: [[String: String]]) throws -> String {
-        let script = root + "/script.json", portFile = root + "/port"
-        // A turn's "command" is a Bash tool call with that command.
-        let scripted: [[String: Any]] = turns.map { turn in
-            var out: [String: Any] = turn.filter { $0.key == "text" }
-            if let command = turn["command"] { out["tool"] = "Bash"; out["input"] = ["command": command, "description": "Run it"] }
-            return out
-        }
-        try JSONSerialization.data(withJSONObject: scripted).write(to: URL(fileURLWithPath: script))
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/fake-anthropic.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", fixture, script, portFile]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        server = process
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if let port = try? String(contentsOfFile: portFile, encoding: .utf8), !port.isEmpty { return port }
-            usleep(20_000)
-        }
-        throw CLIHarnessError.timedOut(["fake-anthropic.py"])
-    }
-
-    /// What the real CLI needs to talk to the fake: its address, a key, no telemetry, a
-    /// home of its own; `claude` on PATH.
-    private func claudeEnvironment(port: String) -> [String: String] {
-        var env = ProcessInfo.processInfo.environment
-        let home = root + "/claude-home"
-        try? FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        env["PATH"] = URL(fileURLWithPath: claude).deletingLastPathComponent().path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
-        env["ANTHROPIC_BASE_URL"] = "http://127.0.0.1:\(port)"
-        env["ANTHROPIC_API_KEY"] = "sk-test"
-        env["DISABLE_TELEMETRY"] = "1"
-        env["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1"
-        env["HOME"] = home
-        return env
     }
 }

@@ -37,7 +37,8 @@ final class RoleDefinitionTests: XCTestCase {
     func testPresets() throws {
         for name in ["claude", "codex", "aider", "gemini", "opencode", "sim"] {
             let def = try RoleDefinition.parse(role: "builder", text: "---\npreset: \(name)\n---\n")
-            XCTAssertTrue(def.command.contains { $0.contains("{prompt}") || $0 == "{role}" }, name)
+            // The claude protocol takes its prompt on stdin; the others on their command line.
+            XCTAssertTrue(def.command.contains { $0.contains("{prompt}") || $0 == "{role}" } || def.agentProtocol == .claude, name)
         }
         XCTAssertEqual(try RoleDefinition.parse(role: "builder", text: "---\npreset: sim\n---\n")
             .argv(prompt: "p", worktree: "w", plan: "/x/PLAN.md", factory: "/bin/factory"),
@@ -83,9 +84,9 @@ final class RoleDefinitionTests: XCTestCase {
         XCTAssertEqual(try parse("preset: claude\nprotocol: text\n"), .text)
     }
 
-    func testPresetsStillLaunchAsBefore() {
-        XCTAssertEqual(AgentPreset.command(named: "claude"), ["claude", "-p", "{prompt}", "--permission-mode", "acceptEdits"],
-                       "the stream flags join the preset with the engine's wiring, not before")
+    func testTheClaudePresetSpeaksStreamJSON() {
+        XCTAssertEqual(AgentPreset.command(named: "claude"), ["claude"] + AgentPreset.claudeStreamArguments,
+                       "the prompt goes on stdin as the first message, answers follow it")
         XCTAssertEqual(AgentPreset.claudeStreamArguments, ["-p", "--output-format", "stream-json", "--verbose",
                                                            "--input-format", "stream-json", "--permission-prompt-tool", "stdio"])
     }

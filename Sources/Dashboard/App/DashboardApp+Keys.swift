@@ -65,6 +65,7 @@ extension DashboardApp {
         case .kill: command(.kill(role: selectedRole))
         case .restart: command(.restart(role: selectedRole))
         case .resume: command(.resume)
+        case .allow, .allowAlways, .deny: answerRequest(action)
         case .focusNext, .focusPrevious:
             let all = PaneID.allCases
             let i = all.firstIndex(of: state.focus) ?? 0
@@ -196,6 +197,27 @@ extension DashboardApp {
         case .search:
             state.search = text.isEmpty ? nil : text
             state.focus = .messages
+        case .deny(let role): send(prompt, .deny(role: role, reason: text.isEmpty ? nil : text))
+        }
+    }
+
+    /// The agent whose request the answer keys answer: the selected one if it asks, else
+    /// the first that does.
+    var askingRole: String? {
+        let asking = snapshot.agents.filter { $0.request != nil }.map(\.role)
+        return asking.contains(selectedRole) ? selectedRole : asking.first
+    }
+
+    /// y, A, n: answers to the pending request.
+    func answerRequest(_ action: KeyAction) {
+        guard let role = askingRole else {
+            state.notice = "no agent is asking anything"
+            return
+        }
+        switch action {
+        case .allow: command(.allow(role: role, always: false))
+        case .allowAlways: command(.allow(role: role, always: true))
+        default: state.prompt = Prompt(kind: .deny(role: role))
         }
     }
 

@@ -3,6 +3,8 @@ import Foundation
 /// What a key does.
 public enum KeyAction: String, CaseIterable, Sendable {
     case approve, reject, message, spawn, kill, restart, resume
+    case allow, deny
+    case allowAlways = "allow_always"
     case focusNext = "focus_next", focusPrevious = "focus_previous"
     case up, down, top, bottom, follow, search, filter, detail
     case theme, help, quit, cancel
@@ -12,7 +14,7 @@ public enum KeyAction: String, CaseIterable, Sendable {
     public var changesWork: Bool {
         switch self {
         // `m` too: opened by a paste, its prompt would swallow the rest as a message.
-        case .approve, .reject, .message, .spawn, .kill, .restart, .resume: return true
+        case .approve, .reject, .message, .spawn, .kill, .restart, .resume, .allow, .allowAlways, .deny: return true
         default: return false
         }
     }
@@ -35,7 +37,7 @@ public struct Keymap: Sendable {
     public static let keyBackspace: Int32 = 0o407
 
     public static let defaults: [(String, KeyAction)] = [
-        ("a", .approve), ("r", .reject), ("m", .message), ("s", .spawn), ("x", .kill), ("R", .restart), ("u", .resume),
+        ("a", .approve), ("r", .reject), ("m", .message), ("s", .spawn), ("x", .kill), ("R", .restart), ("u", .resume), ("y", .allow), ("A", .allowAlways), ("n", .deny),
         ("\t", .focusNext), ("BackTab", .focusPrevious), ("k", .up), ("Up", .up), ("j", .down), ("Down", .down),
         ("g", .top), ("Home", .top), ("G", .bottom), ("End", .bottom), ("f", .follow), ("/", .search), ("F", .filter),
         ("\n", .detail), ("\r", .detail), ("Enter", .detail), ("t", .theme), ("?", .help), ("q", .quit), ("Escape", .cancel),
@@ -79,6 +81,8 @@ public struct Keymap: Sendable {
             .approve: "approve the plan", .reject: "reject the plan (asks a reason)", .message: "message a role",
             .spawn: "spawn the selected agent", .kill: "kill the selected agent", .restart: "restart the selected agent",
             .resume: "resume a blocked pipeline at the phase that blocked",
+            .allow: "allow what an agent asks, once", .allowAlways: "allow it, and calls like it, for the agent's session",
+            .deny: "deny what an agent asks (asks a reason)",
             .focusNext: "next pane", .focusPrevious: "previous pane", .up: "up / scroll back", .down: "down / scroll on",
             .top: "top / oldest", .bottom: "bottom / newest", .follow: "follow new messages on/off", .search: "search messages", .filter: "messages of one role (cycles)",
             .detail: "open / close the agent's detail", .theme: "next theme", .help: "this help", .quit: "quit (agents keep running)",

@@ -11,6 +11,8 @@ public struct Prompt: Equatable, Sendable {
         case reject
         case message(to: String)
         case search
+        /// Why a permission request is denied (empty: no reason given).
+        case deny(role: String)
     }
     public var kind: Kind
     public var text = ""
@@ -27,6 +29,7 @@ public struct Prompt: Equatable, Sendable {
         case .reject: return "Reason for the architect: "
         case .message(let to): return "Message to \(to): "
         case .search: return "Search messages: "
+        case .deny(let role): return "Deny \(role)'s request; why (Enter: no reason): "
         }
     }
 

@@ -1,0 +1,30 @@
+import Foundation
+import XCTest
+
+/// A real Claude Code agent asks permission; the dashboard, in a real terminal, shows it and
+/// answers it by keystroke.
+extension DashboardTmuxTests {
+    func testARequestIsAnsweredWithY() throws {
+        let claude = try Self.realClaude()
+        var servers: [Process] = []
+        defer { for server in servers { server.terminate() } }
+        let port = try startFakeModel(keeping: &servers, [
+            ["text": "I will create the file.", "command": "touch made-by-agent.txt"],
+            ["text": "Created the file. Done."],
+        ])
+        let repo = try makeSimRepo(preset: "claude")
+        try ok("start", "Create a file", cwd: repo)
+        let env = claudeEnvironment(claude: claude, port: port)
+        let t = try open([], width: 160, height: 40, extraEnvironment: ["PATH": env["PATH"] ?? "", "ANTHROPIC_BASE_URL": env["ANTHROPIC_BASE_URL"] ?? "",
+                                                                     "ANTHROPIC_API_KEY": "sk-test", "DISABLE_TELEMETRY": "1",
+                                                                     "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1", "HOME": env["HOME"] ?? ""], cwd: repo)
+        let asking = try t.waitFor("the request on screen", timeout: 60) { $0.contains("architect asks to run Bash: touch made-by-agent.txt") }
+        XCTAssertTrue(asking.contains("waiting_input"), "the agent's state says it waits:\n\(asking)")
+        try t.send("y")
+        try t.waitFor("the answer") { $0.contains("allowed architect: Bash: touch made-by-agent.txt") }
+        try waitUntil("the command to run", timeout: 30) { FileManager.default.fileExists(atPath: repo + "/worktrees/architect/made-by-agent.txt") }
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+        _ = try factory(["kill", "architect"], cwd: repo)
+    }
+}
