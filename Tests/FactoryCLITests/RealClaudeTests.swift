@@ -103,6 +103,28 @@ final class RealClaudeTests: FactoryTestCase {
         _ = try factory(["kill", "architect"], cwd: repo)
     }
 
+    /// Always allowing a call lets calls like it run without asking, for the agent's session.
+    func testAlwaysAllowingLetsTheNextLikeCallRunWithoutAsking() throws {
+        let port = try startFakeModel(keeping: &servers, [
+            ["command": "touch first.txt"],
+            ["command": "touch first.txt"],
+            ["text": "Both done."],
+        ])
+        let repo = try makeSimRepo(preset: "claude")
+        try ok("start", "Twice", cwd: repo)
+        let driver = try startClaudeDriver(repo, port: port)
+        defer { driver.terminate() }
+        _ = try waitForStatus(repo) { agent($0, "architect")?["state"] as? String == "waiting_input" }
+        XCTAssertEqual(try ok("allow", "architect", "--always", cwd: repo).stdout, "always allowed architect: Bash: touch first.txt\n")
+        let ended = try waitForStatus(repo) { agent($0, "architect")?["exitCode"] as? Int == 0 || agent($0, "architect")?["request"] is [String: Any] }
+        XCTAssertEqual(agent(ended, "architect")?["exitCode"] as? Int, 0, "the second call ran without asking: \(ended)")
+        let events = (try? String(contentsOfFile: repo + "/.agent-comms/events.jsonl", encoding: .utf8)) ?? ""
+        XCTAssertEqual(events.components(separatedBy: "permission_request").count - 1, 1, events)
+        driver.terminate()
+        driver.waitUntilExit()
+        _ = try factory(["kill", "architect"], cwd: repo)
+    }
+
     private func startClaudeDriver(_ repo: String, port: String) throws -> Process {
         let driver = Process()
         driver.executableURL = URL(fileURLWithPath: Factory.binaryPath)
