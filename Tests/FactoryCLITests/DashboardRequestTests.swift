@@ -14,10 +14,8 @@ extension DashboardTmuxTests {
         ])
         let repo = try makeSimRepo(preset: "claude")
         try ok("start", "Create a file", cwd: repo)
-        let env = claudeEnvironment(claude: claude, port: port)
-        let t = try open([], width: 160, height: 40, extraEnvironment: ["PATH": env["PATH"] ?? "", "ANTHROPIC_BASE_URL": env["ANTHROPIC_BASE_URL"] ?? "",
-                                                                     "ANTHROPIC_API_KEY": "sk-test", "DISABLE_TELEMETRY": "1",
-                                                                     "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1", "HOME": env["HOME"] ?? ""], cwd: repo)
+        let env = terminalEnvironment(claude: claude, port: port)
+        let t = try open([], width: 160, height: 40, extraEnvironment: env, cwd: repo)
         let asking = try t.waitFor("the request on screen", timeout: 60) { $0.contains("architect asks to run Bash: touch made-by-agent.txt") }
         XCTAssertTrue(asking.contains("waiting_input"), "the agent's state says it waits:\n\(asking)")
         try t.send("y")
@@ -26,5 +24,39 @@ extension DashboardTmuxTests {
         try t.send("q")
         XCTAssertEqual(try t.waitForExit().status, 0)
         _ = try factory(["kill", "architect"], cwd: repo)
+    }
+
+    /// A dashboard quit while an agent waits for an answer: the agent goes on waiting under
+    /// its keeper, the next dashboard shows the same request, and `y` still answers it.
+    func testARequestSurvivesADashboardRestart() throws {
+        let claude = try Self.realClaude()
+        var servers: [Process] = []
+        defer { for server in servers { server.terminate() } }
+        let port = try startFakeModel(keeping: &servers, [
+            ["text": "I will create the file.", "command": "touch made-by-agent.txt"],
+            ["text": "Created the file. Done."],
+        ])
+        let repo = try makeSimRepo(preset: "claude")
+        try ok("start", "Create a file", cwd: repo)
+        let env = terminalEnvironment(claude: claude, port: port)
+        let first = try open([], width: 160, height: 40, extraEnvironment: env, cwd: repo)
+        try first.waitFor("the request on screen", timeout: 60) { $0.contains("architect asks to run Bash: touch made-by-agent.txt") }
+        try first.send("q")
+        XCTAssertEqual(try first.waitForExit().status, 0)
+        let second = try open([], width: 160, height: 40, extraEnvironment: env, cwd: repo)
+        try second.waitFor("the same request after the restart") { $0.contains("architect asks to run Bash: touch made-by-agent.txt") }
+        try second.send("y")
+        try waitUntil("the command to run", timeout: 30) { FileManager.default.fileExists(atPath: repo + "/worktrees/architect/made-by-agent.txt") }
+        try waitUntil("the agent to finish", timeout: 30) { FileManager.default.fileExists(atPath: repo + "/.agent-comms/run/architect/exit.json") }
+        try second.send("q")
+        XCTAssertEqual(try second.waitForExit().status, 0)
+        _ = try factory(["kill", "architect"], cwd: repo)
+    }
+
+    /// The fake model's environment for a dashboard under `env -i` in tmux.
+    private func terminalEnvironment(claude: String, port: String) -> [String: String] {
+        let env = claudeEnvironment(claude: claude, port: port)
+        return ["PATH": env["PATH"] ?? "", "ANTHROPIC_BASE_URL": env["ANTHROPIC_BASE_URL"] ?? "", "ANTHROPIC_API_KEY": "sk-test",
+                "DISABLE_TELEMETRY": "1", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1", "HOME": env["HOME"] ?? ""]
     }
 }

@@ -18,9 +18,11 @@ enum DetailPane {
         rows += (detail.commits.isEmpty ? ["(none ahead of main)"] : detail.commits).map { ("  " + $0, .text) }
         rows.append(("changes", .title))
         rows += (detail.diffStat.isEmpty ? ["(no changes)"] : detail.diffStat.suffix(6)).map { ("  " + $0, .text) }
-        rows.append(("log", .title))
+        // A protocol agent's story is its activity; anyone else's, its log.
+        let (title, lines) = detail.activity.isEmpty ? ("log", detail.logTail) : ("activity", detail.activity)
+        rows.append((title, .title))
         let room = max(0, inner.height - rows.count)
-        rows += (detail.logTail.isEmpty ? ["(no output yet)"] : detail.logTail.suffix(room)).map { ("  " + $0, .dim) }
+        rows += (lines.isEmpty ? ["(no output yet)"] : lines.suffix(room)).map { ("  " + $0, .dim) }
         for (i, row) in rows.prefix(inner.height).enumerated() {
             canvas.text(row.0, x: inner.x, y: inner.y + i, limit: inner.maxX, role: row.1)
         }

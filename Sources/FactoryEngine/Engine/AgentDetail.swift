@@ -7,6 +7,9 @@ public struct AgentDetail: Sendable, Equatable {
     public var logTail: [String]
     public var diffStat: [String]
     public var commits: [String]
+    /// For protocol agents, what it did, newest last, one line each (its log is the raw
+    /// protocol then, not for reading).
+    public var activity: [String] = []
 }
 
 extension Engine {
@@ -16,7 +19,9 @@ extension Engine {
         let range = "\(mainBranch)...agent/\(role)"
         let stat = (try? git.output(["diff", "--stat=200", range]))?.split(separator: "\n").map(String.init) ?? []
         let commits = (try? git.output(["log", "--format=%h %s", "-12", "\(mainBranch)..agent/\(role)"]))?.split(separator: "\n").map(String.init) ?? []
-        return AgentDetail(role: role, logTail: log, diffStat: stat, commits: commits)
+        var detail = AgentDetail(role: role, logTail: log, diffStat: stat, commits: commits)
+        detail.activity = queue.sync { pool.activity[role] ?? [] }.map(\.oneLine)
+        return detail
     }
 
     /// The last lines of a file, reading only its end.
