@@ -125,6 +125,37 @@ final class RealClaudeTests: FactoryTestCase {
         _ = try factory(["kill", "architect"], cwd: repo)
     }
 
+    /// The role's allow and deny lists answer without a human: the allowed call runs at once,
+    /// the denied one is refused with the rule named, and both are events.
+    func testTheRolesListsAnswerWithoutAHuman() throws {
+        let port = try startFakeModel(keeping: &servers, [
+            ["command": "touch allowed.txt"],
+            ["command": "rm -rf build"],
+            ["text": "Done."],
+        ])
+        let repo = try makeSimRepo(preset: "claude")
+        let role = try String(contentsOfFile: repo + "/agents/architect.md", encoding: .utf8)
+            .replacingOccurrences(of: "deny: [\"Bash(git push:*)\"]", with: "deny: [\"Bash(rm:*)\"]")
+            .replacingOccurrences(of: "allow: [", with: "allow: [\"Bash(touch:*)\", ")
+        try role.write(toFile: repo + "/agents/architect.md", atomically: true, encoding: .utf8)
+        try ok("start", "By the rules", cwd: repo)
+        let driver = try startClaudeDriver(repo, port: port)
+        defer { driver.terminate() }
+        let ended = try waitForStatus(repo) { agent($0, "architect")?["exitCode"] is Int || agent($0, "architect")?["request"] is [String: Any] }
+        XCTAssertEqual(agent(ended, "architect")?["exitCode"] as? Int, 0, "nobody was asked: \(ended)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: repo + "/worktrees/architect/allowed.txt"))
+        let events = (try? String(contentsOfFile: repo + "/.agent-comms/events.jsonl", encoding: .utf8)) ?? ""
+        XCTAssertTrue(events.contains("Bash: touch allowed.txt: allowed by architect's rule Bash(touch:*)"), events)
+        XCTAssertTrue(events.contains("Bash: rm -rf build: denied by architect's rule Bash(rm:*)"), events)
+        XCTAssertTrue(events.contains("\"kind\":\"tool_use\""), "tool calls are events")
+        XCTAssertTrue(events.contains("\"kind\":\"cost\""), "a finished turn's cost is an event")
+        let seen = (try? String(contentsOfFile: root + "/port.log", encoding: .utf8)) ?? ""
+        XCTAssertTrue(seen.contains("Denied by factory's rule Bash(rm:*)"), "the model was told why")
+        driver.terminate()
+        driver.waitUntilExit()
+        _ = try factory(["kill", "architect"], cwd: repo)
+    }
+
     private func startClaudeDriver(_ repo: String, port: String) throws -> Process {
         let driver = Process()
         driver.executableURL = URL(fileURLWithPath: Factory.binaryPath)

@@ -24,6 +24,7 @@ extension AgentPool {
     private func apply(_ event: AgentStreamEvent, to role: String) -> Bool {
         switch event {
         case .activity(let item):
+            if case .toolCall(_, _, let summary) = item { owner?.agentEvent(.toolUse, role: role, "\(role): \(summary)") }
             var items = activity[role] ?? []
             items.append(item)
             if items.count > Self.activityLimit { items.removeFirst(items.count - Self.activityLimit) }
@@ -34,9 +35,10 @@ extension AgentPool {
             records[role]?.usage = usage
             return false
         case .request(let request):
+            owner?.agentEvent(.permissionRequest, role: role, "\(role) asks to run \(request.summary)")
+            if let decision = owner?.definition(of: role)?.policy.decide(request), answerByPolicy(role, request, decision) { return false }
             records[role]?.request = request
             records[role]?.state = .waitingInput
-            owner?.agentEvent(.permissionRequest, role: role, "\(role) asks to run \(request.summary)")
             return true
         case .withdrawn(let id):
             guard records[role]?.request?.requestID == id else { return false }
@@ -44,6 +46,7 @@ extension AgentPool {
             records[role]?.state = .working
             return true
         case .ended(let result):
+            owner?.agentEvent(.cost, role: role, String(format: "%@ spent $%.4f in %d turns", role, result.costUSD, result.turns))
             records[role]?.state = .idle
             records[role]?.usage?.costUSD = result.costUSD
             // Its turn is over: the end of its input lets it exit, and the pipeline go on.
@@ -52,6 +55,25 @@ extension AgentPool {
         case .session, .garbage:
             return false
         }
+    }
+}
+
+extension AgentPool {
+    /// The role's `allow:`/`deny:` lists decided: the agent gets the answer at once and no
+    /// human is asked. False when the answer could not be delivered (a human decides then).
+    func answerByPolicy(_ role: String, _ request: PermissionRequest, _ decision: PermissionPolicy.Decision) -> Bool {
+        let line: String, said: String
+        switch decision {
+        case .allow(let rule):
+            line = ClaudeControl.allow(request)
+            said = "allowed by \(role)'s rule \(rule)"
+        case .deny(let rule):
+            line = ClaudeControl.deny(request, message: "Denied by factory's rule \(rule) for the \(role).")
+            said = "denied by \(role)'s rule \(rule)"
+        }
+        guard (try? supervisor.send(role: role, line)) != nil else { return false }
+        owner?.agentEvent(.permissionAnswer, role: role, "\(request.summary): \(said)")
+        return true
     }
 }
 

@@ -185,6 +185,8 @@ public struct EngineEvent: Sendable, Codable, Equatable {
         case agentStalled = "agent_stalled"
         case permissionRequest = "permission_request"
         case permissionAnswer = "permission_answer"
+        case toolUse = "tool_use"
+        case cost
         case agentResumed = "agent_resumed"
         case agentAdopted = "agent_adopted"
         case approved

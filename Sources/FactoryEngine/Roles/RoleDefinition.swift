@@ -12,6 +12,8 @@ import Yams
 ///     timeout: 3600                  # seconds before the run is killed
 ///     retries: 3                     # restarts allowed per phase
 ///     stall: 600                     # seconds without output or file activity = stalled
+///     allow: ["Edit", "Bash(git commit:*)"]   # answered yes without asking (claude protocol)
+///     deny: ["Bash(git push:*)"]              # answered no without asking
 ///     ---
 public struct RoleDefinition: Sendable, Equatable {
     public var role: String
@@ -20,11 +22,12 @@ public struct RoleDefinition: Sendable, Equatable {
     public var command: [String]
     /// How the agent's output is read and answered. Follows the preset (`claude` speaks
     /// `claude`, the others `text`); a custom `command:` is `text` unless `protocol:` says.
-    /// Not acted on yet: until the engine reads agent streams, every agent's output is a log.
     public var agentProtocol: AgentProtocol
     public var timeout: Double
     public var retries: Int
     public var stall: Double
+    /// What the engine answers for the role without asking a human (`allow:` / `deny:`).
+    public var policy = PermissionPolicy()
     /// The Markdown after the front matter.
     public var instructions: String
 
@@ -33,6 +36,15 @@ public struct RoleDefinition: Sendable, Equatable {
     public static let defaultStall = 300.0
 
     /// Parses a role file; `role` is the file's name without `.md`.
+    /// A list of permission rules (`["Edit", "Bash(git commit:*)"]`); nothing when absent.
+    static func rules(_ value: Any?, _ key: String, _ name: String) throws(RoleError) -> [String] {
+        guard let value else { return [] }
+        guard let list = value as? [Any], list.allSatisfy({ $0 is String }) else {
+            throw RoleError("agents/\(name).md: \(key) must be a list of rules, like [\"Edit\", \"Bash(git commit:*)\"]")
+        }
+        return list.compactMap { $0 as? String }
+    }
+
     public static func parse(role: String, text: String) throws(RoleError) -> RoleDefinition {
         let name = try Role.validate(role)
         let (front, body) = splitFrontMatter(text)
@@ -76,6 +88,7 @@ public struct RoleDefinition: Sendable, Equatable {
         }
         def.timeout = try number(fields["timeout"], "timeout", name) ?? def.timeout
         def.stall = try number(fields["stall"], "stall", name) ?? def.stall
+        def.policy = PermissionPolicy(allow: try rules(fields["allow"], "allow", name), deny: try rules(fields["deny"], "deny", name))
         if let r = try number(fields["retries"], "retries", name) { def.retries = Int(r) }
         return def
     }
