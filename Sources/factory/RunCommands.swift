@@ -107,12 +107,20 @@ struct AgentSimCommand: ParsableCommand {
     @Option(help: "The role to play.") var role: String
     @Option(help: "PLAN.md (default: $FACTORY_PLAN).") var plan: String?
     @Option(help: "happy, veto or conflict (default: $FACTORY_SIM_SCENARIO or happy).") var scenario: String?
+    @Option(name: .customLong("protocol"), help: "text, or claude: speak Claude Code's stream-json (FACTORY_SIM_ASK=role,… asks permission for a Bash call; FACTORY_SIM_EVENTS=N sends N messages first).")
+    var agentProtocol = "text"
+
+    func validate() throws {
+        guard ["text", "claude"].contains(agentProtocol) else { throw ValidationError("--protocol is text or claude") }
+    }
 
     func run() throws {
         guard let path = plan ?? ProcessInfo.processInfo.environment["FACTORY_PLAN"] else { throw CLIError("give --plan or set FACTORY_PLAN") }
         var env = ProcessInfo.processInfo.environment
         if let scenario { env["FACTORY_SIM_SCENARIO"] = scenario }
-        do { try AgentSim(role: role, planPath: path, environment: env).run() } catch { throw CLIError("\(error)") }
+        var sim = AgentSim(role: role, planPath: path, environment: env)
+        sim.agentProtocol = agentProtocol == "claude" ? .claude : .text
+        do { try sim.run() } catch { throw CLIError("\(error)") }
     }
 }
 

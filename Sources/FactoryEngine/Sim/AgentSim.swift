@@ -15,6 +15,9 @@ public struct AgentSim {
     public var directory: String
     public var pause: Double
     public var fault: String?
+    /// `claude`: speak Claude Code's stream-json (its own words then go to stderr).
+    public var agentProtocol: AgentProtocol = .text
+    let environment: [String: String]
 
     public init(role: String, planPath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
                 directory: String = FileManager.default.currentDirectoryPath) {
@@ -24,9 +27,16 @@ public struct AgentSim {
         scenario = environment["FACTORY_SIM_SCENARIO"] ?? "happy"
         pause = Double(environment["FACTORY_SIM_PAUSE"] ?? "") ?? 0.05
         if let f = environment["FACTORY_SIM_FAULT"], f.hasPrefix("\(role):") { fault = String(f.dropFirst(role.count + 1)) }
+        self.environment = environment
     }
 
     public func run() throws {
+        guard agentProtocol == .claude else { return try work() }
+        var session = ClaudeSimSession(role: role, environment: environment)
+        try session.run { try work() }
+    }
+
+    private func work() throws {
         say("reading \(planPath)")
         switch fault {
         case "crash": say("simulated crash"); exit(1)
@@ -143,5 +153,8 @@ public struct AgentSim {
 
     private func think() { if pause > 0 { usleep(UInt32(pause * 1_000_000)) } }
 
-    private func say(_ text: String) { FileHandle.standardOutput.write(Data("[\(role)] \(text)\n".utf8)) }
+    private func say(_ text: String) {
+        let out = agentProtocol == .claude ? FileHandle.standardError : FileHandle.standardOutput
+        out.write(Data("[\(role)] \(text)\n".utf8))
+    }
 }

@@ -1,0 +1,39 @@
+@testable import FactoryEngine
+import Foundation
+import XCTest
+
+/// The claude protocol end to end through the engine, fast: the simulated agent speaking
+/// stream-json (`agent-sim --protocol claude`), beside the real CLI's tests.
+final class ProtocolSimTests: XCTestCase {
+    static let speaking = "command: [\"{factory}\", \"agent-sim\", \"--role\", \"{role}\", \"--plan\", \"{plan}\", \"--protocol\", \"claude\"]\nprotocol: claude"
+
+    func testARequestWaitsForItsAnswerThenThePipelineGoesOn() throws {
+        let factory = try SimFactory(overrides: ["builder": Self.speaking])
+        defer { factory.remove() }
+        let engine = try factory.engine(environment: ["FACTORY_SIM_ASK": "builder"])
+        defer { engine.shutdown() }
+        try engine.start(feature: "Asked")
+        engine.drive()
+        let waiting = waitFor(engine) { $0.agents.contains { $0.role == "builder" && $0.state == .waitingInput } }
+        let builder = waiting?.agents.first { $0.role == "builder" }
+        XCTAssertEqual(builder?.request?.summary, "Bash: make release")
+        XCTAssertEqual(waiting?.attention.first?.kind, .request)
+        XCTAssertEqual(try engine.perform(.allow(role: "builder", always: false)), "allowed builder: Bash: make release")
+        XCTAssertThrowsError(try engine.perform(.allow(role: "builder", always: false)), "answered once")
+        let done = waitFor(engine, timeout: 40) { $0.phase == .done }
+        XCTAssertNotNil(done)
+        XCTAssertGreaterThan(done?.agents.first { $0.role == "builder" }?.costUSD ?? 0, 0, "its cost is known")
+    }
+
+    func testTheRolesAllowListAnswersForTheHuman() throws {
+        let factory = try SimFactory(overrides: ["builder": Self.speaking + "\nallow: [\"Bash(make:*)\"]"])
+        defer { factory.remove() }
+        let engine = try factory.engine(environment: ["FACTORY_SIM_ASK": "builder"])
+        defer { engine.shutdown() }
+        try engine.start(feature: "By the rules")
+        engine.drive()
+        XCTAssertNotNil(waitFor(engine, timeout: 40) { $0.phase == .done }, "nobody had to answer")
+        let events = (try? String(contentsOfFile: factory.paths.events, encoding: .utf8)) ?? ""
+        XCTAssertTrue(events.contains("Bash: make release: allowed by builder's rule Bash(make:*)"), events)
+    }
+}
