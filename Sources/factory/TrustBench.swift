@@ -100,3 +100,51 @@ struct ChannelBench: ParsableCommand {
         print(String(format: "command round trip over the socket, %@: p50 %.2f ms, p99 %.2f ms over %d", name, p50, p99, times.count))
     }
 }
+
+/// `factory bench request`: a permission request, from the agent's write to the dashboard's
+/// screen (a private tmux server), over many requests each answered with `factory allow`.
+struct RequestBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "request",
+        abstract: "Measure a permission request from the agent's write to the dashboard's screen (p50/p99)."
+    )
+    @Option(help: "Requests to time.") var requests = 100
+
+    func run() throws {
+        guard ProcessRunner.run(["tmux", "-V"]).succeeded else { throw CLIError("tmux is needed") }
+        let dir = try DemoRepository.create(at: nil)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let paths = WorkspacePaths(root: dir)
+        let role = "---\ncommand: [\"{factory}\", \"agent-sim\", \"--role\", \"{role}\", \"--plan\", \"{plan}\", \"--protocol\", \"claude\"]\nprotocol: claude\n---\n# builder\n"
+        try role.write(toFile: paths.agents + "/builder.md", atomically: true, encoding: .utf8)
+        let tmux = Tmux(socket: "factory-bench-request-\(getpid())")
+        defer { tmux.kill() }
+        let env = "LANG=C.UTF-8 TERM=xterm-256color FACTORY_SIM_ASK=builder FACTORY_SIM_ASK_TIMES=\(requests) FACTORY_SIM_PAUSE=0"
+        try tmux.start("dash", width: 200, height: 40, command: "cd \(dir) && \(env) \(executablePath()) dashboard")
+        guard tmux.waitFor("dash", "┌ agents", timeout: 10) else { throw CLIError("the dashboard did not draw") }
+        _ = try CommandClient.send(.spawn(role: "builder"), to: paths.engineSocket, patience: 10)
+        var latencies: [Double] = []
+        var last = ""
+        while latencies.count < requests {
+            let deadline = monotonicSeconds() + 10
+            var written: UInt64?
+            while written == nil {
+                guard monotonicSeconds() < deadline else { throw CLIError("request \(latencies.count) never appeared") }
+                let screen = tmux.capture("dash")
+                if let range = screen.range(of: "asks to run Bash: bench "), case let digits = screen[range.upperBound...].prefix(while: \.isNumber),
+                   String(digits) != last, let ns = UInt64(digits) {
+                    written = ns
+                    last = String(digits)
+                }
+            }
+            latencies.append(Double(DispatchTime.now().uptimeNanoseconds - (written ?? 0)) / 1e9)
+            let answer = try CommandClient.send(.allow(role: "builder", always: false), to: paths.engineSocket)
+            guard answer.ok else { throw CLIError("allow refused: \(answer.message)") }
+        }
+        let sorted = latencies.sorted()
+        let p50 = sorted[sorted.count / 2] * 1000, p99 = sorted[min(sorted.count - 1, sorted.count * 99 / 100)] * 1000
+        print(String(format: "permission request, agent's write → on the dashboard's screen: p50 %.1f ms, p99 %.1f ms over %d (target p99 < 50 ms) %@",
+                     p50, p99, requests, p99 < 50 ? "PASS" : "FAIL"))
+        print("  (polled through tmux capture-pane, ~2 ms a poll: the figures include up to one poll)")
+    }
+}

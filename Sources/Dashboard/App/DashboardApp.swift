@@ -95,10 +95,13 @@ public final class DashboardApp: @unchecked Sendable {
         var same = snap
         same.time = snapshot.time
         if same == snapshot { return }
+        // Something new needs the human (an agent asking, say): drawn now, not at the next
+        // frame slot. Attention changes are rare, so this never floods the terminal.
+        let urgent = snap.attention != snapshot.attention
         snapshot = snap
         if state.detailOpen { loadDetail() }
         clampSelection()
-        requestFrame()
+        if urgent { drawNow() } else { requestFrame() }
     }
 
     func requestFrame() {
@@ -106,6 +109,14 @@ public final class DashboardApp: @unchecked Sendable {
         frameScheduled = true
         let wait = max(0, lastFrame + Self.frameInterval - monotonic())
         if wait == 0 { ui.async { self.draw() } } else { ui.asyncAfter(deadline: .now() + wait) { self.draw() } }
+    }
+
+    /// A frame at once, whatever the rate limit; a frame already scheduled still comes, and
+    /// writes only what changed since (usually nothing).
+    func drawNow() {
+        let scheduled = frameScheduled
+        draw()
+        frameScheduled = scheduled
     }
 
     func draw() {

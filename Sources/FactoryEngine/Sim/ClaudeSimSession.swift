@@ -23,7 +23,13 @@ struct ClaudeSimSession {
         say("Working on the \(role)'s tasks.")
         var denials: [[String: Any]] = []
         if (environment["FACTORY_SIM_ASK"] ?? "").split(separator: ",").contains(Substring(role)) {
-            if let reason = ask("make release") { denials.append(["tool_name": "Bash", "reason": reason]) }
+            // FACTORY_SIM_ASK_TIMES=N asks N times, each command carrying the moment it was
+            // written (CLOCK_MONOTONIC, ns): the benchmark's request-to-screen latency.
+            let times = Int(environment["FACTORY_SIM_ASK_TIMES"] ?? "") ?? 1
+            for _ in 0..<max(1, times) {
+                let command = times > 1 ? "bench \(DispatchTime.now().uptimeNanoseconds)" : "make release"
+                if let reason = ask(command) { denials.append(["tool_name": "Bash", "reason": reason]) }
+            }
         }
         try work()
         say("Done.")
