@@ -5,16 +5,9 @@ import XCTest
 /// answers it by keystroke.
 extension DashboardTmuxTests {
     func testARequestIsAnsweredWithY() throws {
-        let claude = try Self.realClaude()
         var servers: [Process] = []
         defer { for server in servers { server.terminate() } }
-        let port = try startFakeModel(keeping: &servers, [
-            ["text": "I will create the file.", "command": "touch made-by-agent.txt"],
-            ["text": "Created the file. Done."],
-        ])
-        let repo = try makeSimRepo(preset: "claude")
-        try ok("start", "Create a file", cwd: repo)
-        let env = terminalEnvironment(claude: claude, port: port)
+        let (repo, env) = try claudeAsksToCreateAFile(&servers)
         let t = try open([], width: 160, height: 40, extraEnvironment: env, cwd: repo)
         let asking = try t.waitFor("the request on screen", timeout: 60) { $0.contains("architect asks to run Bash: touch made-by-agent.txt") }
         XCTAssertTrue(asking.contains("waiting_input"), "the agent's state says it waits:\n\(asking)")
@@ -29,16 +22,9 @@ extension DashboardTmuxTests {
     /// A dashboard quit while an agent waits for an answer: the agent goes on waiting under
     /// its keeper, the next dashboard shows the same request, and `y` still answers it.
     func testARequestSurvivesADashboardRestart() throws {
-        let claude = try Self.realClaude()
         var servers: [Process] = []
         defer { for server in servers { server.terminate() } }
-        let port = try startFakeModel(keeping: &servers, [
-            ["text": "I will create the file.", "command": "touch made-by-agent.txt"],
-            ["text": "Created the file. Done."],
-        ])
-        let repo = try makeSimRepo(preset: "claude")
-        try ok("start", "Create a file", cwd: repo)
-        let env = terminalEnvironment(claude: claude, port: port)
+        let (repo, env) = try claudeAsksToCreateAFile(&servers)
         let first = try open([], width: 160, height: 40, extraEnvironment: env, cwd: repo)
         try first.waitFor("the request on screen", timeout: 60) { $0.contains("architect asks to run Bash: touch made-by-agent.txt") }
         try first.send("q")
@@ -51,6 +37,19 @@ extension DashboardTmuxTests {
         try second.send("q")
         XCTAssertEqual(try second.waitForExit().status, 0)
         _ = try factory(["kill", "architect"], cwd: repo)
+    }
+
+    /// A factory whose architect, the real Claude Code CLI, will ask to run
+    /// `touch made-by-agent.txt`; the environment a dashboard needs to run it.
+    private func claudeAsksToCreateAFile(_ servers: inout [Process]) throws -> (String, [String: String]) {
+        let claude = try Self.realClaude()
+        let port = try startFakeModel(keeping: &servers, [
+            ["text": "I will create the file.", "command": "touch made-by-agent.txt"],
+            ["text": "Created the file. Done."],
+        ])
+        let repo = try makeSimRepo(preset: "claude")
+        try ok("start", "Create a file", cwd: repo)
+        return (repo, terminalEnvironment(claude: claude, port: port))
     }
 
     /// The fake model's environment for a dashboard under `env -i` in tmux.

@@ -44,10 +44,7 @@ final class RealClaudeTests: FactoryTestCase {
         let log = (try? String(contentsOfFile: repo + "/.agent-comms/logs/architect.log", encoding: .utf8)) ?? ""
         XCTAssertTrue(log.contains("The design is ready."), "the model's reply is in the log:\n\(log)")
         XCTAssertFalse(log.contains("no stdin data received"), "claude -p is not kept waiting for input:\n\(log)")
-        // A retry may have started meanwhile: stop the driver, then any architect still running.
-        driver.terminate()
-        driver.waitUntilExit()
-        _ = try factory(["kill", "architect"], cwd: repo)
+        try stop(driver, repo)
     }
 
     /// The agent asks to run a command; it waits, `status` shows the request as the first
@@ -77,9 +74,7 @@ final class RealClaudeTests: FactoryTestCase {
         XCTAssertGreaterThan(agent(ended, "architect")?["costUSD"] as? Double ?? 0, 0)
         XCTAssertGreaterThan((agent(ended, "architect")?["tokens"] as? [String: Any])?["output"] as? Int ?? 0, 0)
         XCTAssertGreaterThan(ended["costUSD"] as? Double ?? 0, 0, "the total")
-        driver.terminate()
-        driver.waitUntilExit()
-        _ = try factory(["kill", "architect"], cwd: repo)
+        try stop(driver, repo)
     }
 
     /// A denial reaches the agent with its reason, as the tool's result.
@@ -98,9 +93,7 @@ final class RealClaudeTests: FactoryTestCase {
         let deadline = Date().addingTimeInterval(30)
         while !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("Keep the build folder.") && Date() < deadline { usleep(50_000) }
         XCTAssertTrue(((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("Keep the build folder."), "the model saw the reason")
-        driver.terminate()
-        driver.waitUntilExit()
-        _ = try factory(["kill", "architect"], cwd: repo)
+        try stop(driver, repo)
     }
 
     /// Always allowing a call lets calls like it run without asking, for the agent's session.
@@ -120,9 +113,7 @@ final class RealClaudeTests: FactoryTestCase {
         XCTAssertEqual(agent(ended, "architect")?["exitCode"] as? Int, 0, "the second call ran without asking: \(ended)")
         let events = (try? String(contentsOfFile: repo + "/.agent-comms/events.jsonl", encoding: .utf8)) ?? ""
         XCTAssertEqual(events.components(separatedBy: "permission_request").count - 1, 1, events)
-        driver.terminate()
-        driver.waitUntilExit()
-        _ = try factory(["kill", "architect"], cwd: repo)
+        try stop(driver, repo)
     }
 
     /// The role's allow and deny lists answer without a human: the allowed call runs at once,
@@ -151,6 +142,11 @@ final class RealClaudeTests: FactoryTestCase {
         XCTAssertTrue(events.contains("\"kind\":\"cost\""), "a finished turn's cost is an event")
         let seen = (try? String(contentsOfFile: root + "/port.log", encoding: .utf8)) ?? ""
         XCTAssertTrue(seen.contains("Denied by factory's rule Bash(rm:*)"), "the model was told why")
+        try stop(driver, repo)
+    }
+
+    /// Stops the driver, then any architect still running (a retry may have started).
+    private func stop(_ driver: Process, _ repo: String) throws {
         driver.terminate()
         driver.waitUntilExit()
         _ = try factory(["kill", "architect"], cwd: repo)
