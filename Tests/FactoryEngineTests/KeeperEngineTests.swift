@@ -39,6 +39,20 @@ final class KeeperEngineTests: XCTestCase {
         XCTAssertNotNil(fresh, "last activity follows the output while the agent runs")
     }
 
+    /// Agents find this factory first on PATH, installed or not (their role files tell them
+    /// to run `factory task set`).
+    func testAgentsFindThisFactoryOnTheirPath() throws {
+        let factory = try SimFactory(overrides: ["architect": "command: [\"sh\", \"-c\", \"command -v factory\"]\nretries: 0"])
+        defer { factory.remove() }
+        let engine = try factory.engine()
+        defer { engine.shutdown() }
+        try engine.start(feature: "Path")
+        engine.drive()
+        XCTAssertNotNil(waitFor(engine) { $0.agents.contains { $0.role == "architect" && !$0.state.isActive && $0.attempts > 0 } })
+        let log = (try? String(contentsOfFile: factory.paths.logs + "/architect.log", encoding: .utf8)) ?? ""
+        XCTAssertEqual(log.trimmingCharacters(in: .whitespacesAndNewlines), SimFactory.factoryBinary)
+    }
+
     /// A plain program gets an empty stdin at once (`claude -p` would wait for it).
     func testAPlainAgentReadsEndOfInputAtOnce() throws {
         let factory = try SimFactory(overrides: ["architect": "command: [\"sh\", \"-c\", \"cat; echo read-to-the-end\"]\nretries: 0"])

@@ -44,6 +44,13 @@ extension Engine {
         env["FACTORY_TASKS"] = tasks
         env["FACTORY_FEATURE"] = state.feature
         env["FACTORY_WORKTREE"] = worktree
+        // The role files tell agents to run `factory task set`, `factory say`…: this factory,
+        // found first on PATH whether or not it is installed.
+        let own = options.factoryPath
+        if let slash = own.lastIndex(of: "/") {
+            let base = env["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+            env["PATH"] = String(own[..<slash]) + ":" + base
+        }
         return AgentLaunch(argv: argv, directory: worktree, environment: env, timeout: def.timeout,
                            agentProtocol: def.agentProtocol, prompt: prompt)
     }
