@@ -65,4 +65,23 @@ final class PipelineRowTests: XCTestCase {
         XCTAssertEqual(AgentsPane.secondsUntilChange(running), 1, "a runtime moves every second")
         XCTAssertNil(AgentsPane.secondsUntilChange(snapshot(.idle, time: now)), "nothing ages: no timer")
     }
+
+    /// A protocol agent's current step ends its row where the pane has room, and is cut at
+    /// the pane's edge where it has little.
+    func testTheCurrentStepEndsTheAgentsRow() {
+        var working = agent(.working, lastActivity: 1_000_000)
+        working.activity = "Bash: swift test"
+        func agentRow(width: Int) -> String {
+            var canvas = Canvas(width: width, height: 3)
+            AgentsPane.draw(snapshot(.implementation, agents: [working], time: 1_000_000), UIState(), focused: false,
+                            in: Rect(x: 0, y: 0, width: width, height: 3), on: &canvas)
+            return canvas.lines[1]
+        }
+        let wide = agentRow(width: 100)
+        let content = "│builder   working     -      1/1   ·    ↑0 ↓0    <1m ago   Bash: swift test"
+        XCTAssertEqual(wide, content + String(repeating: " ", count: 99 - TextWidth.columns(of: content)) + "│")
+        let narrow = agentRow(width: 70)
+        XCTAssertEqual(TextWidth.columns(of: narrow), 70, "nothing drawn past the edge")
+        XCTAssertTrue(narrow.hasSuffix("│"), narrow)
+    }
 }

@@ -28,7 +28,11 @@ enum AgentsPane {
                 }
             }
             if !agent.external.isEmpty {
-                canvas.text(" ext:\(agent.external.count)", x: x, y: y, limit: inner.maxX, role: .agentExternal)
+                x = canvas.text(" ext:\(agent.external.count)", x: x, y: y, limit: inner.maxX, role: .agentExternal)
+            }
+            // A protocol agent's current step, where the pane has room for it.
+            if let step = agent.activity, x + 4 < inner.maxX {
+                canvas.text(" " + step, x: x, y: y, limit: inner.maxX, role: agent.request != nil ? .attention : .dim)
             }
         }
     }
