@@ -22,7 +22,10 @@ final class ProtocolSimTests: XCTestCase {
         XCTAssertThrowsError(try engine.perform(.allow(role: "builder", always: false)), "answered once")
         let done = waitFor(engine, timeout: 40) { $0.phase == .done }
         XCTAssertNotNil(done)
-        XCTAssertGreaterThan(done?.agents.first { $0.role == "builder" }?.costUSD ?? 0, 0, "its cost is known")
+        let cost = done?.agents.first { $0.role == "builder" }?.costUSD ?? 0
+        XCTAssertGreaterThan(cost, 0, "its cost is known")
+        XCTAssertEqual(done?.spentByPhase["implementation"] ?? 0, cost, accuracy: 1e-9, "the feature's cost, by phase")
+        XCTAssertEqual(done?.featureCostUSD ?? 0, cost, accuracy: 1e-9)
     }
 
     func testTheRolesAllowListAnswersForTheHuman() throws {
@@ -35,5 +38,15 @@ final class ProtocolSimTests: XCTestCase {
         XCTAssertNotNil(waitFor(engine, timeout: 40) { $0.phase == .done }, "nobody had to answer")
         let events = (try? String(contentsOfFile: factory.paths.events, encoding: .utf8)) ?? ""
         XCTAssertTrue(events.contains("Bash: make release: allowed by builder's rule Bash(make:*)"), events)
+    }
+
+    /// A state.json written before the newer fields existed still reads.
+    func testAnOlderStateFileStillReads() throws {
+        let old = #"{"phase":"implementation","feature":"Old","validationFailures":0,"conflicts":[],"runs":{"builder":{"role":"builder","state":"running","attempts":1,"pid":4242}}}"#
+        let state = try JSONDecoder().decode(EngineState.self, from: Data(old.utf8))
+        XCTAssertEqual(state.phase, .implementation)
+        XCTAssertEqual(state.run("builder").pid, 4242)
+        XCTAssertNil(state.spentByPhase)
+        XCTAssertNil(state.run("builder").request)
     }
 }

@@ -49,6 +49,7 @@ extension AgentPool {
             owner?.agentEvent(.cost, role: role, String(format: "%@ spent $%.4f in %d turns", role, result.costUSD, result.turns))
             records[role]?.state = .idle
             records[role]?.usage?.costUSD = result.costUSD
+            owner?.agentSpent(role, result.costUSD)
             // Its turn is over: the end of its input lets it exit, and the pipeline go on.
             supervisor.closeInput(role: role)
             return true

@@ -21,6 +21,8 @@ protocol AgentPoolOwner: AnyObject {
     func stallsChanged()
     /// A protocol agent said something (activity, usage, a request): readers should see it.
     func streamChanged()
+    /// A protocol agent's turn ended having cost this much.
+    func agentSpent(_ role: String, _ costUSD: Double)
 }
 
 /// What an agent is started with: built by the engine from its role, PLAN.md and the feature.

@@ -78,4 +78,10 @@ extension Engine: AgentPoolOwner {
     func stallsChanged() { publish() }
 
     func streamChanged() { publish() }
+
+    /// Costs add up per phase of the feature (a run's own figure restarts with each attempt).
+    func agentSpent(_ role: String, _ costUSD: Double) {
+        state.spentByPhase = (state.spentByPhase ?? [:]).merging([state.phase.rawValue: costUSD], uniquingKeysWith: +)
+        save()
+    }
 }

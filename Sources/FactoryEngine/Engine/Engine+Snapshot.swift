@@ -29,6 +29,7 @@ extension Engine {
                                 tasks: TaskCounts(done: done, total: total), blockedReason: state.blockedReason,
                                 blockedPhase: state.phase == .blocked ? state.blockedPhase : nil, conflicts: state.conflicts, plan: view, time: wallNow())
         snapshot.driving = options.driving
+        snapshot.spentByPhase = state.spentByPhase ?? [:]
         snapshot.drivenBy = options.driving ? getpid() : EngineLock.holder(paths.engineLock)
         return snapshot
     }

@@ -45,6 +45,9 @@ public struct EngineState: Sendable, Codable, Equatable {
     /// Files in conflict when a merge was refused.
     public var conflicts: [String] = []
     public var mergedCommit: String?
+    /// What the feature's agents have spent, by phase (USD), from each finished turn.
+    /// Optional so a state.json written before it existed still reads.
+    public var spentByPhase: [String: Double]?
 
     public init() {}
 

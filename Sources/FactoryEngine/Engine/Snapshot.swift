@@ -20,10 +20,13 @@ public struct Snapshot: Sendable, Encodable, Equatable {
     /// The pid of the process that drives this factory; nil when none does.
     public var drivenBy: Int32?
 
-    /// What the agents have cost, all together.
+    /// What the agents' current runs have cost, all together.
     public var costUSD: Double { agents.reduce(0) { $0 + $1.costUSD } }
+    /// What the feature has cost so far, by phase, over every finished turn of every attempt.
+    public var spentByPhase: [String: Double] = [:]
+    public var featureCostUSD: Double { spentByPhase.values.reduce(0, +) }
 
-    private enum CodingKeys: String, CodingKey { case phase, feature, agents, attention, tasks, blockedReason, blockedPhase, conflicts, drivenBy, costUSD }
+    private enum CodingKeys: String, CodingKey { case phase, feature, agents, attention, tasks, blockedReason, blockedPhase, conflicts, drivenBy, costUSD, costByPhase, featureCostUSD }
 
     /// `drivenBy` is always present, `null` when no process drives.
     public func encode(to encoder: Encoder) throws {
@@ -38,6 +41,8 @@ public struct Snapshot: Sendable, Encodable, Equatable {
         try c.encode(conflicts, forKey: .conflicts)
         try c.encode(drivenBy, forKey: .drivenBy)
         try c.encode(costUSD, forKey: .costUSD)
+        try c.encode(spentByPhase, forKey: .costByPhase)
+        try c.encode(featureCostUSD, forKey: .featureCostUSD)
     }
 
     public init(phase: Phase, feature: String, agents: [AgentSnapshot], attention: [Attention], tasks: TaskCounts,
