@@ -11,7 +11,7 @@ extension DashboardTmuxTests {
         let t = try open([], width: 160, height: 40, extraEnvironment: env, cwd: repo)
         let asking = try t.waitFor("the request on screen", timeout: 60) { $0.contains("architect asks to run Bash: touch made-by-agent.txt") }
         XCTAssertTrue(asking.contains("waiting_input"), "the agent's state says it waits:\n\(asking)")
-        try t.send("y")
+        try t.press("y")
         try t.waitFor("the answer") { $0.contains("allowed architect: Bash: touch made-by-agent.txt") }
         try waitUntil("the command to run", timeout: 30) { FileManager.default.fileExists(atPath: repo + "/worktrees/architect/made-by-agent.txt") }
         try t.send("q")
@@ -31,7 +31,7 @@ extension DashboardTmuxTests {
         XCTAssertEqual(try first.waitForExit().status, 0)
         let second = try open([], width: 160, height: 40, extraEnvironment: env, cwd: repo)
         try second.waitFor("the same request after the restart") { $0.contains("architect asks to run Bash: touch made-by-agent.txt") }
-        try second.send("y")
+        try second.press("y")
         try waitUntil("the command to run", timeout: 30) { FileManager.default.fileExists(atPath: repo + "/worktrees/architect/made-by-agent.txt") }
         try waitUntil("the agent to finish", timeout: 30) { FileManager.default.fileExists(atPath: repo + "/.agent-comms/run/architect/exit.json") }
         try second.send("q")

@@ -475,6 +475,26 @@ final class TmuxSession {
         try tmux(["send-keys", "-t", "t"] + keys)
     }
 
+    /// Presses a key that acts (approve, allow…) as a person does: if the dashboard took it
+    /// for part of a burst (a loaded machine can deliver keys together), it says so, and the
+    /// key is pressed again — what the notice tells a person to do.
+    func press(_ key: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        for _ in 0..<3 {
+            let before = try capture()
+            try send(key)
+            let deadline = Date().addingTimeInterval(2)
+            var screen = before
+            while Date() < deadline {
+                screen = try capture()
+                if screen != before { break }
+                usleep(20_000)
+            }
+            guard screen.contains("ignored: keys came faster than typing") else { return }
+            usleep(100_000)
+        }
+        XCTFail("\(key) was taken for a burst three times", file: file, line: line)
+    }
+
     func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", "t", "-x", "\(width)", "-y", "\(height)"])
     }
@@ -548,7 +568,7 @@ extension DashboardTmuxTests {
         try t.send("-l", "Thanks, looks good")
         try t.send("Enter")
         _ = try t.waitFor("the message in the log") { $0.contains("Human → Architect") && $0.contains("Thanks, looks good") }
-        try t.send("a")
+        try t.press("a")
         _ = try t.waitFor("the pipeline to finish", timeout: 40) { $0.contains("done — merged into main") }
         try t.send("q")
         XCTAssertEqual(try t.waitForExit().status, 0)

@@ -131,7 +131,7 @@ extension DashboardTmuxTests {
         // PLAN.md written by another process is still watched after the takeover.
         try ok("say", "--from", "builder", "--to", "tester", "written from outside", cwd: repo)
         try t.waitFor("the outside message") { $0.contains("written from outside") }
-        try t.send("a")
+        try t.press("a")
         try t.waitFor("the pipeline to finish", timeout: 40) { $0.contains("done — merged into main") }
         try t.send("q")
         XCTAssertEqual(try t.waitForExit().status, 0)
