@@ -51,13 +51,10 @@ final class RealClaudeTests: FactoryTestCase {
     /// attention item, `factory allow` answers it once, the command runs, the agent finishes,
     /// and what it cost is known.
     func testAPermissionRequestIsShownAndAnsweredOnce() throws {
-        let port = try startFakeModel(keeping: &servers, [
+        let (repo, driver) = try claudeFactory("Create a file", [
             ["text": "I will create the file.", "tool": "Bash", "command": "touch made-by-agent.txt"],
             ["text": "Created the file. Done."],
         ])
-        let repo = try makeSimRepo(preset: "claude")
-        try ok("start", "Create a file", cwd: repo)
-        let driver = try startClaudeDriver(repo, port: port)
         defer { driver.terminate() }
         let waiting = try waitForStatus(repo) { agent($0, "architect")?["state"] as? String == "waiting_input" }
         let request = agent(waiting, "architect")?["request"] as? [String: Any]
@@ -79,13 +76,10 @@ final class RealClaudeTests: FactoryTestCase {
 
     /// A denial reaches the agent with its reason, as the tool's result.
     func testADenialReachesTheAgentWithItsReason() throws {
-        let port = try startFakeModel(keeping: &servers, [
+        let (repo, driver) = try claudeFactory("Clean up", [
             ["tool": "Bash", "command": "rm -rf build"],
             ["text": "Understood."],
         ])
-        let repo = try makeSimRepo(preset: "claude")
-        try ok("start", "Clean up", cwd: repo)
-        let driver = try startClaudeDriver(repo, port: port)
         defer { driver.terminate() }
         _ = try waitForStatus(repo) { agent($0, "architect")?["state"] as? String == "waiting_input" }
         XCTAssertEqual(try ok("deny", "architect", "--reason", "Keep the build folder.", cwd: repo).stdout, "denied architect: Bash: rm -rf build\n")
@@ -98,14 +92,11 @@ final class RealClaudeTests: FactoryTestCase {
 
     /// Always allowing a call lets calls like it run without asking, for the agent's session.
     func testAlwaysAllowingLetsTheNextLikeCallRunWithoutAsking() throws {
-        let port = try startFakeModel(keeping: &servers, [
+        let (repo, driver) = try claudeFactory("Twice", [
             ["command": "touch first.txt"],
             ["command": "touch first.txt"],
             ["text": "Both done."],
         ])
-        let repo = try makeSimRepo(preset: "claude")
-        try ok("start", "Twice", cwd: repo)
-        let driver = try startClaudeDriver(repo, port: port)
         defer { driver.terminate() }
         _ = try waitForStatus(repo) { agent($0, "architect")?["state"] as? String == "waiting_input" }
         XCTAssertEqual(try ok("allow", "architect", "--always", cwd: repo).stdout, "always allowed architect: Bash: touch first.txt\n")
@@ -119,18 +110,16 @@ final class RealClaudeTests: FactoryTestCase {
     /// The role's allow and deny lists answer without a human: the allowed call runs at once,
     /// the denied one is refused with the rule named, and both are events.
     func testTheRolesListsAnswerWithoutAHuman() throws {
-        let port = try startFakeModel(keeping: &servers, [
+        let (repo, driver) = try claudeFactory("By the rules", [
             ["command": "touch allowed.txt"],
             ["command": "rm -rf build"],
             ["text": "Done."],
-        ])
-        let repo = try makeSimRepo(preset: "claude")
-        let role = try String(contentsOfFile: repo + "/agents/architect.md", encoding: .utf8)
-            .replacingOccurrences(of: "deny: [\"Bash(git push:*)\"]", with: "deny: [\"Bash(rm:*)\"]")
-            .replacingOccurrences(of: "allow: [", with: "allow: [\"Bash(touch:*)\", ")
-        try role.write(toFile: repo + "/agents/architect.md", atomically: true, encoding: .utf8)
-        try ok("start", "By the rules", cwd: repo)
-        let driver = try startClaudeDriver(repo, port: port)
+        ]) { repo in
+            let role = try String(contentsOfFile: repo + "/agents/architect.md", encoding: .utf8)
+                .replacingOccurrences(of: "deny: [\"Bash(git push:*)\"]", with: "deny: [\"Bash(rm:*)\"]")
+                .replacingOccurrences(of: "allow: [", with: "allow: [\"Bash(touch:*)\", ")
+            try role.write(toFile: repo + "/agents/architect.md", atomically: true, encoding: .utf8)
+        }
         defer { driver.terminate() }
         let ended = try waitForStatus(repo) { agent($0, "architect")?["exitCode"] is Int || agent($0, "architect")?["request"] is [String: Any] }
         XCTAssertEqual(agent(ended, "architect")?["exitCode"] as? Int, 0, "nobody was asked: \(ended)")
@@ -143,6 +132,17 @@ final class RealClaudeTests: FactoryTestCase {
         let seen = (try? String(contentsOfFile: root + "/port.log", encoding: .utf8)) ?? ""
         XCTAssertTrue(seen.contains("Denied by factory's rule Bash(rm:*)"), "the model was told why")
         try stop(driver, repo)
+    }
+
+    /// A factory whose agents are the real CLI talking to the fake model playing `turns`, a
+    /// feature started, and its driver running; `prepare` edits the repository first.
+    private func claudeFactory(_ feature: String, _ turns: [[String: String]],
+                               prepare: (String) throws -> Void = { _ in }) throws -> (String, Process) {
+        let port = try startFakeModel(keeping: &servers, turns)
+        let repo = try makeSimRepo(preset: "claude")
+        try prepare(repo)
+        try ok("start", feature, cwd: repo)
+        return (repo, try startClaudeDriver(repo, port: port))
     }
 
     /// Stops the driver, then any architect still running (a retry may have started).
