@@ -113,10 +113,10 @@ struct MergeCommand: ParsableCommand {
 struct AllowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "allow",
-        abstract: "Allow what ROLE's agent asks (a command, an edit), once or for the rest of its session."
+        abstract: "Allow what ROLE's agent asks (a command, an edit), once or always (a rule in agents/ROLE.md)."
     )
     @Argument(help: "The role whose request to answer.") var role: String
-    @Flag(help: "Also allow calls like it without asking, for the rest of the agent's session.") var always = false
+    @Flag(help: "Also allow calls like it from now on: the rule joins the allow list in agents/ROLE.md.") var always = false
 
     func run() throws { try act(.allow(role: role, always: always)) }
 }

@@ -99,7 +99,11 @@ final class RealClaudeTests: FactoryTestCase {
         ])
         defer { driver.terminate() }
         _ = try waitForStatus(repo) { agent($0, "architect")?["state"] as? String == "waiting_input" }
-        XCTAssertEqual(try ok("allow", "architect", "--always", cwd: repo).stdout, "always allowed architect: Bash: touch first.txt\n")
+        let said = try ok("allow", "architect", "--always", cwd: repo).stdout
+        XCTAssertTrue(said.hasPrefix("always allowed architect: Bash: touch first.txt; rule Bash("), said)
+        let rule = try XCTUnwrap(said.components(separatedBy: "; rule ").last?.components(separatedBy: " is in agents/").first)
+        let file = try String(contentsOfFile: repo + "/agents/architect.md", encoding: .utf8)
+        XCTAssertTrue(file.contains("\"\(rule)\""), "the rule joined the role's allow list: \(file)")
         let ended = try waitForStatus(repo) { agent($0, "architect")?["exitCode"] as? Int == 0 || agent($0, "architect")?["request"] is [String: Any] }
         XCTAssertEqual(agent(ended, "architect")?["exitCode"] as? Int, 0, "the second call ran without asking: \(ended)")
         let events = (try? String(contentsOfFile: repo + "/.agent-comms/events.jsonl", encoding: .utf8)) ?? ""

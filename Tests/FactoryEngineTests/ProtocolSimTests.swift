@@ -40,6 +40,26 @@ final class ProtocolSimTests: XCTestCase {
         XCTAssertTrue(events.contains("Bash: make release: allowed by builder's rule Bash(make:*)"), events)
     }
 
+    /// "Always" lasts: the rule joins agents/builder.md's allow list, and the next call like
+    /// the first is answered by it, without a human.
+    func testAlwaysAllowingWritesTheRuleIntoTheRoleFile() throws {
+        let factory = try SimFactory(overrides: ["builder": Self.speaking + "\nallow: [\"Edit\"]"])
+        defer { factory.remove() }
+        let engine = try factory.engine(environment: ["FACTORY_SIM_ASK": "builder", "FACTORY_SIM_ASK_TIMES": "2"])
+        defer { engine.shutdown() }
+        try engine.start(feature: "Always")
+        engine.drive()
+        XCTAssertNotNil(waitFor(engine) { $0.agents.contains { $0.role == "builder" && $0.state == .waitingInput } })
+        let said = try engine.perform(.allow(role: "builder", always: true))
+        XCTAssertTrue(said.hasPrefix("always allowed builder: Bash: bench "), said)
+        XCTAssertTrue(said.hasSuffix("; rule Bash(bench:*) is in agents/builder.md's allow list"), said)
+        let file = try String(contentsOfFile: factory.paths.agents + "/builder.md", encoding: .utf8)
+        XCTAssertTrue(file.contains("allow: [\"Edit\", \"Bash(bench:*)\"]"), file)
+        XCTAssertNotNil(waitFor(engine, timeout: 40) { $0.phase == .done }, "the second call was answered without a human")
+        let events = (try? String(contentsOfFile: factory.paths.events, encoding: .utf8)) ?? ""
+        XCTAssertEqual(events.components(separatedBy: "allowed by builder's rule Bash(bench:*)").count - 1, 1, events)
+    }
+
     /// A state.json written before the newer fields existed still reads.
     func testAnOlderStateFileStillReads() throws {
         let old = #"{"phase":"implementation","feature":"Old","validationFailures":0,"conflicts":[],"runs":{"builder":{"role":"builder","state":"running","attempts":1,"pid":4242}}}"#

@@ -81,7 +81,7 @@ public struct Keymap: Sendable {
             .approve: "approve the plan", .reject: "reject the plan (asks a reason)", .message: "message a role",
             .spawn: "spawn the selected agent", .kill: "kill the selected agent", .restart: "restart the selected agent",
             .resume: "resume a blocked pipeline at the phase that blocked",
-            .allow: "allow what an agent asks, once", .allowAlways: "allow it, and calls like it, for the agent's session",
+            .allow: "allow what an agent asks, once", .allowAlways: "allow it, and calls like it from now on (a rule in the role file)",
             .deny: "deny what an agent asks (asks a reason)",
             .focusNext: "next pane", .focusPrevious: "previous pane", .up: "up / scroll back", .down: "down / scroll on",
             .top: "top / oldest", .bottom: "bottom / newest", .follow: "follow new messages on/off", .search: "search messages", .filter: "messages of one role (cycles)",

@@ -1,4 +1,5 @@
 import Foundation
+import PlanDocument
 
 /// Answers to what protocol agents ask: allowed once, always (for this session), or denied.
 extension Engine {
@@ -16,9 +17,10 @@ extension Engine {
                 throw EngineError("\(role) has no request waiting for an answer")
             }
             let line: String
+            let rule = answer == .allowAlways ? request.alwaysRule : nil
             switch answer {
             case .allow: line = ClaudeControl.allow(request)
-            case .allowAlways: line = ClaudeControl.alwaysAllow(request, rule: request.suggestions.first ?? PermissionRule(tool: request.tool, pattern: nil))
+            case .allowAlways: line = rule.map { ClaudeControl.alwaysAllow(request, rule: $0) } ?? ClaudeControl.allow(request)
             case .deny(let reason): line = ClaudeControl.deny(request, message: reason.flatMap { $0.isEmpty ? nil : $0 } ?? "The human denied this request.")
             }
             do throws(SocketError) { try pool.supervisor.send(role: role, line) } catch {
@@ -26,10 +28,33 @@ extension Engine {
             }
             pool.answered(role)
             let verb = answer == .allow ? "allowed" : answer == .allowAlways ? "always allowed" : "denied"
-            event(.permissionAnswer, role: role, "the human \(verb) \(request.summary)")
+            let kept = answer == .allowAlways ? "; " + keepAllowRule(rule, for: role) : ""
+            event(.permissionAnswer, role: role, "the human \(verb) \(request.summary)\(kept)")
             publish()
-            return "\(verb) \(role): \(request.summary)"
+            return "\(verb) \(role): \(request.summary)\(kept)"
         }
+    }
+}
+
+extension Engine {
+    /// "Always" lasts: the rule joins the role's `allow:` list in `agents/<role>.md`, so the
+    /// engine answers the next call like it without asking — in this session and the next.
+    /// Says what became of the rule, for the answer and the event.
+    func keepAllowRule(_ rule: PermissionRule?, for role: String) -> String {
+        guard let rule else { return "no rule can name only calls like this one, so it asks again next time" }
+        let file = "\(paths.agents)/\(role).md"
+        let shown = paths.relative(file)
+        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        guard let edited = RoleFileEdit.addingAllowRule(rule.text, role: role, to: text) else {
+            return "allowed for this session only: \(shown)'s allow list has a shape factory does not edit; add \(rule.text) to it by hand"
+        }
+        if edited != text {
+            do throws(PlanFileError) { try AtomicFile.replace(file, with: Array(edited.utf8)) } catch {
+                return "allowed for this session only: cannot write \(shown): \(error)"
+            }
+        }
+        if let def = try? Self.loadRole(role, paths) { roles[role] = def }
+        return "rule \(rule.text) is in \(shown)'s allow list"
     }
 }
 

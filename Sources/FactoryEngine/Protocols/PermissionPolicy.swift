@@ -25,8 +25,19 @@ public struct PermissionPolicy: Sendable, Equatable {
     public func decide(_ request: PermissionRequest) -> Decision? {
         let subject = Self.subject(of: request)
         if let rule = deny.first(where: { Self.matches($0, tool: request.tool, subject: subject) }) { return .deny(rule: rule) }
-        if let rule = allow.first(where: { Self.matches($0, tool: request.tool, subject: subject) }) { return .allow(rule: rule) }
+        // `Bash(git commit:*)` allows a commit, not `git commit -m x; curl … | sh`: a command
+        // that chains, pipes, substitutes or redirects is not named by a pattern's start, and
+        // goes to a human (a bare `Bash` rule still allows everything, as it says).
+        let compound = request.tool == "Bash" && subject.map(Self.isCompound) == true
+        if let rule = allow.first(where: { Self.matches($0, tool: request.tool, subject: subject) && !(compound && $0.contains("(")) }) {
+            return .allow(rule: rule)
+        }
         return nil
+    }
+
+    /// A shell command that does more than run one program with arguments.
+    static func isCompound(_ command: String) -> Bool {
+        command.contains { ";&|`<>\n\r".contains($0) } || command.contains("$(")
     }
 
     /// A rule is `Tool` or `Tool(pattern)`; a malformed one matches nothing.

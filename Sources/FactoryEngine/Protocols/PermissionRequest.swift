@@ -56,3 +56,43 @@ public struct PermissionRequest: Codable, Sendable, Equatable {
             }
     }
 }
+
+extension PermissionRule {
+    /// The rule as a role file's `allow:` list writes it: `Tool` or `Tool(pattern)`.
+    public var text: String { pattern.map { "\(tool)(\($0))" } ?? tool }
+}
+
+extension PermissionRequest {
+    /// What "always allow this" allows: the rule the agent suggested, else the tool and a
+    /// pattern for calls like this one — a command's program and subcommand (`Bash(swift
+    /// test:*)`), a file's folder (`Edit(/repo/Sources/*)`) — else the tool alone. Nil for a
+    /// command no pattern can name without allowing more (`a; b`, `$(…)`, a glob): that call
+    /// is allowed once, and asks again next time.
+    public var alwaysRule: PermissionRule? {
+        if let suggested = suggestions.first { return suggested }
+        let input = (try? JSONSerialization.jsonObject(with: Data(inputJSON.utf8))) as? [String: Any] ?? [:]
+        if tool == "Bash" {
+            guard let command = input["command"] as? String, let prefix = Self.commandPrefix(command) else { return nil }
+            return PermissionRule(tool: tool, pattern: prefix + ":*")
+        }
+        if let path = (input["file_path"] ?? input["notebook_path"]) as? String, path.hasPrefix("/"),
+           let slash = path.lastIndex(of: "/"), slash > path.startIndex {
+            return PermissionRule(tool: tool, pattern: String(path[..<slash]) + "/*")
+        }
+        return PermissionRule(tool: tool)
+    }
+
+    /// `git commit -m "x"` → `git commit`; `make` → `make`; nil for what a prefix cannot name
+    /// safely (a command that chains, pipes or substitutes: allowing its start would allow
+    /// whatever follows it).
+    static func commandPrefix(_ command: String) -> String? {
+        let words = command.split(whereSeparator: \.isWhitespace)
+        guard let program = words.first, !command.contains(where: { ";&|`$<>(){}*?[]\n\r\\".contains($0) }) else { return nil }
+        let plain = { (word: Substring) in word.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) } && !word.hasPrefix("-") }
+        guard plain(program) else { return nil }
+        // A subcommand is a word (`commit`, `test`, `run`), not an argument (`file.txt`, `42`).
+        let subcommand = { (word: Substring) in word.first?.isLetter == true && word.allSatisfy { $0.isLetter || $0.isNumber || "-_".contains($0) } }
+        if words.count > 1, subcommand(words[1]) { return "\(program) \(words[1])" }
+        return String(program)
+    }
+}

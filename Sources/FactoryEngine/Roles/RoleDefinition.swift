@@ -119,7 +119,8 @@ public struct RoleDefinition: Sendable, Equatable {
 
     /// `---\n…\n---\n` at the very top, and the rest.
     static func splitFrontMatter(_ text: String) -> (String?, String) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // LF alone splits: a Swift `Character` holds CR LF as one, which would hide the `---`.
+        let lines = text.linesAtLF.map { Substring($0) }
         guard lines.first.map({ $0.trimmingTrailingCR() == "---" }) == true,
               let end = lines.dropFirst().firstIndex(where: { $0.trimmingTrailingCR() == "---" }) else { return (nil, text) }
         let front = lines[1..<end].joined(separator: "\n")
@@ -169,6 +170,14 @@ public enum AgentPreset {
 
 extension Substring {
     func trimmingTrailingCR() -> Substring { last == "\r" ? dropLast() : self }
+}
+
+extension String {
+    /// The text split at each LF, a CR before it kept on its line. Split by scalars: a Swift
+    /// `Character` holds CR LF as one, which `split(separator: "\n")` would never cut.
+    var linesAtLF: [String] {
+        unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+    }
 }
 
 extension String {
