@@ -52,6 +52,9 @@ struct StatusCommand: ParsableCommand {
         }
         Output.text("phase: \(snapshot.phase.rawValue)\(snapshot.feature.isEmpty ? "" : " — \(snapshot.feature)")")
         Output.text("tasks: \(snapshot.tasks.done)/\(snapshot.tasks.total) done")
+        if snapshot.featureCostUSD > 0 || snapshot.budgetUSD != nil {
+            Output.text("cost: \(Budget.text(snapshot.featureCostUSD))" + (snapshot.budgetUSD.map { " of a \(Budget.text($0)) budget" } ?? ""))
+        }
         Output.text(snapshot.drivenBy.map { "engine: driven by pid \($0)" }
                     ?? "engine: nothing drives this factory; run factory (the dashboard) or factory run --headless to move it on")
         for a in snapshot.agents {
@@ -65,10 +68,33 @@ struct StatusCommand: ParsableCommand {
 struct StartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "start", abstract: "Start a feature: the architect plans it.")
     @Argument(help: "The feature request.") var feature: [String]
+    @Option(name: .customLong("budget-usd"), help: ArgumentHelp(
+        "Stop starting agents once the feature has spent this many USD, and ask you (default: PLAN.md's **Budget:** field, else none).",
+        valueName: "USD")) var budgetUSD: Double?
+
+    func validate() throws {
+        if let budgetUSD, !(budgetUSD > 0 && budgetUSD.isFinite) { throw CLIError("--budget-usd must be an amount above 0, like 5 or 0.50") }
+    }
 
     func run() throws {
         let text = feature.joined(separator: " ")
-        try act(.start(feature: text))
+        try act(.start(feature: text, budgetUSD: budgetUSD))
+    }
+}
+
+struct BudgetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "budget",
+        abstract: "Set the feature's budget in USD (or lift it with none); shows the spend.",
+        discussion: "Once the feature's agents have spent the budget, no agent starts (no new turn, no retry) until you raise it; a running turn finishes.")
+    @Argument(help: ArgumentHelp("An amount of USD (5, 0.50, $5), or none.", valueName: "USD")) var amount: String
+
+    func run() throws {
+        if amount.lowercased() == "none" { return try act(.budget(usd: nil)) }
+        guard let usd = Budget.parse(amount), usd > 0 else {
+            throw CLIError("\"\(amount)\" is not an amount of USD above 0 (like 5, 0.50 or $5) or none")
+        }
+        try act(.budget(usd: usd))
     }
 }
 

@@ -83,6 +83,27 @@ final class CommandChannelTests: FactoryTestCase {
         XCTAssertEqual(try String(contentsOfFile: repo + "/.git/refs/heads/main", encoding: .utf8), head, "main has not moved")
     }
 
+    /// The feature's budget from the command line, from PLAN.md's field, changed and lifted;
+    /// amounts that are not amounts are one-line errors.
+    func testTheBudgetIsSetShownAndChanged() throws {
+        let repo = try makeSimRepo()
+        for (args, wanted) in [(["start", "x", "--budget-usd", "0"], "--budget-usd must be an amount above 0, like 5 or 0.50"),
+                               (["budget", "lots"], "\"lots\" is not an amount of USD above 0 (like 5, 0.50 or $5) or none")] {
+            let r = try factory(args, cwd: repo)
+            XCTAssertEqual(r.status, 1, r.summary)
+            XCTAssertEqual(r.stderr, "Error: \(wanted)\n", r.summary)
+        }
+        try ok("field", "Budget", "$2.50", cwd: repo)
+        XCTAssertEqual(try ok("start", "Priced", cwd: repo).stdout, "started \"Priced\" (budget $2.50): the architect plans it\n")
+        XCTAssertTrue(try ok("status", cwd: repo).stdout.contains("cost: $0.0000 of a $2.50 budget\n"))
+        XCTAssertEqual(try ok("budget", "$7", cwd: repo).stdout, "budget $7.00; the feature has spent $0.0000\n")
+        let json = try JSONSerialization.jsonObject(with: Data(try ok("status", "--json", cwd: repo).stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(json?["budgetUSD"] as? Double, 7)
+        XCTAssertEqual(try ok("budget", "none", cwd: repo).stdout, "no budget; the feature has spent $0.0000\n")
+        let lifted = try JSONSerialization.jsonObject(with: Data(try ok("status", "--json", cwd: repo).stdout.utf8)) as? [String: Any]
+        XCTAssertTrue(lifted?["budgetUSD"] is NSNull, "null when there is none")
+    }
+
     /// `status` says whether anything drives the factory.
     func testStatusSaysWhoDrives() throws {
         let repo = try makeSimRepo()

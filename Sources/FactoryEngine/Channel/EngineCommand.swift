@@ -2,7 +2,10 @@
 /// by the engine in this process or sent over `.agent-comms/engine.sock` to the one that
 /// drives. Encoded as JSON (`{"approve":{"note":null}}`).
 public enum EngineCommand: Codable, Sendable, Equatable {
-    case start(feature: String)
+    /// A feature to build; `budgetUSD` stops new agent turns once the feature has spent it.
+    case start(feature: String, budgetUSD: Double? = nil)
+    /// The feature's budget in USD, or none (nil).
+    case budget(usd: Double?)
     case approve(note: String?)
     case reject(reason: String)
     case spawn(role: String)
@@ -34,6 +37,7 @@ public enum EngineCommand: Codable, Sendable, Equatable {
         case .allow: return "allow"
         case .deny: return "deny"
         case .ping: return "ping"
+        case .budget: return "budget"
         }
     }
 }

@@ -6,13 +6,15 @@ import Glibc
 
 /// What people (and the CLI) ask of the engine. Each runs on the engine queue.
 extension Engine {
-    public func start(feature: String) throws(EngineError) {
+    /// `budgetUSD`: the feature's budget; without it, PLAN.md's `**Budget:**` field, if any.
+    public func start(feature: String, budgetUSD: Double? = nil) throws(EngineError) {
         try onQueue { () throws(EngineError) in
             guard [.idle, .done, .blocked].contains(state.phase) else {
                 throw EngineError("a feature is in progress (phase \(state.phase.rawValue)); finish it first")
             }
             let text = feature.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !text.isEmpty else { throw EngineError("describe the feature to build") }
+            let budget = try budgetUSD.map { usd throws(EngineError) in try Budget.check(usd) } ?? plan.view.field("Budget").flatMap(Budget.parse)
             // A new feature needs a new approval.
             let unapprove: [PlanEdit] = Gates.approved(plan.view) ? [.setCheckpointItem(text: Gates.approvalItem, done: false)] : []
             try writePlan(unapprove + [
@@ -22,6 +24,7 @@ extension Engine {
             state = EngineState()
             pool.forgetEnded()
             state.feature = text
+            state.budgetUSD = budget
             transition(to: .planning, "feature requested: \(text)")
             step()
         }

@@ -8,9 +8,12 @@ extension Engine {
     /// Runs `command` on this engine and says what it did; throws the reason it refused.
     public func perform(_ command: EngineCommand) throws(EngineError) -> String {
         switch command {
-        case .start(let feature):
-            try start(feature: feature)
-            return "started \"\(feature.trimmingCharacters(in: .whitespacesAndNewlines))\": the architect plans it"
+        case .start(let feature, let budget):
+            try start(feature: feature, budgetUSD: budget)
+            let limit = queue.sync { state.budgetUSD }.map { " (budget \(Budget.text($0)))" } ?? ""
+            return "started \"\(feature.trimmingCharacters(in: .whitespacesAndNewlines))\"\(limit): the architect plans it"
+        case .budget(let usd):
+            return try setBudget(usd)
         case .approve(let note):
             try approve(note: note)
             return "plan approved: implementation begins"

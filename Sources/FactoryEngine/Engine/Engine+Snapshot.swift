@@ -30,6 +30,7 @@ extension Engine {
                                 blockedPhase: state.phase == .blocked ? state.blockedPhase : nil, conflicts: state.conflicts, plan: view, time: wallNow())
         snapshot.driving = options.driving
         snapshot.spentByPhase = state.spentByPhase ?? [:]
+        snapshot.budgetUSD = state.budgetUSD
         snapshot.drivenBy = options.driving ? getpid() : EngineLock.holder(paths.engineLock)
         return snapshot
     }
@@ -53,6 +54,7 @@ extension Engine {
         for a in agents { if let request = a.request {
             items.append(Attention(kind: .request, role: a.role, message: "\(a.role) asks to run \(request.summary): y allows, n denies (factory allow|deny \(a.role))"))
         } }
+        if let budget = budgetAttention() { items.append(budget) }
         if state.phase == .awaitingApproval {
             items.append(Attention(kind: .approval, role: "architect", message: "the plan for \"\(state.feature)\" awaits approval: factory approve, or factory reject --reason"))
         }

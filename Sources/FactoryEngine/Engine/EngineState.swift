@@ -48,6 +48,15 @@ public struct EngineState: Sendable, Codable, Equatable {
     /// What the feature's agents have spent, by phase (USD), from each finished turn.
     /// Optional so a state.json written before it existed still reads.
     public var spentByPhase: [String: Double]?
+    /// The feature's budget (USD): past it, no agent starts without a human. Nil: none.
+    public var budgetUSD: Double?
+    /// The feature's spend when the pipeline last stopped for the budget, so it says so once.
+    public var budgetReachedAt: Double?
+
+    /// What the feature has spent so far, over every phase.
+    public var featureCostUSD: Double { (spentByPhase ?? [:]).values.reduce(0, +) }
+    /// The budget is spent: the pipeline starts no agent until a human raises it.
+    public var overBudget: Bool { budgetUSD.map { featureCostUSD >= $0 } ?? false }
 
     public init() {}
 

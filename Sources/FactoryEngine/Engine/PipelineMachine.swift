@@ -21,6 +21,8 @@ struct PipelineMachine {
         var minute: String
         /// Seconds since the epoch, for the pause before a retry (∞: never wait).
         var now: Double = .infinity
+        /// The feature has spent its budget: no agent starts (a human decides).
+        var overBudget = false
 
         func run(_ role: String) -> AgentRun { runs[role] ?? AgentRun(role: role) }
     }
@@ -112,7 +114,7 @@ struct PipelineMachine {
         var starts: [Action] = []
         for role in roles {
             let run = input.run(role)
-            if run.state.isActive { continue }
+            if run.state.isActive || input.overBudget { continue }
             // A human killed it: it stays down until `factory spawn`.
             if run.state == .killed && run.phase == input.phase { continue }
             var retry: String?

@@ -25,8 +25,10 @@ public struct Snapshot: Sendable, Encodable, Equatable {
     /// What the feature has cost so far, by phase, over every finished turn of every attempt.
     public var spentByPhase: [String: Double] = [:]
     public var featureCostUSD: Double { spentByPhase.values.reduce(0, +) }
+    /// The feature's budget (USD), or nil when it has none.
+    public var budgetUSD: Double?
 
-    private enum CodingKeys: String, CodingKey { case phase, feature, agents, attention, tasks, blockedReason, blockedPhase, conflicts, drivenBy, costUSD, costByPhase, featureCostUSD }
+    private enum CodingKeys: String, CodingKey { case phase, feature, agents, attention, tasks, blockedReason, blockedPhase, conflicts, drivenBy, costUSD, costByPhase, featureCostUSD, budgetUSD }
 
     /// `drivenBy` is always present, `null` when no process drives.
     public func encode(to encoder: Encoder) throws {
@@ -43,6 +45,7 @@ public struct Snapshot: Sendable, Encodable, Equatable {
         try c.encode(costUSD, forKey: .costUSD)
         try c.encode(spentByPhase, forKey: .costByPhase)
         try c.encode(featureCostUSD, forKey: .featureCostUSD)
+        try c.encode(budgetUSD, forKey: .budgetUSD)
     }
 
     public init(phase: Phase, feature: String, agents: [AgentSnapshot], attention: [Attention], tasks: TaskCounts,
@@ -160,6 +163,8 @@ public struct Attention: Sendable, Encodable, Equatable {
         case stopped
         /// An agent asks permission (to run a command, edit a file) and waits for the answer.
         case request
+        /// The feature has spent its budget: no agent starts until a human raises it.
+        case budget
         case blocked
     }
 
@@ -192,6 +197,8 @@ public struct EngineEvent: Sendable, Codable, Equatable {
         case permissionAnswer = "permission_answer"
         case toolUse = "tool_use"
         case cost
+        /// The feature's budget was set, lifted or spent.
+        case budget
         case agentResumed = "agent_resumed"
         case agentAdopted = "agent_adopted"
         case approved
