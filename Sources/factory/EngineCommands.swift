@@ -155,6 +155,17 @@ struct DenyCommand: ParsableCommand {
     func run() throws { try act(.deny(role: role, reason: reason)) }
 }
 
+struct AnswerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "answer",
+        abstract: "Answer the question ROLE's agent asks: one answer per question, a choice's number or your own words.",
+        discussion: "factory status shows the questions and their numbered choices. Where several choices may be picked, give their numbers with commas (1,3).")
+    @Argument(help: "The role whose question to answer.") var role: String
+    @Argument(help: ArgumentHelp("One answer per question, in order.", valueName: "answer")) var answers: [String]
+
+    func run() throws { try act(.answer(role: role, answers: answers)) }
+}
+
 struct ResumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",

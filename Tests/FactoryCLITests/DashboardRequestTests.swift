@@ -39,6 +39,33 @@ extension DashboardTmuxTests {
         _ = try factory(["kill", "architect"], cwd: repo)
     }
 
+    /// The agent asks a question: the dashboard shows it with its choices, `y` opens the
+    /// answer's prompt, a choice's number typed and Enter answer it, and the model reads it.
+    func testAQuestionIsAnsweredByTyping() throws {
+        var servers: [Process] = []
+        defer { for server in servers { server.terminate() } }
+        let claude = try Self.realClaude()
+        let port = try startFakeModel(keeping: &servers, [
+            ["question": "Which greeting?", "choices": "Hello,Howdy"],
+            ["text": "Done."],
+        ])
+        let repo = try makeSimRepo(preset: "claude")
+        try ok("start", "Greet", cwd: repo)
+        let t = try open([], width: 160, height: 40, extraEnvironment: terminalEnvironment(claude: claude, port: port), cwd: repo)
+        try t.waitFor("the question on screen", timeout: 60) { $0.contains("architect asks: Which greeting? 1 Hello · 2 Howdy") }
+        try t.press("y")
+        try t.waitFor("the answer's prompt") { $0.contains("architect asks Which greeting? 1 Hello · 2 Howdy — your answer:") }
+        try t.send("2")
+        try t.send("Enter")
+        try t.waitFor("the answer sent") { $0.contains("answered architect: Which greeting? → Howdy") }
+        try waitUntil("the model to read it", timeout: 30) {
+            ((try? String(contentsOfFile: self.root + "/port.log", encoding: .utf8)) ?? "").components(separatedBy: "tool_result").dropFirst().joined().contains("Howdy")
+        }
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+        _ = try factory(["kill", "architect"], cwd: repo)
+    }
+
     /// A factory whose architect, the real Claude Code CLI, will ask to run
     /// `touch made-by-agent.txt`; the environment a dashboard needs to run it.
     private func claudeAsksToCreateAFile(_ servers: inout [Process]) throws -> (String, [String: String]) {

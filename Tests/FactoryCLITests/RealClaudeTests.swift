@@ -138,6 +138,33 @@ final class RealClaudeTests: FactoryTestCase {
         try stop(driver, repo)
     }
 
+    /// The agent asks the human a question (AskUserQuestion): it is shown with its choices,
+    /// `allow` is refused (it wants an answer, not a yes), a choice's number answers it, and
+    /// the model reads the chosen label.
+    func testAQuestionIsShownWithItsChoicesAndAnsweredByTyping() throws {
+        let (repo, driver) = try claudeFactory("Greet", [
+            ["question": "Which greeting should the command print?", "choices": "Hello,Howdy"],
+            ["text": "Going with it."],
+        ])
+        defer { driver.terminate() }
+        let waiting = try waitForStatus(repo) { agent($0, "architect")?["state"] as? String == "waiting_input" }
+        let attention = (waiting["attention"] as? [[String: Any]])?.first?["message"] as? String
+        XCTAssertEqual(attention, "architect asks: Which greeting should the command print? 1 Hello · 2 Howdy: y answers, n declines (factory answer architect TEXT)")
+        let refused = try factory(["allow", "architect"], cwd: repo)
+        XCTAssertEqual(refused.status, 1, refused.summary)
+        XCTAssertTrue(refused.stderr.contains("asks a question, not a permission"), refused.summary)
+        XCTAssertEqual(try factory(["answer", "architect"], cwd: repo).status, 64, "an answer is needed")
+        XCTAssertEqual(try ok("answer", "architect", "2", cwd: repo).stdout,
+                       "answered architect: Which greeting should the command print? → Howdy\n")
+        let log = root + "/port.log"
+        let deadline = Date().addingTimeInterval(30)
+        func seen() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        func answered() -> String { seen().components(separatedBy: "tool_result").dropFirst().joined() }
+        while !answered().contains("Howdy") && Date() < deadline { usleep(50_000) }
+        XCTAssertTrue(answered().contains("Howdy"), "the model read the answer: \(seen().suffix(2000))")
+        try stop(driver, repo)
+    }
+
     /// A factory whose agents are the real CLI talking to the fake model playing `turns`, a
     /// feature started, and its driver running; `prepare` edits the repository first.
     private func claudeFactory(_ feature: String, _ turns: [[String: String]],

@@ -86,4 +86,34 @@ final class ClaudeControlTests: XCTestCase {
         let response = try answer(ClaudeControl.allow(request), requestID: "req-1")
         XCTAssertEqual((response["updatedInput"] as? [String: Any])?.count, 0)
     }
+
+    /// A question (AskUserQuestion) is read with its choices; the answer goes back as the
+    /// tool's input plus `answers`, a choice's number picking its label.
+    func testAQuestionIsReadAndAnsweredWithItsInput() throws {
+        let line = #"{"type":"control_request","request_id":"q1","request":{"subtype":"can_use_tool","tool_name":"AskUserQuestion","tool_use_id":"t","input":{"questions":[{"question":"Which DB?","header":"DB","multiSelect":false,"options":[{"label":"Postgres","description":"big"},{"label":"SQLite","description":"small"}]},{"question":"Which ports?","header":"Ports","multiSelect":true,"options":[{"label":"80","description":""},{"label":"443","description":""},{"label":"8080","description":""}]}]}}}"#
+        let events = ClaudeFixture.events(Array((line + "\n").utf8))
+        guard case .request(let request) = events.first else { return XCTFail("\(events)") }
+        XCTAssertEqual(request.summary, "question: Which DB?")
+        let questions = try XCTUnwrap(request.questions)
+        XCTAssertEqual(questions.map(\.line), ["Which DB? 1 Postgres · 2 SQLite", "Which ports? 1 80 · 2 443 · 3 8080"])
+        XCTAssertEqual(questions[0].answer("2"), "SQLite")
+        XCTAssertEqual(questions[0].answer("1,2"), "1,2", "one pick only: taken as typed")
+        XCTAssertEqual(questions[0].answer(" MySQL please "), "MySQL please", "own words")
+        XCTAssertEqual(questions[0].answer("9"), "9", "no such choice: as typed")
+        XCTAssertEqual(questions[1].answer("1, 3"), "80, 8080")
+        let response = try answer(ClaudeControl.answer(request, ["Which DB?": "SQLite"]), requestID: "q1")
+        XCTAssertEqual(response["behavior"] as? String, "allow")
+        let input = try XCTUnwrap(response["updatedInput"] as? [String: Any])
+        XCTAssertEqual(input["answers"] as? [String: String], ["Which DB?": "SQLite"])
+        XCTAssertEqual((input["questions"] as? [Any])?.count, 2, "the questions go back as asked")
+    }
+
+    /// A request factory does not serve gets an error at once: the agent does not wait.
+    func testAnUnsupportedRequestGetsAnError() throws {
+        let object = try parse(ClaudeControl.unsupported(requestID: "r9", subtype: "hook_callback"))
+        let response = try XCTUnwrap(object["response"] as? [String: Any])
+        XCTAssertEqual(response["subtype"] as? String, "error")
+        XCTAssertEqual(response["request_id"] as? String, "r9")
+        XCTAssertEqual(response["error"] as? String, "factory does not answer hook_callback requests")
+    }
 }

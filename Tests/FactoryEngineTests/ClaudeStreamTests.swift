@@ -131,6 +131,7 @@ final class ClaudeStreamTests: XCTestCase {
         let events = ClaudeFixture.events(Array(lines.map { $0 + "\n" }.joined().utf8))
         XCTAssertEqual(events, [
             .activity(.error("the agent asked \"hook_callback\" (request r9), which factory does not answer")),
+            .unanswerable(requestID: "r9", subtype: "hook_callback"),
             .activity(.error("a can_use_tool request without a request id; it cannot be answered")),
             .withdrawn(requestID: "req-1"),
             .request(PermissionRequest(requestID: "r10", tool: "?", inputJSON: "{}", summary: "?: {}", toolUseID: "",

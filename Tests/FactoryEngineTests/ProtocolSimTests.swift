@@ -49,7 +49,7 @@ final class ProtocolSimTests: XCTestCase {
         defer { engine.shutdown() }
         try engine.start(feature: "Always")
         engine.drive()
-        XCTAssertNotNil(waitFor(engine) { $0.agents.contains { $0.role == "builder" && $0.state == .waitingInput } })
+        XCTAssertNotNil(waitFor(engine, timeout: 40) { $0.agents.contains { $0.role == "builder" && $0.state == .waitingInput } })
         let said = try engine.perform(.allow(role: "builder", always: true))
         XCTAssertTrue(said.hasPrefix("always allowed builder: Bash: bench "), said)
         XCTAssertTrue(said.hasSuffix("; rule Bash(bench:*) is in agents/builder.md's allow list"), said)

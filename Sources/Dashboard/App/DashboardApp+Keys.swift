@@ -198,6 +198,8 @@ extension DashboardApp {
             state.search = text.isEmpty ? nil : text
             state.focus = .messages
         case .deny(let role): send(prompt, .deny(role: role, reason: text.isEmpty ? nil : text))
+        case .answer(let role, _):
+            send(prompt, .answer(role: role, answers: text.split(separator: ";", omittingEmptySubsequences: false).map(String.init)))
         }
     }
 
@@ -212,6 +214,11 @@ extension DashboardApp {
     func answerRequest(_ action: KeyAction) {
         guard let role = askingRole else {
             state.notice = "no agent is asking anything"
+            return
+        }
+        // A question is answered by typing: y opens the answer's prompt.
+        if let questions = snapshot.agents.first(where: { $0.role == role })?.request?.questions, action != .deny {
+            state.prompt = Prompt(kind: .answer(role: role, question: questions.map(\.line).joined(separator: " / ")))
             return
         }
         switch action {

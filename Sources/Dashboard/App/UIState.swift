@@ -13,6 +13,8 @@ public struct Prompt: Equatable, Sendable {
         case search
         /// Why a permission request is denied (empty: no reason given).
         case deny(role: String)
+        /// Answers to an agent's questions (`;` between answers when it asks several).
+        case answer(role: String, question: String)
     }
     public var kind: Kind
     public var text = ""
@@ -30,6 +32,7 @@ public struct Prompt: Equatable, Sendable {
         case .message(let to): return "Message to \(to): "
         case .search: return "Search messages: "
         case .deny(let role): return "Deny \(role)'s request; why (Enter: no reason): "
+        case .answer(let role, let question): return "\(role) asks \(question) — your answer: "
         }
     }
 

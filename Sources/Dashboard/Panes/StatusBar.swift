@@ -21,7 +21,8 @@ enum StatusBar {
     /// The prompt: its label, the end of its text (where the cursor is) and, after a failed
     /// submit, why it was not sent.
     static func drawPrompt(_ prompt: Prompt, in rect: Rect, on canvas: inout Canvas) {
-        let x = canvas.text(prompt.label, x: rect.x, y: rect.y, limit: rect.maxX, role: .attention)
+        // A label (an agent's question with its choices) leaves a third of the line for the text.
+        let x = canvas.text(prompt.label, x: rect.x, y: rect.y, limit: rect.x + max(1, rect.width * 2 / 3), role: .attention)
         let status = prompt.error.map { "  not sent: \($0) (Enter retries, Esc discards)" } ?? ""
         // The reason gets the room it needs, short of squeezing the text below a third.
         let room = rect.maxX - x

@@ -36,7 +36,8 @@ extension AgentPool {
             return false
         case .request(let request):
             owner?.agentEvent(.permissionRequest, role: role, "\(role) asks to run \(request.summary)")
-            if let decision = owner?.definition(of: role)?.policy.decide(request), answerByPolicy(role, request, decision) { return false }
+            // A question is for the human, whatever the lists say.
+            if !request.isQuestion, let decision = owner?.definition(of: role)?.policy.decide(request), answerByPolicy(role, request, decision) { return false }
             records[role]?.request = request
             records[role]?.state = .waitingInput
             return true
@@ -53,6 +54,9 @@ extension AgentPool {
             // Its turn is over: the end of its input lets it exit, and the pipeline go on.
             supervisor.closeInput(role: role)
             return true
+        case .unanswerable(let id, let subtype):
+            try? supervisor.send(role: role, ClaudeControl.unsupported(requestID: id, subtype: subtype))
+            return false
         case .session, .garbage:
             return false
         }

@@ -19,6 +19,8 @@ public enum EngineCommand: Codable, Sendable, Equatable {
     /// The answer to the role's pending permission request.
     case allow(role: String, always: Bool)
     case deny(role: String, reason: String?)
+    /// Answers to the questions the role's agent asks, one per question, in order.
+    case answer(role: String, answers: [String])
     /// Is anyone there? Answers with the phase (the channel's own round trip).
     case ping
 
@@ -36,6 +38,7 @@ public enum EngineCommand: Codable, Sendable, Equatable {
         case .resume: return "resume"
         case .allow: return "allow"
         case .deny: return "deny"
+        case .answer: return "answer"
         case .ping: return "ping"
         case .budget: return "budget"
         }

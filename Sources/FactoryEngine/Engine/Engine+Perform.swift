@@ -44,6 +44,8 @@ extension Engine {
             return try answer(role: role, always ? .allowAlways : .allow)
         case .deny(let role, let reason):
             return try answer(role: role, .deny(reason: reason))
+        case .answer(let role, let answers):
+            return try answer(role: role, .questions(answers))
         case .ping:
             return "phase \(queue.sync { state.phase.rawValue })"
         }

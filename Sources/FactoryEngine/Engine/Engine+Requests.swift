@@ -6,6 +6,8 @@ extension Engine {
     public enum Answer: Sendable, Equatable {
         case allow, allowAlways
         case deny(reason: String?)
+        /// What the human typed for each question the agent asks.
+        case questions([String])
     }
 
     /// Answers `role`'s pending request through its keeper, exactly once: the request is
@@ -16,12 +18,18 @@ extension Engine {
             guard let request = pool.run(role).request, pool.run(role).state.isActive else {
                 throw EngineError("\(role) has no request waiting for an answer")
             }
+            if case .questions(let typed) = answer { return try answerQuestions(role, request, typed) }
+            // Allowing a question without its answers would run it with none.
+            if request.isQuestion, answer == .allow || answer == .allowAlways {
+                throw EngineError("\(role) asks a question, not a permission: answer it (y in the dashboard, or factory answer \(role) TEXT), or deny it")
+            }
             let line: String
             let rule = answer == .allowAlways ? request.alwaysRule : nil
             switch answer {
             case .allow: line = ClaudeControl.allow(request)
             case .allowAlways: line = rule.map { ClaudeControl.alwaysAllow(request, rule: $0) } ?? ClaudeControl.allow(request)
             case .deny(let reason): line = ClaudeControl.deny(request, message: reason.flatMap { $0.isEmpty ? nil : $0 } ?? "The human denied this request.")
+            case .questions: return ""
             }
             do throws(SocketError) { try pool.supervisor.send(role: role, line) } catch {
                 throw EngineError("cannot answer \(role): \(error.description)")
@@ -37,6 +45,30 @@ extension Engine {
 }
 
 extension Engine {
+    /// The human's answers reach the agent as the question tool's input, exactly once.
+    func answerQuestions(_ role: String, _ request: PermissionRequest, _ typed: [String]) throws(EngineError) -> String {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let questions = request.questions, !questions.isEmpty else {
+            throw EngineError("\(role) asks permission to run \(request.summary), not a question: factory allow or deny it")
+        }
+        let given = typed.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard given.count == questions.count, !given.contains(where: \.isEmpty) else {
+            let count = questions.count == 1 ? "1 question" : "\(questions.count) questions"
+            throw EngineError("\(role) asks \(count): give one answer for each (\(questions.map(\.question).joined(separator: " / ")))")
+        }
+        let answers = zip(questions, given).map { ($0.question, $0.answer($1)) }
+        do throws(SocketError) {
+            try pool.supervisor.send(role: role, ClaudeControl.answer(request, Dictionary(answers, uniquingKeysWith: { a, _ in a })))
+        } catch {
+            throw EngineError("cannot answer \(role): \(error.description)")
+        }
+        pool.answered(role)
+        let said = answers.map { "\($0.0) → \($0.1)" }.joined(separator: "; ")
+        event(.permissionAnswer, role: role, "the human answered \(role): \(said)")
+        publish()
+        return "answered \(role): \(said)"
+    }
+
     /// "Always" lasts: the rule joins the role's `allow:` list in `agents/<role>.md`, so the
     /// engine answers the next call like it without asking — in this session and the next.
     /// Says what became of the rule, for the answer and the event.

@@ -52,7 +52,12 @@ extension Engine {
         }
         // An agent waiting on a permission is stuck until someone answers: first in line.
         for a in agents { if let request = a.request {
-            items.append(Attention(kind: .request, role: a.role, message: "\(a.role) asks to run \(request.summary): y allows, n denies (factory allow|deny \(a.role))"))
+            if let question = request.questions?.first {
+                let more = (request.questions?.count ?? 1) > 1 ? " (+\((request.questions?.count ?? 1) - 1) more)" : ""
+                items.append(Attention(kind: .request, role: a.role, message: "\(a.role) asks: \(question.line)\(more): y answers, n declines (factory answer \(a.role) TEXT)"))
+            } else {
+                items.append(Attention(kind: .request, role: a.role, message: "\(a.role) asks to run \(request.summary): y allows, n denies (factory allow|deny \(a.role))"))
+            }
         } }
         if let budget = budgetAttention() { items.append(budget) }
         if state.phase == .awaitingApproval {

@@ -14,6 +14,20 @@ public enum ClaudeControl {
         response(request, ["behavior": "allow", "updatedInput": input(of: request)])
     }
 
+    /// A control request factory does not serve, answered with an error so the agent goes on.
+    public static func unsupported(requestID: String, subtype: String) -> String {
+        line(["type": "control_response",
+              "response": ["subtype": "error", "request_id": requestID, "error": "factory does not answer \(subtype) requests"] as [String: Any]])
+    }
+
+    /// The human's answers to an `AskUserQuestion` call: the call runs with its input plus
+    /// `answers`, each question's text mapped to the answer (the shape the Agent SDK sends).
+    public static func answer(_ request: PermissionRequest, _ answers: [String: String]) -> String {
+        var input = input(of: request) as? [String: Any] ?? [:]
+        input["answers"] = answers
+        return response(request, ["behavior": "allow", "updatedInput": input])
+    }
+
     /// Refuse the call; the agent reads `message` as the reason and carries on without it.
     public static func deny(_ request: PermissionRequest, message: String) -> String {
         response(request, ["behavior": "deny", "message": message])

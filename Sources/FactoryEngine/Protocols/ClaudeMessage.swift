@@ -52,19 +52,26 @@ enum ClaudeMessage {
         guard subtype == "can_use_tool" else {
             // Hooks and in-process tools are never registered by factory, so the agent should
             // not ask for them; if it does, say so rather than leave it waiting unseen.
-            return [.activity(.error("the agent asked \"\(subtype.capped(80))\" (request \(requestID.capped(80))), which factory does not answer"))]
+            return [.activity(.error("the agent asked \"\(subtype.capped(80))\" (request \(requestID.capped(80))), which factory does not answer")),
+                    .unanswerable(requestID: requestID, subtype: subtype.capped(80))]
         }
         let tool = (body["tool_name"] as? String ?? "?").capped(200)
         let input = body["input"] as? [String: Any] ?? [:]
         let suggestions = body["permission_suggestions"] ?? []
-        return [.request(PermissionRequest(
+        var request = PermissionRequest(
             requestID: requestID, tool: tool, inputJSON: CompactJSON.text(input) ?? "{}",
             summary: ToolSummary.summary(tool: tool, input: input, cwd: cwd),
             toolUseID: (body["tool_use_id"] as? String ?? "").capped(200),
             suggestions: PermissionRequest.rules(in: suggestions),
             suggestionsJSON: (CompactJSON.text(suggestions) ?? "[]").capped(),
             description: (body["description"] as? String ?? "").capped(),
-            receivedAt: time))]
+            receivedAt: time)
+        if tool == "AskUserQuestion" {
+            let questions = AgentQuestion.list(in: input)
+            request.questions = questions.isEmpty ? nil : questions
+            if let first = questions.first { request.summary = ("question: " + ToolSummary.oneLine(first.question)).capped(ToolSummary.limit) }
+        }
+        return [.request(request)]
     }
 
     static func usage(_ usage: [String: Any]) -> AgentUsage {

@@ -9,6 +9,9 @@ public enum AgentStreamEvent: Sendable, Equatable {
     case request(PermissionRequest)
     /// The agent withdrew a question it asked (it no longer waits for the answer).
     case withdrawn(requestID: String)
+    /// The agent asked something factory does not answer (a hook, an in-process tool): it
+    /// gets an error at once rather than waiting for an answer that will never come.
+    case unanswerable(requestID: String, subtype: String)
     /// The agent's session id, from its first message.
     case session(String)
     case ended(SessionResult)

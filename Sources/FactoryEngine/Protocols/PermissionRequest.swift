@@ -30,6 +30,12 @@ public struct PermissionRequest: Codable, Sendable, Equatable {
     /// The agent's own sentence about the call, if it sent one.
     public var description: String
     public var receivedAt: Date
+    /// When the agent asks the human something (Claude Code's `AskUserQuestion`): the
+    /// questions, each answered by typing (a choice's number, or any text). Nil for a
+    /// permission to run a tool (and in a state.json from before questions were read).
+    public var questions: [AgentQuestion]?
+
+    public var isQuestion: Bool { !(questions ?? []).isEmpty }
 
     public init(requestID: String, tool: String, inputJSON: String, summary: String, toolUseID: String,
                 suggestions: [PermissionRule] = [], suggestionsJSON: String = "[]", description: String = "", receivedAt: Date) {
@@ -54,6 +60,50 @@ public struct PermissionRequest: Codable, Sendable, Equatable {
                 guard let tool = rule["toolName"] as? String else { return nil }
                 return PermissionRule(tool: tool.capped(), pattern: (rule["ruleContent"] as? String)?.capped())
             }
+    }
+}
+
+/// One question an agent asks, with the choices it offers (the human may also answer in
+/// their own words).
+public struct AgentQuestion: Codable, Sendable, Equatable {
+    public struct Choice: Codable, Sendable, Equatable {
+        public var label: String
+        public var description: String
+    }
+    public var question: String
+    /// A short title for it (`Database`).
+    public var header: String
+    public var choices: [Choice]
+    /// More than one choice may be picked (`1,3`).
+    public var multiSelect: Bool
+
+    /// `AskUserQuestion`'s input (`{"questions": [{question, header, options, multiSelect}]}`);
+    /// empty when it has none it can read.
+    static func list(in input: [String: Any]) -> [AgentQuestion] {
+        (input["questions"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }.prefix(20).compactMap { q in
+            guard let question = q["question"] as? String else { return nil }
+            let choices = (q["options"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }.prefix(20).compactMap { o in
+                (o["label"] as? String).map { Choice(label: $0.capped(200), description: (o["description"] as? String ?? "").capped(400)) }
+            }
+            return AgentQuestion(question: question.capped(), header: (q["header"] as? String ?? "").capped(80),
+                                 choices: Array(choices), multiSelect: q["multiSelect"] as? Bool ?? false)
+        }
+    }
+
+    /// What the human typed, as the agent reads it: a choice's number picks its label
+    /// (`1,3` picks two where many may be picked); anything else is the answer as typed.
+    public func answer(_ typed: String) -> String {
+        let text = typed.trimmingCharacters(in: .whitespaces)
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let picks = parts.compactMap { Int($0) }.filter { (1...choices.count).contains($0) }
+        guard !parts.isEmpty, picks.count == parts.count, multiSelect || picks.count == 1 else { return text }
+        return picks.map { choices[$0 - 1].label }.joined(separator: ", ")
+    }
+
+    /// `Which database? 1 Postgres · 2 SQLite`.
+    public var line: String {
+        let numbered = choices.enumerated().map { "\($0.offset + 1) \($0.element.label)" }.joined(separator: " · ")
+        return numbered.isEmpty ? question : "\(question) \(numbered)"
     }
 }
 
