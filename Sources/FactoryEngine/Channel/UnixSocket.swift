@@ -77,13 +77,20 @@ public struct SocketError: Error, CustomStringConvertible, Equatable {
 }
 
 /// Writes every byte, retrying short writes and interruptions; false on any other error.
+/// A socket whose peer has gone (a keeper that just exited) is an error, not a SIGPIPE
+/// that would kill the dashboard: sockets are written with MSG_NOSIGNAL, pipes with write.
 @discardableResult
 func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
     guard !bytes.isEmpty else { return true }
     return bytes.withUnsafeBytes { raw in
         var done = 0
+        var socket = true
         while done < raw.count {
-            let n = write(fd, raw.baseAddress! + done, raw.count - done)
+            var n = socket ? send(fd, raw.baseAddress! + done, raw.count - done, Int32(MSG_NOSIGNAL)) : -1
+            if n < 0, errno == ENOTSOCK || !socket {
+                socket = false
+                n = write(fd, raw.baseAddress! + done, raw.count - done)
+            }
             if n < 0 { if errno == EINTR { continue }; return false }
             done += n
         }
