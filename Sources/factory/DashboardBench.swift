@@ -112,18 +112,22 @@ struct DashboardBench: ParsableCommand {
         try tmux.start("htop", width: 120, height: 40, command: "htop -d 10")
         guard tmux.waitFor("htop", "PID", timeout: 10) else { throw CLIError("htop did not start (apt-get install htop)") }
         guard let ours = tmux.pid("dash"), let theirs = tmux.pid("htop") else { throw CLIError("cannot find the processes") }
-        let a0 = cpuTicks(ours), b0 = cpuTicks(theirs)
+        let a0 = ProcessStats.cpuTicks(ours), b0 = ProcessStats.cpuTicks(theirs)
         usleep(UInt32(idle * 1_000_000))
-        let a = cpuTicks(ours) - a0, b = cpuTicks(theirs) - b0
-        let hz = Double(sysconf(Int32(_SC_CLK_TCK)))
+        let a = ProcessStats.cpuTicks(ours) - a0, b = ProcessStats.cpuTicks(theirs) - b0
+        let hz = ProcessStats.ticksPerSecond
         print(String(format: "idle CPU over %.0f s, 120×40: factory %d ticks (%.3f%%), htop -d 10 %d ticks (%.3f%%): %@", idle, a,
                      Double(a) / hz / idle * 100, b, Double(b) / hz / idle * 100, a < b ? "PASS (lower)" : "FAIL"))
     }
 
-    /// utime + stime of a process and its children, from /proc.
-    private func cpuTicks(_ pid: Int32) -> Int {
+}
+
+/// What /proc says of a process: its CPU time and its memory.
+enum ProcessStats {
+    /// utime + stime of a process (and its children, when asked), in clock ticks.
+    static func cpuTicks(_ pid: Int32, children withChildren: Bool = true) -> Int {
         var total = 0
-        for p in [pid] + children(pid) {
+        for p in [pid] + (withChildren ? children(pid) : []) {
             guard let text = try? String(contentsOfFile: "/proc/\(p)/stat", encoding: .utf8), let close = text.lastIndex(of: ")") else { continue }
             let f = text[text.index(after: close)...].split(separator: " ")
             if f.count > 12 { total += (Int(f[11]) ?? 0) + (Int(f[12]) ?? 0) }
@@ -131,10 +135,19 @@ struct DashboardBench: ParsableCommand {
         return total
     }
 
-    private func children(_ pid: Int32) -> [Int32] {
+    /// Resident memory in KiB (VmRSS).
+    static func residentKiB(_ pid: Int32) -> Int {
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = text.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    static func children(_ pid: Int32) -> [Int32] {
         let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
         return text.split(separator: " ").compactMap { Int32($0) }
     }
+
+    static var ticksPerSecond: Double { Double(sysconf(Int32(_SC_CLK_TCK))) }
 }
 
 /// A private tmux server for measuring programs in a real terminal.

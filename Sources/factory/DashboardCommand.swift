@@ -11,6 +11,11 @@ struct ScreenOptions: ParsableArguments {
     @Option(help: "Theme name (default, light, solarized-dark, gruvbox, high-contrast, mono) or a .theme file.") var theme = "default"
     @Flag(help: "Ring the terminal bell when something new needs attention.") var bell = false
     @Flag(name: .customLong("no-color"), help: "No colours (also when NO_COLOR is set).") var noColor = false
+    @Option(name: .customLong("max-agents"), help: "At most this many agents run at once.") var maxAgents = EngineOptions().maxConcurrentAgents
+
+    func validate() throws {
+        guard maxAgents >= 1 else { throw ValidationError("--max-agents must be at least 1") }
+    }
 
     func dashboardOptions() -> DashboardOptions {
         var o = DashboardOptions()
@@ -53,7 +58,7 @@ func openDashboard(_ screen: ScreenOptions) throws -> Never {
         let paths = try currentWorkspace()
         // Drive unless another process already does; then watch it.
         let driving = EngineLock.acquire(paths.engineLock) != nil
-        let engine = try makeEngine(paths) { $0.driving = driving }
+        let engine = try makeEngine(paths) { $0.driving = driving; $0.maxConcurrentAgents = screen.maxAgents }
         do { try DashboardApp(engine: engine, options: screen.dashboardOptions()).run(drive: true) } catch { throw CLIError(error.description) }
 }
 

@@ -54,7 +54,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         guard headless else { try openDashboard(screen) }
         let paths = try currentWorkspace()
-        driveToEnd(try makeEngine(paths), paths: paths)
+        driveToEnd(try makeEngine(paths) { $0.maxConcurrentAgents = screen.maxAgents }, paths: paths)
     }
 }
 

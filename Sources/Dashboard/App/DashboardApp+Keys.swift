@@ -13,6 +13,10 @@ extension DashboardApp {
         let burst = burstRule.isBurst(keys: keys.count, at: monotonic())
         for input in pasteReader.read(keys) { take(input, inBurst: burst) }
         if pasteReader.isPasting { finishPasteWhenQuiet() }
+        // What a person pressed shows at once, not at the next frame slot: under streaming
+        // agents the slots are taken, and a key would wait up to a frame (33 ms) behind them.
+        // One frame per read, so a held key or a paste costs no more than the rate limit.
+        if frameScheduled { drawNow() }
     }
 
     func take(_ input: Input, inBurst burst: Bool) {

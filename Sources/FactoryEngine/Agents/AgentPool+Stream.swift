@@ -17,7 +17,7 @@ extension AgentPool {
         // A request, an answer withdrawn or a turn's end is worth state.json at once; the
         // rest (text, tool calls, usage) shows on screen and is saved with the next change.
         if mattered { owner?.runsChanged() }
-        owner?.streamChanged()
+        owner?.streamChanged(urgent: mattered)
     }
 
     /// Applies one event to the role's run; true when it changes what must survive a restart.

@@ -20,7 +20,8 @@ protocol AgentPoolOwner: AnyObject {
     /// An agent stalled, or became active again.
     func stallsChanged()
     /// A protocol agent said something (activity, usage, a request): readers should see it.
-    func streamChanged()
+    /// `urgent`: a request or a turn's end, shown at once; the rest may wait for the next beat.
+    func streamChanged(urgent: Bool)
     /// A protocol agent's turn ended having cost this much.
     func agentSpent(_ role: String, _ costUSD: Double)
 }

@@ -77,7 +77,20 @@ extension Engine: AgentPoolOwner {
 
     func stallsChanged() { publish() }
 
-    func streamChanged() { publish() }
+    /// Six agents streaming thousands of lines a second would make a snapshot per chunk;
+    /// their activity is published at most once a frame (1/30 s), a request at once.
+    func streamChanged(urgent: Bool) {
+        if urgent { return publish() }
+        guard !streamPublishScheduled else { return }
+        streamPublishScheduled = true
+        queue.asyncAfter(deadline: .now() + Self.streamBeat) { [weak self] in
+            guard let self, !self.stopped else { return }
+            self.streamPublishScheduled = false
+            self.publish()
+        }
+    }
+
+    static let streamBeat = 1.0 / 30
 
     /// Costs add up per phase of the feature (a run's own figure restarts with each attempt).
     func agentSpent(_ role: String, _ costUSD: Double) {

@@ -49,6 +49,8 @@ public final class Engine: @unchecked Sendable {
     var stopped = false
     /// A decision is due later (a retry's pause): one timer, not one per step.
     var stepScheduled = false
+    /// Streamed activity waits for one publish at the next beat.
+    var streamPublishScheduled = false
     var stepping = false
     /// Why PLAN.md could not be read (missing, not a file, unreadable); the parsed copy is
     /// then the last good one, shown but never written back.

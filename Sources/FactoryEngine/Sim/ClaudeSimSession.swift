@@ -58,9 +58,18 @@ struct ClaudeSimSession {
         return "no answer"
     }
 
-    /// `count` messages as fast as they can be written (the benchmark's load).
+    /// `count` messages (the benchmarks' load): as fast as they can be written, or at
+    /// FACTORY_SIM_RATE a second, paced against the clock so a late one does not slow the rest.
     private mutating func flood(_ count: Int) {
-        for i in 0..<count { say("Step \(i) of \(count).") }
+        let rate = Double(environment["FACTORY_SIM_RATE"] ?? "") ?? 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        for i in 0..<count {
+            if rate > 0 {
+                let due = start + UInt64(Double(i) / rate * 1e9), now = DispatchTime.now().uptimeNanoseconds
+                if due > now { usleep(UInt32((due - now) / 1000)) }
+            }
+            say("Step \(i) of \(count): reading Sources/Module\(i % 40).swift and running the tests it touches.")
+        }
     }
 
     private mutating func say(_ text: String) {
