@@ -5,16 +5,9 @@ import XCTest
 /// The decoder on sessions of the real Claude Code CLI (2.1.332), recorded against the
 /// scripted fake Messages API (Tests/Fixtures/claude/record.py made them).
 final class ClaudeRecordedTests: XCTestCase {
-    func recorded(_ name: String) throws -> [UInt8] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/claude/\(name)")
-        return Array(try Data(contentsOf: url))
-    }
+    func recorded(_ name: String) throws -> [UInt8] { try fixture("claude/\(name)") }
 
-    func decode(_ bytes: [UInt8]) -> [AgentStreamEvent] {
-        var stream = ClaudeStream()
-        return stream.feed(bytes) + stream.finish()
-    }
+    func decode(_ bytes: [UInt8]) -> [AgentStreamEvent] { decodeInChunks(ClaudeStream(), bytes) }
 
     func testAnAllowedBashCall() throws {
         let events = decode(try recorded("allow-bash.jsonl"))

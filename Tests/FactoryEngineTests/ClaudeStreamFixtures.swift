@@ -51,15 +51,7 @@ enum ClaudeFixture {
 
     /// Feeds `bytes` in chunks of the sizes `sizes` gives, then finishes.
     static func events(_ bytes: [UInt8], chunks sizes: () -> Int = { Int.max }, lineLimit: Int = ClaudeStream.lineLimit) -> [AgentStreamEvent] {
-        var stream = ClaudeStream(lineLimit: lineLimit, now: { receivedAt })
-        var events: [AgentStreamEvent] = []
-        var start = 0
-        while start < bytes.count {
-            let end = min(bytes.count, start + max(1, sizes()))
-            events += stream.feed(bytes[start..<end])
-            start = end
-        }
-        return events + stream.finish()
+        decodeInChunks(ClaudeStream(lineLimit: lineLimit, now: { receivedAt }), bytes, chunks: sizes)
     }
 }
 

@@ -14,13 +14,8 @@ final class ClaudeStreamTests: XCTestCase {
         }
     }
 
-    /// The session's events, the first difference named (a whole-array message is unreadable).
     private func assertSession(_ events: [AgentStreamEvent], _ what: String, line: UInt = #line) {
-        let expected = ClaudeFixture.sessionEvents
-        XCTAssertEqual(events.count, expected.count, what, line: line)
-        if let i = (0..<min(events.count, expected.count)).first(where: { events[$0] != expected[$0] }) {
-            XCTFail("\(what): event \(i) is \(events[i]), expected \(expected[i])", line: line)
-        }
+        assertSameEvents(events, ClaudeFixture.sessionEvents, what, line: line)
     }
 
     func testCRLFAndAMissingLastNewlineAreLines() {

@@ -75,13 +75,37 @@ final class RoleDefinitionTests: XCTestCase {
         let parse = { (front: String) in try RoleDefinition.parse(role: "builder", text: "---\n\(front)---\n").agentProtocol }
         XCTAssertEqual(try RoleDefinition.parse(role: "builder", text: "# Builder\n").agentProtocol, .claude, "the default preset is claude")
         XCTAssertEqual(try parse("preset: claude\n"), .claude)
-        for preset in ["codex", "aider", "gemini", "opencode", "sim"] { XCTAssertEqual(try parse("preset: \(preset)\n"), .text, preset) }
+        XCTAssertEqual(try parse("preset: codex\n"), .codex)
+        XCTAssertEqual(try parse("preset: Gemini\n"), .gemini)
+        for preset in ["aider", "opencode", "sim"] { XCTAssertEqual(try parse("preset: \(preset)\n"), .text, preset) }
         XCTAssertEqual(try parse("command: [\"my-agent\", \"{prompt}\"]\n"), .text, "a custom command is plain text")
         XCTAssertEqual(try parse("preset: claude\ncommand: [\"my-agent\"]\n"), .text, "the command is what runs")
         XCTAssertEqual(try parse("command: [\"my-claude\"]\nprotocol: claude\n"), .claude)
         XCTAssertEqual(try parse("protocol: Gemini\npreset: claude\n"), .gemini, "said outright, whatever the order")
         XCTAssertEqual(try parse("preset: codex\nprotocol: codex\n"), .codex)
         XCTAssertEqual(try parse("preset: claude\nprotocol: text\n"), .text)
+    }
+
+    /// Codex and Gemini take the prompt as an argument (one argument, however it reads), write
+    /// their events as JSON Lines, and may edit and run commands without a human to ask.
+    func testTheCodexAndGeminiPresetsSpeakTheirEventStreams() throws {
+        let prompt = "# Builder\n\n--help; rm -rf / \"quoted\""
+        let codex = try RoleDefinition.parse(role: "builder", text: "---\npreset: codex\n---\n")
+        XCTAssertEqual(codex.argv(prompt: prompt, worktree: "/w", plan: "/p", factory: "/f"),
+                       ["codex", "exec", "--json", "--sandbox", "danger-full-access", prompt])
+        let gemini = try RoleDefinition.parse(role: "builder", text: "---\npreset: gemini\n---\n")
+        XCTAssertEqual(gemini.argv(prompt: prompt, worktree: "/w", plan: "/p", factory: "/f"),
+                       ["gemini", "--output-format", "stream-json", "--approval-mode", "yolo", "-p", prompt])
+        for def in [codex, gemini] {
+            XCTAssertTrue(def.agentProtocol.isDecoded, "\(def.agentProtocol)")
+            XCTAssertFalse(def.agentProtocol.answersOnInput, "they read stdin to its end before starting: it is closed at once")
+        }
+        XCTAssertTrue(AgentProtocol.claude.answersOnInput)
+        XCTAssertFalse(AgentProtocol.text.isDecoded)
+        XCTAssertNil(AgentProtocol.text.decoder())
+        XCTAssertTrue(AgentProtocol.codex.decoder() is CodexStream)
+        XCTAssertTrue(AgentProtocol.gemini.decoder() is GeminiStream)
+        XCTAssertTrue(AgentProtocol.claude.decoder() is ClaudeStream)
     }
 
     func testTheClaudePresetSpeaksStreamJSON() {

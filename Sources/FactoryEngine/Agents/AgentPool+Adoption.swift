@@ -15,9 +15,9 @@ extension AgentPool {
                 exited(exit)
                 continue
             }
-            let speaks = owner?.definition(of: role)?.agentProtocol == .claude
-            if speaks { streams[role] = ClaudeStream() }
-            guard let runID = run.runID, supervisor.watch(role: role, runID: runID, agentPid: pid, readsOutput: speaks) else {
+            let agentProtocol = owner?.definition(of: role)?.agentProtocol ?? .text
+            streams[role] = agentProtocol.decoder(cwd: paths.worktree(role))
+            guard let runID = run.runID, supervisor.watch(role: role, runID: runID, agentPid: pid, readsOutput: agentProtocol.isDecoded) else {
                 adoptionFailed(role, run)
                 continue
             }

@@ -20,6 +20,16 @@ extension AgentPool {
         owner?.streamChanged(urgent: mattered)
     }
 
+    /// The agent's output is over (it exited): a last line without its newline, and words
+    /// its decoder held back, are read; the decoder is let go. True when that changed the run.
+    func finishStream(_ role: String) -> Bool {
+        guard var stream = streams.removeValue(forKey: role) else { return false }
+        let events = stream.finish()
+        for event in events { _ = apply(event, to: role) }
+        if !events.isEmpty { owner?.streamChanged(urgent: true) }
+        return !events.isEmpty
+    }
+
     /// Applies one event to the role's run; true when it changes what must survive a restart.
     private func apply(_ event: AgentStreamEvent, to role: String) -> Bool {
         switch event {
@@ -52,6 +62,7 @@ extension AgentPool {
             records[role]?.usage?.costUSD = result.costUSD
             owner?.agentSpent(role, result.costUSD)
             // Its turn is over: the end of its input lets it exit, and the pipeline go on.
+            // (An agent that does not read answers had its input closed at its start.)
             supervisor.closeInput(role: role)
             return true
         case .unanswerable(let id, let subtype):

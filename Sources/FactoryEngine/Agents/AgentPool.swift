@@ -33,7 +33,8 @@ struct AgentLaunch {
     var environment: [String: String]
     /// Seconds before it is stopped as timed out (0: never).
     var timeout: Double
-    /// How factory reads it; a `claude` agent gets its prompt on stdin as the first message.
+    /// How factory reads it; a `claude` agent gets its prompt on stdin as the first message,
+    /// the others on their command line.
     var agentProtocol: AgentProtocol = .text
     var prompt: String = ""
 }
@@ -61,7 +62,7 @@ final class AgentPool: @unchecked Sendable {
     private var pendingRestarts: Set<String> = []
     var stopped = false
     /// The decoders of the agents whose protocol factory reads, by role.
-    var streams: [String: ClaudeStream] = [:]
+    var streams: [String: any AgentStreamDecoder] = [:]
     /// Each protocol agent's recent activity, newest last (not kept across restarts).
     var activity: [String: [ActivityItem]] = [:]
     lazy var supervisor = AgentSupervisor(engineQueue: queue, paths: paths, factoryPath: factoryPath,
@@ -106,15 +107,15 @@ final class AgentPool: @unchecked Sendable {
         run.exitCode = nil
         run.problem = nil
         do {
-            let speaks = launch.agentProtocol == .claude
+            let decoded = launch.agentProtocol.isDecoded, answered = launch.agentProtocol.answersOnInput
             let started = try supervisor.spawn(role: role, argv: launch.argv, directory: launch.directory,
                                                environment: launch.environment, watch: watch,
-                                               keepsInputOpen: speaks, separatesErrors: speaks,
-                                               initialInput: speaks ? ClaudeControl.userMessage(launch.prompt) : nil,
-                                               readsOutput: speaks)
-            if speaks { streams[role] = ClaudeStream() } else { streams[role] = nil }
+                                               keepsInputOpen: answered, separatesErrors: decoded,
+                                               initialInput: answered ? ClaudeControl.userMessage(launch.prompt) : nil,
+                                               readsOutput: decoded)
+            streams[role] = launch.agentProtocol.decoder(cwd: launch.directory)
             spawnedHere.insert(started.agentPid)
-            run.state = speaks ? .working : .running
+            run.state = decoded ? .working : .running
             run.step = nil
             run.usage = nil
             run.request = nil
@@ -192,6 +193,7 @@ final class AgentPool: @unchecked Sendable {
         var run = run(exit.role)
         guard run.pid == exit.pid, exit.runID == nil || run.runID == nil || exit.runID == run.runID else { return }
         timeouts.removeValue(forKey: exit.role)?.cancel()
+        if finishStream(exit.role) { run = self.run(exit.role) }
         run.ended(code: exit.status, signal: exit.signal, problem: exit.problem, at: wallNow())
         records[exit.role] = run
         owner?.runsChanged()

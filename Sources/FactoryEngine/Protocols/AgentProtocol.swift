@@ -1,7 +1,8 @@
 /// How factory reads an agent's output and answers it.
 ///
 /// - `claude`: Claude Code's stream-json lines, with permission requests factory answers on stdin.
-/// - `codex`, `gemini`: their CLIs' JSON event streams (adapters to come).
+/// - `codex`, `gemini`: `codex exec --json`'s and `gemini --output-format stream-json`'s
+///   event lines; they ask nothing, so nothing is answered.
 /// - `text`: plain output, kept as a log; nothing to answer.
 public enum AgentProtocol: String, Codable, Sendable, CaseIterable {
     case claude, codex, gemini, text

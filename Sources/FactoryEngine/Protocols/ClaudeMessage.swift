@@ -17,7 +17,7 @@ enum ClaudeMessage {
                 return .thinking(firstLine: thinking.firstLine(ToolSummary.limit), length: thinking.count)
             case "tool_use":
                 let tool = (block["name"] as? String ?? "?").capped(200)
-                return .toolCall(tool: tool, toolUseID: (block["id"] as? String ?? "").capped(200),
+                return .toolCall(tool: tool, toolUseID: JSONField.id(block["id"]),
                                  summary: ToolSummary.summary(tool: tool, input: block["input"], cwd: cwd))
             default:
                 return nil
@@ -29,18 +29,10 @@ enum ClaudeMessage {
     static func toolResults(_ message: [String: Any]) -> [ActivityItem] {
         let content = message["content"] as? [Any] ?? []
         return content.compactMap { $0 as? [String: Any] }.filter { $0["type"] as? String == "tool_result" }.map { block in
-            let failed = flag(block["is_error"])
-            return .toolResult(toolUseID: (block["tool_use_id"] as? String ?? "").capped(200), ok: !failed,
-                               firstLine: resultText(block["content"]).firstLine())
+            let failed = JSONField.flag(block["is_error"])
+            return .toolResult(toolUseID: JSONField.id(block["tool_use_id"]), ok: !failed,
+                               firstLine: JSONField.text(ofBlocks: block["content"]).firstLine())
         }
-    }
-
-    /// A tool result's content is a string or a list of blocks; only text blocks are read.
-    static func resultText(_ content: Any?) -> String {
-        if let text = content as? String { return text }
-        let blocks = (content as? [Any] ?? []).compactMap { $0 as? [String: Any] }
-        return blocks.lazy.compactMap { $0["type"] as? String == "text" ? $0["text"] as? String : nil }
-            .first { !$0.firstLine().isEmpty } ?? (blocks.isEmpty ? "" : "(\(blocks.count) non-text blocks)")
     }
 
     static func controlRequest(_ message: [String: Any], cwd: String?, at time: Date) -> [AgentStreamEvent] {
@@ -61,7 +53,7 @@ enum ClaudeMessage {
         var request = PermissionRequest(
             requestID: requestID, tool: tool, inputJSON: CompactJSON.text(input) ?? "{}",
             summary: ToolSummary.summary(tool: tool, input: input, cwd: cwd),
-            toolUseID: (body["tool_use_id"] as? String ?? "").capped(200),
+            toolUseID: JSONField.id(body["tool_use_id"]),
             suggestions: PermissionRequest.rules(in: suggestions),
             suggestionsJSON: (CompactJSON.text(suggestions) ?? "[]").capped(),
             description: (body["description"] as? String ?? "").capped(),
@@ -75,16 +67,16 @@ enum ClaudeMessage {
     }
 
     static func usage(_ usage: [String: Any]) -> AgentUsage {
-        AgentUsage(inputTokens: count(usage["input_tokens"]), outputTokens: count(usage["output_tokens"]),
-                   cacheReadTokens: count(usage["cache_read_input_tokens"]),
-                   cacheCreationTokens: count(usage["cache_creation_input_tokens"]))
+        AgentUsage(inputTokens: JSONField.count(usage["input_tokens"]), outputTokens: JSONField.count(usage["output_tokens"]),
+                   cacheReadTokens: JSONField.count(usage["cache_read_input_tokens"]),
+                   cacheCreationTokens: JSONField.count(usage["cache_creation_input_tokens"]))
     }
 
     static func sessionResult(_ message: [String: Any]) -> SessionResult {
         SessionResult(subtype: (message["subtype"] as? String ?? "?").capped(200),
-                      isError: flag(message["is_error"]),
-                      turns: count(message["num_turns"]), durationMs: count(message["duration_ms"]),
-                      costUSD: dollars(message["total_cost_usd"]),
+                      isError: JSONField.flag(message["is_error"]),
+                      turns: JSONField.count(message["num_turns"]), durationMs: JSONField.count(message["duration_ms"]),
+                      costUSD: JSONField.dollars(message["total_cost_usd"]),
                       permissionDenials: (message["permission_denials"] as? [Any])?.count ?? 0,
                       firstLine: answer(message).firstLine())
     }
@@ -93,28 +85,5 @@ enum ClaudeMessage {
     static func answer(_ message: [String: Any]) -> String {
         if let result = message["result"] as? String, !result.firstLine().isEmpty { return result }
         return (message["errors"] as? [Any] ?? []).lazy.compactMap { $0 as? String }.first ?? ""
-    }
-
-    /// A whole, non-negative number; anything else counts as 0 (never traps on 1e300).
-    static func count(_ value: Any?) -> Int {
-        if isBool(value) { return 0 }
-        if let int = value as? Int { return max(0, int) }
-        if let double = value as? Double, double.isFinite, double >= 0, double < 1e15 { return Int(double) }
-        return 0
-    }
-
-    /// JSON's true or false. JSONSerialization hands booleans over as NSNumbers, and any
-    /// NSNumber casts to Bool (and 1 to true), so the number's type code tells them apart.
-    static func isBool(_ value: Any?) -> Bool {
-        guard let number = value as? NSNumber else { return false }
-        return String(cString: number.objCType) == "c"
-    }
-
-    /// True only for JSON's `true`.
-    static func flag(_ value: Any?) -> Bool { isBool(value) && (value as? Bool ?? false) }
-
-    static func dollars(_ value: Any?) -> Double {
-        guard !isBool(value), let double = value as? Double, double.isFinite, double >= 0 else { return 0 }
-        return double
     }
 }

@@ -20,8 +20,9 @@ public struct RoleDefinition: Sendable, Equatable {
     public var phase: String
     /// argv with placeholders `{prompt}`, `{role}`, `{worktree}`, `{plan}`, `{factory}`.
     public var command: [String]
-    /// How the agent's output is read and answered. Follows the preset (`claude` speaks
-    /// `claude`, the others `text`); a custom `command:` is `text` unless `protocol:` says.
+    /// How the agent's output is read and answered. Follows the preset (`claude`, `codex`
+    /// and `gemini` speak their own, the others `text`); a custom `command:` is `text`
+    /// unless `protocol:` says.
     public var agentProtocol: AgentProtocol
     public var timeout: Double
     public var retries: Int
@@ -142,9 +143,19 @@ public enum AgentPreset {
     public static let presets: [String: [String]] = [
         // The prompt goes to its stdin as the first user message (the `claude` protocol).
         "claude": ["claude"] + claudeStreamArguments,
-        "codex": ["codex", "exec", "--full-auto", "{prompt}"],
+        // JSON Lines of its events on stdout (the `codex` protocol), the prompt an argument.
+        // `codex exec` never asks for approval, so its sandbox is the only limit, and the
+        // `workspace-write` one (what `--full-auto` meant) confines writes to the worktree:
+        // a worktree's commits go to the repository's git directory, and `factory task set`
+        // writes .agent-comms/PLAN.md, both outside it. The role's worktree on its own branch
+        // is the agent's bound, as for the other presets.
+        "codex": ["codex", "exec", "--json", "--sandbox", "danger-full-access", "{prompt}"],
         "aider": ["aider", "--yes-always", "--message", "{prompt}"],
-        "gemini": ["gemini", "--yolo", "-p", "{prompt}"],
+        // JSON Lines of its events on stdout (the `gemini` protocol), the prompt an argument.
+        // Headless Gemini cannot ask: in any other approval mode the calls needing approval
+        // are refused, and `auto_edit` approves edits but no shell commands (tests, git
+        // commit, factory task set). `yolo` approves all; `--yolo` is its older spelling.
+        "gemini": ["gemini", "--output-format", "stream-json", "--approval-mode", "yolo", "-p", "{prompt}"],
         "opencode": ["opencode", "run", "{prompt}"],
         // The simulated agent that ships inside factory, for demos and tests.
         "sim": ["{factory}", "agent-sim", "--role", "{role}", "--plan", "{plan}"],
@@ -160,9 +171,11 @@ public enum AgentPreset {
         "--input-format", "stream-json", "--permission-prompt-tool", "stdio",
     ]
 
-    /// The protocol a preset's agent speaks.
+    /// The protocol a preset's agent speaks: its own for `claude`, `codex` and `gemini`,
+    /// plain text for the rest.
     public static func agentProtocol(named name: String) -> AgentProtocol {
-        name.lowercased() == "claude" ? .claude : .text
+        let spoken = AgentProtocol(rawValue: name.lowercased()) ?? .text
+        return presets[name.lowercased()] == nil ? .text : spoken
     }
 
     public static func command(named name: String) -> [String]? { presets[name.lowercased()] }
