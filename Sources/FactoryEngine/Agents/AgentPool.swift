@@ -61,8 +61,9 @@ final class AgentPool: @unchecked Sendable {
     var stopped = false
     /// The decoders of the agents whose protocol factory reads, by role.
     var streams: [String: ClaudeStream] = [:]
-    /// Each protocol agent's recent activity, newest last (not kept across restarts).
-    var activity: [String: [ActivityItem]] = [:]
+    /// Each protocol agent's recent activity, newest last, its attempts marked (not kept
+    /// across restarts of factory).
+    var activity: [String: FeedBuffer] = [:]
     lazy var supervisor = AgentSupervisor(engineQueue: queue, paths: paths, factoryPath: factoryPath,
                                           onOutput: { [weak self] role, runID, data in self?.heard(role, runID, data) },
                                           onExit: { [weak self] exit in self?.exited(exit) })
@@ -110,7 +111,7 @@ final class AgentPool: @unchecked Sendable {
                                                environment: launch.environment, watch: watch,
                                                keepsInputOpen: speaks, separatesErrors: speaks,
                                                initialInput: speaks ? ClaudeControl.userMessage(launch.prompt) : nil,
-                                               readsOutput: speaks)
+                                               readsOutput: speaks, attempt: run.attempts, phase: phase.rawValue)
             if speaks { streams[role] = ClaudeStream() } else { streams[role] = nil }
             spawnedHere.insert(started.agentPid)
             run.state = speaks ? .working : .running
@@ -122,6 +123,10 @@ final class AgentPool: @unchecked Sendable {
             run.startedAt = wallNow()
             run.startTicks = processStartTicks(started.agentPid)
             records[role] = run
+            if speaks {
+                let mark = AttemptMark(attempt: run.attempts, phase: phase.rawValue, startedAt: run.startedAt ?? 0)
+                activity[role, default: FeedBuffer(limit: Self.activityLimit)].append(.attempt(mark))
+            }
             armTimeout(role, pid: started.agentPid, seconds: launch.timeout)
             armStallCheck()
             owner?.runsChanged()
