@@ -232,8 +232,8 @@ final class DetailRenderTests: XCTestCase {
         }
     }
 
-    /// 80×24: the detail in the tasks pane's place, its feed following; the status bar's
-    /// keys are the detail's.
+    /// 80×24: the detail in the tasks pane's place, its feed following; the cost in the
+    /// pipeline's border; the status bar's keys are the detail's.
     func testTheDetailAt80x24() throws {
         let canvas = try frame(80, 24)
         assertFits(canvas)
@@ -247,6 +247,7 @@ final class DetailRenderTests: XCTestCase {
             rule("── attempt 2 · started 14:02 ", width: 42),
             "line 21", "line 22", "line 23", "line 24", "line 25",
         ], width: 44))
+        XCTAssertEqual(canvas.lines[0], "┌ factory " + String(repeating: "─", count: 38) + " spent $0.1200 (plan $0.1200) ─┐")
         XCTAssertTrue(canvas.lines[23].hasPrefix(" ↑↓ PgUp PgDn scroll · g top · G follow · f hold · Enter close"), canvas.lines[23])
     }
 
@@ -268,6 +269,8 @@ final class DetailRenderTests: XCTestCase {
             "log",
         ] + (6...20).map { "line \($0)" } + [rule("── attempt 2 · implementation · started 14:02 ", width: 64)] + (21...23).map { "line \($0)" },
             "─ 2 below · G to follow ", width: 66))
+        let builderRow = canvas.lines[5]
+        XCTAssertTrue(builderRow.contains("<1m ago  $0.012│"), "the agents pane's cost, in three decimals: \(builderRow)")
     }
 
     /// Small terminals show one pane: the detail, when it has the focus, with what its
