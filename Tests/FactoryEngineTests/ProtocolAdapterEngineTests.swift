@@ -64,7 +64,7 @@ final class ProtocolAdapterEngineTests: XCTestCase {
         XCTAssertEqual(idle?.tokens, AgentSnapshot.Tokens(input: 315, output: 1122))
         XCTAssertEqual(idle?.costUSD, 0, "Codex reports no money")
         XCTAssertEqual(idle?.activity, "done after 1 turns, $0.0000")
-        XCTAssertEqual(engine.detail(role: "builder").activity, [
+        XCTAssertEqual(activityLines(engine, "builder"), [
             "thinking: Running the tests first",
             "I'll run the tests to see what fails.",
             "Bash: swift test",
@@ -107,10 +107,18 @@ final class ProtocolAdapterEngineTests: XCTestCase {
             .agents.first { $0.role == "builder" }
         XCTAssertEqual(ended?.tokens, AgentSnapshot.Tokens(input: 5000, output: 1230))
         XCTAssertEqual(ended?.activity, "done after 1 turns, $0.0000")
-        let activity = engine.detail(role: "builder").activity
+        let activity = activityLines(engine, "builder")
         XCTAssertEqual(activity.first, "I'll run the tests first to see what fails.", "the pieces of words make one line")
         XCTAssertTrue(activity.contains("error: Failed to edit, 0 occurrences found for old_string in /work/wt/builder/Sources/App/main.swift. No edits made."),
                       "\(activity)")
         XCTAssertEqual(activity.suffix(3), ["Fixed the import and added `GreetTests`.", "All 13 tests pass.", "done after 1 turns, $0.0000"])
+    }
+
+    /// The builder's activity as the detail view lists it, one line an item.
+    private func activityLines(_ engine: Engine, _ role: String) -> [String] {
+        (engine.activityFeed(of: role)?.lines ?? []).compactMap { line in
+            if case .activity(let item) = line { return item.oneLine }
+            return nil
+        }
     }
 }

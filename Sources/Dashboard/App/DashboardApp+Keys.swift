@@ -71,13 +71,16 @@ extension DashboardApp {
         case .resume: command(.resume)
         case .allow, .allowAlways, .deny: answerRequest(action)
         case .focusNext, .focusPrevious:
-            let all = PaneID.allCases
+            let all = state.focusCycle
             let i = all.firstIndex(of: state.focus) ?? 0
             state.focus = all[(i + (action == .focusNext ? 1 : all.count - 1)) % all.count]
         case .up: move(-1)
         case .down: move(1)
         case .top: move(-1_000_000)
         case .bottom: move(1_000_000)
+        case .pageUp: move(-pageSize)
+        case .pageDown: move(pageSize)
+        case .follow where state.focus == .detail: toggleDetailFollowing()
         case .follow:
             state.follow.toggle()
             state.messageOffset = 0
@@ -88,15 +91,13 @@ extension DashboardApp {
             let next = state.roleFilter.flatMap { roles.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
             state.roleFilter = next < roles.count ? roles[next] : nil
             state.notice = state.roleFilter.map { "messages to or from \($0)" } ?? "all messages"
-        case .detail:
-            state.detailOpen.toggle()
-            if state.detailOpen { loadDetail() } else { detail = nil }
+        case .detail: state.detailOpen ? closeDetail() : openDetail()
         case .theme: nextTheme()
         case .help: state.showHelp.toggle()
         case .quit: quit()
         case .cancel:
             state.showHelp = false
-            state.detailOpen = false
+            closeDetail()
             state.search = nil
             state.roleFilter = nil
         }
@@ -129,7 +130,7 @@ extension DashboardApp {
         switch state.focus {
         case .agents:
             state.selectedAgent = max(0, min(snapshot.agents.count - 1, state.selectedAgent + delta))
-            if state.detailOpen { loadDetail() }
+            updateDetailFeed()
         case .tasks:
             state.selectedTask = max(0, min(snapshot.plan.tasks.count - 1, state.selectedTask + delta))
         case .messages:
@@ -137,24 +138,13 @@ extension DashboardApp {
             let count = snapshot.plan.messages.count
             state.messageOffset = max(0, min(max(0, count - 1), state.messageOffset - delta))
             state.follow = state.messageOffset == 0
+        case .detail: scrollDetail(by: delta)
         }
     }
 
     func clampSelection() {
         state.selectedAgent = max(0, min(snapshot.agents.count - 1, state.selectedAgent))
         state.selectedTask = max(0, min(max(0, snapshot.plan.tasks.count - 1), state.selectedTask))
-    }
-
-    func loadDetail() {
-        let role = selectedRole, engine = self.engine
-        DispatchQueue.global().async { [weak self] in
-            let d = engine.detail(role: role)
-            guard let self else { return }
-            self.ui.async {
-                self.detail = d
-                self.requestFrame()
-            }
-        }
     }
 
     func nextTheme() {

@@ -31,6 +31,8 @@ public final class DashboardApp: @unchecked Sendable {
     var theme: Theme
     var keymap: Keymap
     var detail: AgentDetail?
+    /// The open detail's live source (nil while the detail is closed).
+    var detailFeed: AgentDetailFeed?
     var frameScheduled = false
     var lastFrame = 0.0
     var knownAttention: Set<String> = []
@@ -99,8 +101,8 @@ public final class DashboardApp: @unchecked Sendable {
         // frame slot. Attention changes are rare, so this never floods the terminal.
         let urgent = snap.attention != snapshot.attention
         snapshot = snap
-        if state.detailOpen { loadDetail() }
         clampSelection()
+        updateDetailFeed()
         if urgent { drawNow() } else { requestFrame() }
     }
 

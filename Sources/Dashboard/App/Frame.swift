@@ -20,8 +20,9 @@ public enum Frame {
             PipelinePane.draw(snap, in: layout.pipeline, on: &canvas)
             if !layout.agents.isEmpty { AgentsPane.draw(snap, ui, focused: ui.focus == .agents, in: layout.agents, on: &canvas) }
             if !layout.tasks.isEmpty {
-                if ui.detailOpen, layout.mode == .full, snap.agents.indices.contains(ui.selectedAgent) {
-                    DetailPane.draw(detail, agent: snap.agents[ui.selectedAgent], focused: false, in: layout.tasks, on: &canvas)
+                if ui.detailOpen, snap.agents.indices.contains(ui.selectedAgent) {
+                    DetailPane.draw(detail, agent: snap.agents[ui.selectedAgent], scroll: ui.detailScroll, focused: ui.focus == .detail,
+                                    in: layout.tasks, on: &canvas)
                 } else {
                     TasksPane.draw(snap, ui, focused: ui.focus == .tasks, in: layout.tasks, on: &canvas)
                 }

@@ -6,7 +6,9 @@ public enum KeyAction: String, CaseIterable, Sendable {
     case allow, deny
     case allowAlways = "allow_always"
     case focusNext = "focus_next", focusPrevious = "focus_previous"
-    case up, down, top, bottom, follow, search, filter, detail
+    case up, down, top, bottom
+    case pageUp = "page_up", pageDown = "page_down"
+    case follow, search, filter, detail
     case theme, help, quit, cancel
 
     /// Actions that change the pipeline or the agents: never taken from input that arrives
@@ -35,11 +37,13 @@ public struct Keymap: Sendable {
     public static let keyDown: Int32 = 0o402, keyUp: Int32 = 0o403, keyHome: Int32 = 0o406, keyEnd: Int32 = 0o550
     public static let keyBackTab: Int32 = 0o541, keyEnter: Int32 = 0o527, keyResize: Int32 = 0o632
     public static let keyBackspace: Int32 = 0o407
+    public static let keyPageDown: Int32 = 0o522, keyPageUp: Int32 = 0o523
 
     public static let defaults: [(String, KeyAction)] = [
         ("a", .approve), ("r", .reject), ("m", .message), ("s", .spawn), ("x", .kill), ("R", .restart), ("u", .resume), ("y", .allow), ("A", .allowAlways), ("n", .deny),
         ("\t", .focusNext), ("BackTab", .focusPrevious), ("k", .up), ("Up", .up), ("j", .down), ("Down", .down),
-        ("g", .top), ("Home", .top), ("G", .bottom), ("End", .bottom), ("f", .follow), ("/", .search), ("F", .filter),
+        ("g", .top), ("Home", .top), ("G", .bottom), ("End", .bottom),
+        ("PageUp", .pageUp), ("PageDown", .pageDown), ("f", .follow), ("/", .search), ("F", .filter),
         ("\n", .detail), ("\r", .detail), ("Enter", .detail), ("t", .theme), ("?", .help), ("q", .quit), ("Escape", .cancel),
     ]
 
@@ -67,6 +71,8 @@ public struct Keymap: Sendable {
         case "Down": return .code(keyDown)
         case "Home": return .code(keyHome)
         case "End": return .code(keyEnd)
+        case "PageUp": return .code(keyPageUp)
+        case "PageDown": return .code(keyPageDown)
         case "BackTab": return .code(keyBackTab)
         case "Enter": return .code(keyEnter)
         case "Tab": return .char("\t")
@@ -83,9 +89,10 @@ public struct Keymap: Sendable {
             .resume: "resume a blocked pipeline at the phase that blocked",
             .allow: "allow what an agent asks, once", .allowAlways: "allow it, and calls like it from now on (a rule in the role file)",
             .deny: "deny what an agent asks (asks a reason)",
-            .focusNext: "next pane", .focusPrevious: "previous pane", .up: "up / scroll back", .down: "down / scroll on",
-            .top: "top / oldest", .bottom: "bottom / newest", .follow: "follow new messages on/off", .search: "search messages", .filter: "messages of one role (cycles)",
-            .detail: "open / close the agent's detail", .theme: "next theme", .help: "this help", .quit: "quit (agents keep running)",
+            .focusNext: "next pane", .focusPrevious: "previous pane", .up: "up / scroll back a line", .down: "down / scroll on a line",
+            .top: "top / oldest", .bottom: "bottom / newest, and follow", .pageUp: "a page back", .pageDown: "a page on",
+            .follow: "follow new lines on/off", .search: "search messages", .filter: "messages of one role (cycles)",
+            .detail: "open / close the agent's live detail", .theme: "next theme", .help: "this help", .quit: "quit (agents keep running)",
             .cancel: "close / cancel",
         ]
         return KeyAction.allCases.map { action in
@@ -104,6 +111,8 @@ public struct Keymap: Sendable {
         case .code(keyDown): return "↓"
         case .code(keyHome): return "Home"
         case .code(keyEnd): return "End"
+        case .code(keyPageUp): return "PgUp"
+        case .code(keyPageDown): return "PgDn"
         case .code(keyBackTab): return "S-Tab"
         case .code(keyEnter): return "Enter"
         case .code(let c): return "#\(c)"

@@ -29,7 +29,7 @@ public struct Layout: Equatable, Sendable {
             layout.mode = .single
             switch focus {
             case .agents: layout.agents = rest
-            case .tasks: layout.tasks = rest
+            case .tasks, .detail: layout.tasks = rest
             case .messages: layout.messages = rest
             }
             return layout

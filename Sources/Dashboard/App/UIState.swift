@@ -2,7 +2,8 @@ import Foundation
 
 /// The panes that can take the keyboard's focus.
 public enum PaneID: String, CaseIterable, Sendable {
-    case agents, tasks, messages
+    /// `detail`: the selected agent's detail, in the tasks pane's place while it is open.
+    case agents, tasks, detail, messages
 }
 
 /// A one-line prompt at the bottom of the screen.
@@ -75,11 +76,17 @@ public struct UIState: Equatable, Sendable {
     public var roleFilter: String?
     public var search: String?
     public var showHelp = false
-    /// The selected agent's detail (log tail, diff stat, commits) fills the lower left.
+    /// The selected agent's detail (its log or activity, diff stat, commits) takes the tasks
+    /// pane's place.
     public var detailOpen = false
+    /// Where the detail's feed is scrolled to.
+    public var detailScroll = FeedScroll()
     public var prompt: Prompt?
     /// One line of feedback in the status bar ("plan approved", an error).
     public var notice: String?
 
     public init() {}
+
+    /// The panes Tab goes through: the detail, while open, in the tasks pane's place.
+    public var focusCycle: [PaneID] { detailOpen ? [.agents, .detail, .messages] : [.agents, .tasks, .messages] }
 }

@@ -2,7 +2,8 @@ import FactoryEngine
 import Foundation
 
 /// One row per role: state, runtime, task progress, branch, dirty count, ahead/behind, last
-/// activity; processes factory did not start are marked external.
+/// activity, a protocol agent's cost and current step; processes factory did not start are
+/// marked external.
 enum AgentsPane {
     static func draw(_ snap: Snapshot, _ ui: UIState, focused: Bool, in rect: Rect, on canvas: inout Canvas) {
         canvas.box(rect, title: "agents", role: focused ? .borderFocused : .border, titleRole: .title)
@@ -29,6 +30,12 @@ enum AgentsPane {
             }
             if !agent.external.isEmpty {
                 x = canvas.text(" ext:\(agent.external.count)", x: x, y: y, limit: inner.maxX, role: .agentExternal)
+            }
+            // What a protocol agent's run has cost, where the whole figure fits (a narrow
+            // pane drops it first).
+            if agent.costUSD > 0 || agent.tokens.input + agent.tokens.output > 0,
+               let cost = [Figures.usd(agent.costUSD), Figures.usd(agent.costUSD, short: true)].first(where: { x + $0.count <= inner.maxX }) {
+                x = canvas.text(cost, x: x, y: y, limit: inner.maxX, role: base)
             }
             // A protocol agent's current step, where the pane has room for it.
             if let step = agent.activity, x + 4 < inner.maxX {

@@ -1,7 +1,9 @@
 import FactoryEngine
+import TextWidth
 
 /// The phases as a row with done / current / pending marks, the feature, and what the
-/// current gate waits for (with the keys to press at the approval gate).
+/// current gate waits for (with the keys to press at the approval gate); what the feature has
+/// cost, by phase, in the top border.
 enum PipelinePane {
     static let steps: [(Phase, String)] = [
         (.planning, "plan"), (.awaitingApproval, "approve"), (.implementation, "build"),
@@ -14,6 +16,7 @@ enum PipelinePane {
         canvas.box(rect, title: title, role: .border, titleRole: .title)
         let inner = rect.inner
         guard !inner.isEmpty else { return }
+        drawCost(snap, after: rect.x + 1 + TextWidth.columns(of: " \(title) "), in: rect, on: &canvas)
         var x = inner.x + 1
         // Blocked: the phase that blocked gets the ✗ (planning, validation, merge…).
         let current = Phase.pipeline.firstIndex(of: snap.phase == .blocked ? phaseThatBlocked(snap) : snap.phase) ?? 0
@@ -35,6 +38,23 @@ enum PipelinePane {
             canvas.text("  \(snap.feature)", x: x, y: inner.y, limit: inner.maxX, role: .dim)
         }
     }
+
+    /// What the feature has cost, right-aligned in the top border: with each phase's share
+    /// where there is room for all of them, else the total alone, else nothing.
+    static func drawCost(_ snap: Snapshot, after titleEnd: Int, in rect: Rect, on canvas: inout Canvas) {
+        guard snap.featureCostUSD > 0 else { return }
+        let order = Dictionary(uniqueKeysWithValues: Phase.pipeline.enumerated().map { ($1.rawValue, $0) })
+        let shares = snap.spentByPhase.filter { $0.value > 0 }.sorted { (order[$0.key] ?? .max, $0.key) < (order[$1.key] ?? .max, $1.key) }
+            .map { key, cost in "\(Phase(rawValue: key).flatMap(label) ?? key) \(Figures.usd(cost))" }
+        let total = "spent \(Figures.usd(snap.featureCostUSD))"
+        let room = rect.maxX - 2 - (titleEnd + 1)
+        for text in [" \(total) (\(shares.joined(separator: " · "))) ", " \(total) "] where TextWidth.columns(of: text) <= room {
+            canvas.text(text, x: rect.maxX - 2 - TextWidth.columns(of: text), y: rect.y, limit: rect.maxX - 1, role: .title)
+            return
+        }
+    }
+
+    static func label(_ phase: Phase) -> String? { steps.first { $0.0 == phase }?.1 }
 
     /// The gate in words.
     static func waitingFor(_ snap: Snapshot) -> String {

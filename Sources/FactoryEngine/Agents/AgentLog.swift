@@ -14,7 +14,7 @@ final class AgentLog: @unchecked Sendable {
     init(path: String, cap: Int = 1 << 20) {
         self.path = path
         self.cap = cap
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         var st = stat()
         size = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
     }
@@ -32,10 +32,19 @@ final class AgentLog: @unchecked Sendable {
         size += bytes.count
     }
 
+    /// A line of factory's own (the mark of a new attempt), on a line of its own even when
+    /// the last run's output did not end with a newline.
+    func mark(_ line: String) {
+        var bytes = Array(line.utf8) + [0x0A]
+        var last: UInt8 = 0x0A
+        if size > 0, pread(fd, &last, 1, off_t(size - 1)) == 1, last != 0x0A { bytes.insert(0x0A, at: 0) }
+        bytes.withUnsafeBytes { append($0) }
+    }
+
     private func rotate() {
         Glibc.close(fd)
         rename(path, path + ".1")
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
+        fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
         size = 0
     }
 

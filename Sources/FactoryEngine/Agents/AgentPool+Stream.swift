@@ -3,7 +3,7 @@ import Foundation
 /// What protocol agents say, as it arrives: their activity, usage and requests.
 extension AgentPool {
     /// Recent activity kept per agent, for the detail view.
-    static let activityLimit = 200
+    static let activityLimit = 1_000
 
     /// A piece of a protocol agent's stdout: decoded, and its run brought up to date.
     func heard(_ role: String, _ runID: String, _ data: Data) {
@@ -35,10 +35,7 @@ extension AgentPool {
         switch event {
         case .activity(let item):
             if case .toolCall(_, _, let summary) = item { owner?.agentEvent(.toolUse, role: role, "\(role): \(summary)") }
-            var items = activity[role] ?? []
-            items.append(item)
-            if items.count > Self.activityLimit { items.removeFirst(items.count - Self.activityLimit) }
-            activity[role] = items
+            activity[role, default: FeedBuffer(limit: Self.activityLimit)].append(.activity(item))
             records[role]?.step = item.oneLine
             return false
         case .usage(let usage):

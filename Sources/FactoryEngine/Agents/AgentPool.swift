@@ -63,8 +63,9 @@ final class AgentPool: @unchecked Sendable {
     var stopped = false
     /// The decoders of the agents whose protocol factory reads, by role.
     var streams: [String: any AgentStreamDecoder] = [:]
-    /// Each protocol agent's recent activity, newest last (not kept across restarts).
-    var activity: [String: [ActivityItem]] = [:]
+    /// Each protocol agent's recent activity, newest last, its attempts marked (not kept
+    /// across restarts of factory).
+    var activity: [String: FeedBuffer] = [:]
     lazy var supervisor = AgentSupervisor(engineQueue: queue, paths: paths, factoryPath: factoryPath,
                                           onOutput: { [weak self] role, runID, data in self?.heard(role, runID, data) },
                                           onExit: { [weak self] exit in self?.exited(exit) })
@@ -112,7 +113,7 @@ final class AgentPool: @unchecked Sendable {
                                                environment: launch.environment, watch: watch,
                                                keepsInputOpen: answered, separatesErrors: decoded,
                                                initialInput: answered ? ClaudeControl.userMessage(launch.prompt) : nil,
-                                               readsOutput: decoded)
+                                               readsOutput: decoded, attempt: run.attempts, phase: phase.rawValue)
             streams[role] = launch.agentProtocol.decoder(cwd: launch.directory)
             spawnedHere.insert(started.agentPid)
             run.state = decoded ? .working : .running
@@ -124,6 +125,10 @@ final class AgentPool: @unchecked Sendable {
             run.startedAt = wallNow()
             run.startTicks = processStartTicks(started.agentPid)
             records[role] = run
+            if decoded {
+                let mark = AttemptMark(attempt: run.attempts, phase: phase.rawValue, startedAt: run.startedAt ?? 0)
+                activity[role, default: FeedBuffer(limit: Self.activityLimit)].append(.attempt(mark))
+            }
             armTimeout(role, pid: started.agentPid, seconds: launch.timeout)
             armStallCheck()
             owner?.runsChanged()

@@ -76,13 +76,14 @@ public final class AgentSupervisor: @unchecked Sendable {
     /// reason it could not start ("cannot start claude: No such file or directory").
     public func spawn(role: String, argv: [String], directory: String, environment: [String: String],
                       watch: Bool = true, keepsInputOpen: Bool = false, separatesErrors: Bool = false,
-                      initialInput: String? = nil, readsOutput: Bool = false) throws(SpawnError) -> Started {
+                      initialInput: String? = nil, readsOutput: Bool = false,
+                      attempt: Int? = nil, phase: String? = nil) throws(SpawnError) -> Started {
         guard !argv.isEmpty else { throw SpawnError("the launch command for \(role) is empty") }
         let run = paths.run(role)
         let runID = UUID().uuidString
         let spec = KeeperSpec(runID: runID, role: role, argv: argv, directory: directory, environment: environment,
                               log: "\(paths.logs)/\(role).log", keepsInputOpen: keepsInputOpen, separatesErrors: separatesErrors,
-                              initialInput: initialInput)
+                              initialInput: initialInput, attempt: attempt, phase: phase)
         do {
             try FileManager.default.createDirectory(atPath: run.path, withIntermediateDirectories: true)
             try run.write(spec, run.spec)

@@ -109,6 +109,9 @@ public final class Keeper {
         input = stdinPipe[1]
         output = outputPipe[0]
         guard let program = spec.argv.first else { throw SpawnError("the launch command for \(spec.role) is empty") }
+        // Each run's output follows a line that says which attempt it is: the detail view
+        // separates attempts there, and so can a person reading the log.
+        if let attempt = spec.attempt { log.mark(AttemptMark(attempt: attempt, phase: spec.phase, startedAt: wallNow()).logLine) }
         do {
             agentPid = try spawnProcess(spec.argv, directory: spec.directory, environment: spec.environment,
                                         stdin: stdinPipe[0], stdout: outputPipe[1], stderr: errorPipe[1] >= 0 ? errorPipe[1] : outputPipe[1], newGroup: true)

@@ -53,9 +53,13 @@ public struct KeeperSpec: Codable, Sendable, Equatable {
     public var separatesErrors: Bool
     /// Written to the agent's stdin as soon as it runs (a protocol agent's first message).
     public var initialInput: String?
+    /// The run's attempt in its phase, marked in the log before its output (nil: no mark).
+    public var attempt: Int?
+    public var phase: String?
 
     public init(runID: String, role: String, argv: [String], directory: String, environment: [String: String], log: String,
-                logCap: Int = 1 << 20, keepsInputOpen: Bool = false, separatesErrors: Bool = false, initialInput: String? = nil) {
+                logCap: Int = 1 << 20, keepsInputOpen: Bool = false, separatesErrors: Bool = false, initialInput: String? = nil,
+                attempt: Int? = nil, phase: String? = nil) {
         self.runID = runID
         self.role = role
         self.argv = argv
@@ -66,6 +70,8 @@ public struct KeeperSpec: Codable, Sendable, Equatable {
         self.keepsInputOpen = keepsInputOpen
         self.separatesErrors = separatesErrors
         self.initialInput = initialInput
+        self.attempt = attempt
+        self.phase = phase
     }
 }
 

@@ -7,7 +7,7 @@ import PlanDocument
 ///
 /// Scenarios (FACTORY_SIM_SCENARIO): `happy`; `veto` (security blocks the first round);
 /// `conflict` (the docwriter edits the builder's file, so the merge conflicts).
-/// Faults for tests (FACTORY_SIM_FAULT=role:crash|hang|flood|idle).
+/// Faults for tests (FACTORY_SIM_FAULT=role:crash|hang|flood|idle|stream).
 public struct AgentSim {
     public var role: String
     public var planPath: String
@@ -42,6 +42,14 @@ public struct AgentSim {
         case "crash": say("simulated crash"); exit(1)
         case "hang": while true { sleep(60) }
         case "idle": sleep(3600)
+        case "stream":
+            // Never finishes: a numbered line every pause, for watching output arrive.
+            var number = 0
+            while true {
+                number += 1
+                say("line \(number)")
+                think()
+            }
         case "flood":
             let line = String(repeating: "flood ", count: 20) + "\n"
             for _ in 0..<200_000 { FileHandle.standardOutput.write(Data(line.utf8)) }
