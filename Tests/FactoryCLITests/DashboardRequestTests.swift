@@ -39,6 +39,46 @@ extension DashboardTmuxTests {
         _ = try factory(["kill", "architect"], cwd: repo)
     }
 
+    /// The whole loop with a real builder: the plan approved with `a`, the builder (the real
+    /// Claude Code CLI) writes a file its allow list permits, asks to run a command outside
+    /// it and waits; the dashboard shows the request, `y` allows it, the command runs, the
+    /// builder marks its task done (allowed by its list), and the pipeline moves on.
+    func testABuilderAsksIsAllowedWithYAndThePipelineMovesOn() throws {
+        var servers: [Process] = []
+        defer { for server in servers { server.terminate() } }
+        let claude = try Self.realClaude()
+        let repo = try makeSimRepo(preset: "sim")
+        // The builder is the real CLI; its allow list is the shipped one.
+        let role = try String(contentsOfFile: repo + "/agents/builder.md", encoding: .utf8)
+            .replacingOccurrences(of: "preset: sim", with: "preset: claude")
+        try role.write(toFile: repo + "/agents/builder.md", atomically: true, encoding: .utf8)
+        let worktree = repo + "/worktrees/builder"
+        let port = try startFakeModel(keeping: &servers, [
+            ["text": "Writing the greeting.", "write": worktree + "/greeting.txt", "content": "hello\n"],
+            ["command": "touch built.txt"],
+            ["command": "factory task set T2 --status done"],
+            ["text": "Done."],
+        ])
+        try ok("start", "Greet", cwd: repo)
+        let t = try open([], width: 160, height: 40, extraEnvironment: terminalEnvironment(claude: claude, port: port), cwd: repo)
+        try t.waitFor("the plan to await approval", timeout: 60) { $0.contains("awaits approval") }
+        let plan = try String(contentsOfFile: repo + "/.agent-comms/PLAN.md", encoding: .utf8)
+        XCTAssertTrue(plan.contains("| T2 | builder |"), "the script marks T2 done; the architect gave the builder T2:\n\(plan)")
+        try t.press("a")
+        let asking = try t.waitFor("the builder's request", timeout: 60) { $0.contains("builder asks to run Bash: touch built.txt") }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: worktree + "/greeting.txt"), "the allowed write ran without asking:\n\(asking)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: worktree + "/built.txt"), "nothing runs before the answer")
+        try t.press("y")
+        try t.waitFor("the pipeline to move past implementation", timeout: 60) { $0.contains("✓ build") && !$0.contains("builder asks") }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: worktree + "/built.txt"), "the allowed command ran")
+        let events = (try? String(contentsOfFile: repo + "/.agent-comms/events.jsonl", encoding: .utf8)) ?? ""
+        XCTAssertTrue(events.contains("Bash: factory task set T2 --status done: allowed by builder's rule Bash(factory task:*)"), events)
+        XCTAssertTrue(events.contains("the builder's tasks are done"), events)
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+        _ = try factory(["kill", "builder"], cwd: repo)
+    }
+
     /// The agent asks a question: the dashboard shows it with its choices, `y` opens the
     /// answer's prompt, a choice's number typed and Enter answer it, and the model reads it.
     func testAQuestionIsAnsweredByTyping() throws {

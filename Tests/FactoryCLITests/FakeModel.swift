@@ -19,11 +19,13 @@ extension FactoryTestCase {
     /// The scripted fake Messages API on an ephemeral loopback port; returns the port.
     func startFakeModel(keeping servers: inout [Process], _ turns: [[String: String]]) throws -> String {
         let script = root + "/script.json", portFile = root + "/port"
-        // A turn's "command" is a Bash tool call with that command; its "question" (with
-        // "choices", comma-separated) is an AskUserQuestion call.
+        // A turn's "command" is a Bash tool call with that command; its "write" (with
+        // "content") a Write call; its "question" (with "choices", comma-separated) an
+        // AskUserQuestion call.
         let scripted: [[String: Any]] = turns.map { turn in
             var out: [String: Any] = turn.filter { $0.key == "text" }
             if let command = turn["command"] { out["tool"] = "Bash"; out["input"] = ["command": command, "description": "Run it"] }
+            if let path = turn["write"] { out["tool"] = "Write"; out["input"] = ["file_path": path, "content": turn["content"] ?? ""] }
             if let question = turn["question"] {
                 let choices = (turn["choices"] ?? "").split(separator: ",").map { ["label": String($0), "description": "The \($0) one"] }
                 out["tool"] = "AskUserQuestion"
