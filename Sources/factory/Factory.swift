@@ -8,7 +8,7 @@ struct Factory: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, StatusCommand.self, StartCommand.self, ApproveCommand.self, RejectCommand.self,
-            SpawnCommand.self, KillCommand.self, RestartCommand.self, ResumeCommand.self, TellCommand.self, AllowCommand.self, DenyCommand.self, AnswerCommand.self, BudgetCommand.self, MergeCommand.self, EventsCommand.self, RunCommand.self, DemoCommand.self,
+            SpawnCommand.self, KillCommand.self, RestartCommand.self, ResumeCommand.self, TellCommand.self, AllowCommand.self, DenyCommand.self, AnswerCommand.self, BudgetCommand.self, AttachCommand.self, SendCommand.self, MergeCommand.self, EventsCommand.self, RunCommand.self, DemoCommand.self,
             PlanCommand.self, LintCommand.self, SayCommand.self, TaskCommand.self,
             CheckpointCommand.self, VerdictCommand.self, ChangelogCommand.self, FieldCommand.self,
             AgentSimCommand.self, BenchCommand.self, DashboardCommand.self, KeeperCommand.self,

@@ -15,6 +15,11 @@ enum Output {
         FileHandle.standardOutput.write(try Inert.json(value, pretty: pretty) + Data([0x0A]))
     }
 
+    /// One line on stderr that is not an error (what is about to happen).
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data((Inert.text(text) + "\n").utf8))
+    }
+
     /// One line on stderr (a warning: the command goes on).
     static func warning(_ text: String) {
         FileHandle.standardError.write(Data(("warning: " + Inert.text(text) + "\n").utf8))

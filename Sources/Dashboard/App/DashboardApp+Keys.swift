@@ -92,6 +92,7 @@ extension DashboardApp {
             state.roleFilter = next < roles.count ? roles[next] : nil
             state.notice = state.roleFilter.map { "messages to or from \($0)" } ?? "all messages"
         case .detail: state.detailOpen ? closeDetail() : openDetail()
+        case .attach: attach(selectedRole)
         case .theme: nextTheme()
         case .help: state.showHelp.toggle()
         case .quit: quit()

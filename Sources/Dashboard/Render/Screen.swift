@@ -144,6 +144,18 @@ final class Screen {
         return keys
     }
 
+    /// Gives the terminal to another program (an agent's session) and takes it back: curses
+    /// leaves its mode (`endwin`), `body` runs, and the next frame redraws every cell — the
+    /// other program may have drawn anything, at any size.
+    func suspended(_ body: () -> Void) {
+        factory_bracketed_paste(0)
+        endwin()
+        body()
+        factory_bracketed_paste(1)
+        refresh()
+        resize()
+    }
+
     func close() {
         // Without an alternate screen the last frame would stay, with the shell writing over
         // it: clear it first.

@@ -37,6 +37,8 @@ struct AgentLaunch {
     /// the others on their command line.
     var agentProtocol: AgentProtocol = .text
     var prompt: String = ""
+    /// Run in a tmux session of its own (`session: tmux`): its terminal is the session's.
+    var inTerminal = false
 }
 
 /// The agents' runs and everything that keeps them: starting, stopping and re-adopting
@@ -108,13 +110,16 @@ final class AgentPool: @unchecked Sendable {
         run.exitCode = nil
         run.problem = nil
         do {
-            let decoded = launch.agentProtocol.isDecoded, answered = launch.agentProtocol.answersOnInput
+            // In a terminal the agent talks to the session's screen, not to a protocol on pipes.
+            let decoded = launch.agentProtocol.isDecoded && !launch.inTerminal
+            let answered = launch.agentProtocol.answersOnInput && !launch.inTerminal
             let started = try supervisor.spawn(role: role, argv: launch.argv, directory: launch.directory,
                                                environment: launch.environment, watch: watch,
                                                keepsInputOpen: answered, separatesErrors: decoded,
                                                initialInput: answered ? ClaudeControl.userMessage(launch.prompt) : nil,
-                                               readsOutput: decoded, attempt: run.attempts, phase: phase.rawValue)
-            streams[role] = launch.agentProtocol.decoder(cwd: launch.directory)
+                                               readsOutput: decoded, attempt: run.attempts, phase: phase.rawValue,
+                                               terminal: launch.inTerminal ? supervisor.terminals.session(role) : nil)
+            streams[role] = decoded ? launch.agentProtocol.decoder(cwd: launch.directory) : nil
             spawnedHere.insert(started.agentPid)
             run.state = decoded ? .working : .running
             run.step = nil

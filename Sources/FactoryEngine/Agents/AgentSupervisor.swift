@@ -47,6 +47,8 @@ public final class AgentSupervisor: @unchecked Sendable {
     private let watchQueue = DispatchQueue(label: "factory.keepers")
     private let paths: WorkspacePaths
     private let factoryPath: String
+    /// This factory's tmux server, for roles that run in terminal sessions.
+    public var terminals: TerminalSessions { TerminalSessions(root: paths.root) }
     private let onExit: @Sendable (Exit) -> Void
     private let lock = NSLockLike()
     private var watches: [String: KeeperWatch] = [:]
@@ -77,26 +79,38 @@ public final class AgentSupervisor: @unchecked Sendable {
     public func spawn(role: String, argv: [String], directory: String, environment: [String: String],
                       watch: Bool = true, keepsInputOpen: Bool = false, separatesErrors: Bool = false,
                       initialInput: String? = nil, readsOutput: Bool = false,
-                      attempt: Int? = nil, phase: String? = nil) throws(SpawnError) -> Started {
+                      attempt: Int? = nil, phase: String? = nil, terminal: TerminalSessions.Session? = nil) throws(SpawnError) -> Started {
         guard !argv.isEmpty else { throw SpawnError("the launch command for \(role) is empty") }
         let run = paths.run(role)
         let runID = UUID().uuidString
-        let spec = KeeperSpec(runID: runID, role: role, argv: argv, directory: directory, environment: environment,
+        var spec = KeeperSpec(runID: runID, role: role, argv: argv, directory: directory,
+                              environment: terminal == nil ? environment : Self.sessionEnvironment(environment),
                               log: "\(paths.logs)/\(role).log", keepsInputOpen: keepsInputOpen, separatesErrors: separatesErrors,
                               initialInput: initialInput, attempt: attempt, phase: phase)
+        spec.terminalSession = terminal?.name
         do {
             try FileManager.default.createDirectory(atPath: run.path, withIntermediateDirectories: true)
             try run.write(spec, run.spec)
         } catch {
             throw SpawnError("cannot prepare \(paths.relative(run.path)): \(error)")
         }
-        let agentPid = try KeeperLauncher(factoryPath: factoryPath, run: run).launch()
+        let agentPid = try KeeperLauncher(factoryPath: factoryPath, run: run, terminal: terminal).launch()
         if watch && !self.watch(role: role, runID: runID, agentPid: agentPid, readsOutput: readsOutput) {
             let exit = Self.exitAfterLostContact(role: role, runID: runID, agentPid: agentPid, run: run)
             let report = onExit
             engineQueue.async { report(exit) }
         }
         return Started(agentPid: agentPid, runID: runID)
+    }
+
+    /// A keeper in a tmux session starts with the tmux server's environment, which may be
+    /// another process's from long ago: the agent gets this process's, as agents without a
+    /// session do — but the terminal's own variables (TERM, TMUX…) stay the session's.
+    static func sessionEnvironment(_ additions: [String: String]) -> [String: String] {
+        var env = ProcessRunner.currentEnvironment()
+        for name in ["TERM", "TMUX", "TMUX_PANE", "COLUMNS", "LINES", "TERMCAP"] { env[name] = nil }
+        for (k, v) in additions { env[k] = v }
+        return env
     }
 
     /// Follows a running keeper until its agent ends. An agent that ended so quickly that

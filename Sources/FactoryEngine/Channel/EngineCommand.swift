@@ -19,6 +19,9 @@ public enum EngineCommand: Codable, Sendable, Equatable {
     /// The answer to the role's pending permission request.
     case allow(role: String, always: Bool)
     case deny(role: String, reason: String?)
+    /// A line typed into the role's terminal session (then Enter); `record`: also a message
+    /// from the human to the role in PLAN.md.
+    case send(role: String, text: String, record: Bool)
     /// Answers to the questions the role's agent asks, one per question, in order.
     case answer(role: String, answers: [String])
     /// Is anyone there? Answers with the phase (the channel's own round trip).
@@ -39,6 +42,7 @@ public enum EngineCommand: Codable, Sendable, Equatable {
         case .allow: return "allow"
         case .deny: return "deny"
         case .answer: return "answer"
+        case .send: return "send"
         case .ping: return "ping"
         case .budget: return "budget"
         }

@@ -52,7 +52,7 @@ extension Engine {
             env["PATH"] = String(own[..<slash]) + ":" + base
         }
         return AgentLaunch(argv: argv, directory: worktree, environment: env, timeout: def.timeout,
-                           agentProtocol: def.agentProtocol, prompt: prompt)
+                           agentProtocol: def.agentProtocol, prompt: prompt, inTerminal: def.inTerminal)
     }
 }
 

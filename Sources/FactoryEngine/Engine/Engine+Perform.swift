@@ -44,6 +44,8 @@ extension Engine {
             return try answer(role: role, always ? .allowAlways : .allow)
         case .deny(let role, let reason):
             return try answer(role: role, .deny(reason: reason))
+        case .send(let role, let text, let record):
+            return try send(role: role, text: text, record: record)
         case .answer(let role, let answers):
             return try answer(role: role, .questions(answers))
         case .ping:

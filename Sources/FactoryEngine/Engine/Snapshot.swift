@@ -201,6 +201,8 @@ public struct EngineEvent: Sendable, Codable, Equatable {
         case budget
         case agentResumed = "agent_resumed"
         case agentAdopted = "agent_adopted"
+        /// A human typed into an agent's terminal session.
+        case typed
         case approved
         case rejected
         case resumed

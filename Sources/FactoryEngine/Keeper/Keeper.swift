@@ -58,11 +58,17 @@ public final class Keeper {
 
     /// `factory keeper RUNDIR`: runs the agent described by RUNDIR/spec.json to its end.
     public static func main(runDirectory: String) -> Int32 {
+        let run = RunDirectory(runDirectory)
+        // Started by tmux, the keeper gets no start descriptor: its word goes to the named
+        // pipe the launcher reads (opened before anything else takes descriptor 3).
+        if fcntl(syncDescriptor, F_GETFD) < 0 {
+            let fifo = open(run.startPipe, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            if fifo >= 0, fifo != syncDescriptor { dup2(fifo, syncDescriptor); close(fifo) }
+        }
         factory_close_inherited(syncDescriptor + 1)
         // The start handshake is the keeper's alone: never inherited by the agent.
         _ = fcntl(syncDescriptor, F_SETFD, FD_CLOEXEC)
         for sig in [SIGPIPE, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU] { signal(sig, SIG_IGN) }
-        let run = RunDirectory(runDirectory)
         guard let spec = run.read(KeeperSpec.self, run.spec) else {
             reportStart(ok: false, error: "cannot read \(run.spec)")
             return 1
@@ -92,6 +98,7 @@ public final class Keeper {
         do { listener = try UnixSocket.listen(at: run.socket) } catch { throw SpawnError(error.description) }
         setNonBlocking(listener)
         watchTermination()
+        if spec.terminalSession != nil { return try startInTerminal() }
         var stdinPipe: [Int32] = [0, 0], outputPipe: [Int32] = [0, 0]
         guard pipe2(&stdinPipe, O_CLOEXEC) == 0, pipe2(&outputPipe, O_CLOEXEC) == 0 else {
             throw SpawnError("cannot create a pipe: \(errnoText())")
@@ -127,6 +134,29 @@ public final class Keeper {
         if let first = spec.initialInput { pendingInput.append(contentsOf: Array(first.utf8)) }
         flushInput()
         if !spec.keepsInputOpen && pendingInput.isEmpty { close(input); input = -1 }
+        pidfd = factory_pidfd_open(agentPid)
+        let record = KeeperRecord(runID: spec.runID, keeperPid: getpid(), agentPid: agentPid,
+                                  agentStartTicks: processStartTicks(agentPid), startedAt: wallNow())
+        try? run.write(record, run.keeper)
+    }
+
+    /// In a terminal session: the agent gets the session's terminal (the keeper's own 0, 1
+    /// and 2) and becomes its foreground process group, as a shell would make it — it reads
+    /// the keys typed in the session, and its children are still one group to end. Its
+    /// output is the screen's, read through tmux; the log holds the attempt's mark only.
+    func startInTerminal() throws(SpawnError) {
+        guard let program = spec.argv.first else { throw SpawnError("the launch command for \(spec.role) is empty") }
+        if let attempt = spec.attempt { log.mark(AttemptMark(attempt: attempt, phase: spec.phase, startedAt: wallNow()).logLine) }
+        do {
+            agentPid = try spawnProcess(spec.argv, directory: spec.directory, environment: spec.environment,
+                                        stdin: 0, stdout: 1, stderr: 2, newGroup: true)
+        } catch {
+            throw SpawnError("cannot start \(program): \(error.description.replacingOccurrences(of: "cannot run \(program): ", with: ""))")
+        }
+        // The keeper ignores SIGTTOU, so it may hand the terminal over from the background;
+        // an agent that touched the terminal before it was its own was stopped: go on.
+        tcsetpgrp(0, agentPid)
+        Glibc.kill(-agentPid, SIGCONT)
         pidfd = factory_pidfd_open(agentPid)
         let record = KeeperRecord(runID: spec.runID, keeperPid: getpid(), agentPid: agentPid,
                                   agentStartTicks: processStartTicks(agentPid), startedAt: wallNow())

@@ -12,6 +12,8 @@ public struct RunDirectory: Sendable, Equatable {
     public var keeper: String { "\(path)/keeper.json" }
     public var exit: String { "\(path)/exit.json" }
     public var socket: String { "\(path)/keeper.sock" }
+    /// Where a keeper started by tmux (which passes it no descriptor) gives its start word.
+    public var startPipe: String { "\(path)/start.fifo" }
 
     func read<T: Decodable>(_ type: T.Type, _ file: String) -> T? {
         guard let data = FileManager.default.contents(atPath: file) else { return nil }
@@ -56,6 +58,9 @@ public struct KeeperSpec: Codable, Sendable, Equatable {
     /// The run's attempt in its phase, marked in the log before its output (nil: no mark).
     public var attempt: Int?
     public var phase: String?
+    /// The tmux session the keeper runs in (`session: tmux`): the agent gets the session's
+    /// terminal as its stdin, stdout and stderr, in the foreground; nil: pipes, no terminal.
+    public var terminalSession: String?
 
     public init(runID: String, role: String, argv: [String], directory: String, environment: [String: String], log: String,
                 logCap: Int = 1 << 20, keepsInputOpen: Bool = false, separatesErrors: Bool = false, initialInput: String? = nil,

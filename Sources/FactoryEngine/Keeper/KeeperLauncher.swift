@@ -11,8 +11,11 @@ struct KeeperLauncher {
     let factoryPath: String
     let run: RunDirectory
     var patience = 10.0
+    /// Start the keeper in this tmux session rather than in a session of its own.
+    var terminal: TerminalSessions.Session?
 
     func launch() throws(SpawnError) -> Int32 {
+        if let terminal { return try launch(in: terminal) }
         var sync: [Int32] = [0, 0]
         guard pipe2(&sync, O_CLOEXEC) == 0 else { throw SpawnError("cannot create a pipe: \(errnoText())") }
         defer { close(sync[0]) }
@@ -31,6 +34,27 @@ struct KeeperLauncher {
         reap(keeperPid)
         guard let line = readLine(sync[0]), let word = JSONLine.decode(KeeperMessage.self, line[...]) else {
             throw SpawnError("the keeper did not start the agent; see \(run.path)/keeper.log")
+        }
+        guard word.ok == true, let pid = word.agentPid else { throw SpawnError(word.error ?? "the agent did not start") }
+        return pid
+    }
+
+    /// The keeper as the command of a tmux session. tmux passes it no descriptor, so its
+    /// start word comes through a named pipe, opened here before the session starts.
+    private func launch(in terminal: TerminalSessions.Session) throws(SpawnError) -> Int32 {
+        unlink(run.startPipe)
+        guard mkfifo(run.startPipe, 0o600) == 0 else { throw SpawnError("cannot create \(run.startPipe): \(errnoText())") }
+        defer { unlink(run.startPipe) }
+        let reader = open(run.startPipe, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard reader >= 0 else { throw SpawnError("cannot open \(run.startPipe): \(errnoText())") }
+        defer { close(reader) }
+        // A writer of our own keeps the pipe from reading as ended before the keeper opens it.
+        let holder = open(run.startPipe, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        defer { if holder >= 0 { close(holder) } }
+        _ = fcntl(reader, F_SETFL, fcntl(reader, F_GETFL) & ~O_NONBLOCK)
+        try terminal.sessions.create(terminal.name, command: [factoryPath, "keeper", run.path], directory: run.path)
+        guard let line = readLine(reader), let word = JSONLine.decode(KeeperMessage.self, line[...]) else {
+            throw SpawnError("the keeper did not start the agent in tmux session \(terminal.name); see \(run.path)/keeper.log")
         }
         guard word.ok == true, let pid = word.agentPid else { throw SpawnError(word.error ?? "the agent did not start") }
         return pid

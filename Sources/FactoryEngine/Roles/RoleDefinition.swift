@@ -14,6 +14,7 @@ import Yams
 ///     stall: 600                     # seconds without output or file activity = stalled
 ///     allow: ["Edit", "Bash(git commit:*)"]   # answered yes without asking (claude protocol)
 ///     deny: ["Bash(git push:*)"]              # answered no without asking
+///     session: tmux                  # run in a tmux session of its own: attach with o
 ///     ---
 public struct RoleDefinition: Sendable, Equatable {
     public var role: String
@@ -29,6 +30,8 @@ public struct RoleDefinition: Sendable, Equatable {
     public var stall: Double
     /// What the engine answers for the role without asking a human (`allow:` / `deny:`).
     public var policy = PermissionPolicy()
+    /// Runs in a tmux session of its own (`session: tmux`), to be attached to and typed in.
+    public var inTerminal = false
     /// The Markdown after the front matter.
     public var instructions: String
 
@@ -91,6 +94,18 @@ public struct RoleDefinition: Sendable, Equatable {
         def.stall = try number(fields["stall"], "stall", name) ?? def.stall
         def.policy = PermissionPolicy(allow: try rules(fields["allow"], "allow", name), deny: try rules(fields["deny"], "deny", name))
         if let r = try number(fields["retries"], "retries", name) { def.retries = Int(r) }
+        if let session = fields["session"] {
+            guard let kind = session as? String, ["tmux", "none"].contains(kind.lowercased()) else {
+                throw RoleError("agents/\(name).md: session must be tmux (a terminal session to attach to) or none, got \"\(session)\"")
+            }
+            def.inTerminal = kind.lowercased() == "tmux"
+        }
+        // In a terminal, a preset's CLI runs as people run it there: its full screen, the
+        // prompt its first message (`claude "…"`), not its headless protocol.
+        if def.inTerminal, fields["command"] == nil,
+           let argv = AgentPreset.terminalCommand(named: (fields["preset"] as? String) ?? "claude") {
+            def.command = argv
+        }
         return def
     }
 
@@ -179,6 +194,15 @@ public enum AgentPreset {
     }
 
     public static func command(named name: String) -> [String]? { presets[name.lowercased()] }
+
+    /// The CLIs that have a full screen of their own, as run in a terminal session.
+    static let terminalPresets: [String: [String]] = [
+        "claude": ["claude", "--permission-mode", "default", "{prompt}"],
+        "codex": ["codex", "{prompt}"],
+        "gemini": ["gemini", "-i", "{prompt}"],
+    ]
+
+    static func terminalCommand(named name: String) -> [String]? { terminalPresets[name.lowercased()] ?? presets[name.lowercased()] }
 }
 
 extension Substring {

@@ -1,0 +1,84 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import XCTest
+
+/// Agents in terminal sessions (`session: tmux`), in a real terminal: attached to with `o`
+/// and back, typed into with `factory send`, and still there after the dashboard is killed.
+extension DashboardTmuxTests {
+    /// A factory whose builder runs in a terminal session: a small interactive program that
+    /// answers each line it reads.
+    private func sessionFactory() throws -> String {
+        let repo = try makeSimRepo()
+        let role = """
+        ---
+        command: ["bash", "-c", "echo ready; while read -r line; do echo \\"heard: $line\\"; done"]
+        session: tmux
+        ---
+        # builder
+
+        """
+        try role.write(toFile: repo + "/agents/builder.md", atomically: true, encoding: .utf8)
+        addTeardownBlock { _ = try? self.factory(["kill", "builder"], cwd: repo) }
+        return repo
+    }
+
+    func testAttachingToASessionAndComingBackLeavesTheDashboardAsItWas() throws {
+        let repo = try sessionFactory()
+        let t = try open([], width: 120, height: 40, cwd: repo)
+        try t.waitFor("the dashboard") { $0.contains("┌ agents") }
+        try t.send("j")
+        try t.press("s")
+        try t.waitFor("the builder running") { $0.contains("started") || $0.range(of: "builder +running", options: .regularExpression) != nil }
+        let before = try t.waitFor("the builder selected and running") { $0.contains("builder") && $0.contains("running") }
+        try t.send("o")
+        try t.waitFor("the builder's session, with the way back") { $0.contains("ready") && $0.contains("Ctrl-] (or Ctrl-b d) returns to factory") }
+        try t.send("-l", "ping")
+        try t.send("Enter")
+        try t.waitFor("the agent answering what was typed") { $0.contains("heard: ping") }
+        try t.send("C-]")
+        let back = try t.waitFor("the dashboard back") { $0.contains("┌ agents") && $0.contains("back from builder's session") }
+        XCTAssertEqual(selectedRow(back), selectedRow(before), "the selection is where it was")
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+    }
+
+    func testASessionOutlivesAKilledDashboardAndIsTypedIntoFromAShell() throws {
+        let repo = try sessionFactory()
+        let first = try open([], width: 120, height: 40, cwd: repo)
+        try first.waitFor("the dashboard") { $0.contains("┌ agents") }
+        try ok("spawn", "builder", cwd: repo)
+        try first.waitFor("the builder running") { $0.contains("running") }
+        let pid = try XCTUnwrap(Int32(try first.display("#{pane_pid}").trimmingCharacters(in: .whitespacesAndNewlines)))
+        let children = ((try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? "").split(separator: " ")
+        let dashboard = try XCTUnwrap(children.first.flatMap { Int32($0) }, "the dashboard under the pane's shell")
+        kill(dashboard, SIGKILL)
+        let second = try open([], width: 120, height: 40, cwd: repo)
+        try second.waitFor("the builder re-adopted, still running") { $0.contains("┌ agents") && $0.contains("running") }
+        XCTAssertEqual(try ok("send", "builder", "after the restart", cwd: repo).stdout, "typed into builder's terminal\n")
+        let status = try ok("status", "--json", cwd: repo).stdout
+        XCTAssertTrue(status.contains("\"running\""), status)
+        try second.send("j")
+        try second.send("o")
+        try second.waitFor("what was typed, in the session") { $0.contains("heard: after the restart") }
+        try second.send("C-]")
+        try second.waitFor("the dashboard back") { $0.contains("┌ agents") }
+        try second.send("q")
+        XCTAssertEqual(try second.waitForExit().status, 0)
+    }
+
+    func testAgentsWithoutASessionSaySo() throws {
+        let repo = try makeSimRepo()
+        let r = try factory(["attach", "builder"], cwd: repo)
+        XCTAssertEqual(r.status, 1, r.summary)
+        XCTAssertEqual(r.stderr, "Error: builder has no terminal session (session: tmux in agents/builder.md gives it one, when it runs)\n")
+        let s = try factory(["send", "builder", "hi"], cwd: repo)
+        XCTAssertEqual(s.stderr, "Error: builder has no terminal session (session: tmux in agents/builder.md gives it one, when it runs)\n")
+    }
+
+    /// The agents pane's row that is drawn selected (its line, as text).
+    private func selectedRow(_ screen: String) -> String? {
+        screen.split(separator: "\n").first { $0.contains("builder") }.map(String.init)
+    }
+}
