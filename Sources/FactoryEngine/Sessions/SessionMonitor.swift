@@ -1,0 +1,77 @@
+import Foundation
+
+/// Reads the agents' terminal sessions at tmux's cost, not per agent: one `tmux list-panes
+/// -a` a beat answers for every session at once, and a screen is captured only for a pane
+/// whose activity moved since it was last read — an idle session costs nothing but its line
+/// in that one listing. The beat slows when nothing moves (`beat(now:)`), so a factory of
+/// quiet sessions wakes tmux once every few seconds.
+public struct SessionMonitor: Sendable {
+    /// One pane as `list-panes` describes it.
+    public struct Pane: Equatable, Sendable {
+        public var session: String
+        public var pid: Int32
+        /// When the pane last printed (whole seconds, tmux's clock).
+        public var activity: Int
+        public var dead: Bool
+    }
+
+    /// One beat's reading: every pane, and the screens captured because they moved.
+    public struct Reading: Sendable {
+        public var panes: [Pane]
+        public var screens: [String: String]
+        public var time: Double
+    }
+
+    static let format = "#{session_name}\t#{pane_pid}\t#{window_activity}\t#{pane_dead}"
+    /// Fast while a pane has moved lately, slow once all have been still for a while.
+    public static let fastBeat = 0.25, slowBeat = 2.0, quietAfter = 10.0
+
+    let sessions: TerminalSessions
+    private var readActivity: [String: Int] = [:]
+    private var lastMove = -Double.infinity
+    /// tmux processes started, for the benchmark's per-minute figure.
+    public private(set) var tmuxRuns = 0
+
+    public init(sessions: TerminalSessions) {
+        self.sessions = sessions
+    }
+
+    /// `list-panes` output → panes; lines it cannot read are skipped.
+    static func panes(_ listing: String) -> [Pane] {
+        listing.split(separator: "\n").compactMap { line in
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard f.count >= 4, let pid = Int32(f[1]), let activity = Int(f[2]) else { return nil }
+            return Pane(session: String(f[0]), pid: pid, activity: activity, dead: f[3] == "1")
+        }
+    }
+
+    /// The panes that must be read again: those whose activity moved since their last
+    /// reading, and those active in the current second (tmux counts whole seconds: a second
+    /// change within it would otherwise go unseen).
+    func moved(_ panes: [Pane], now: Double) -> [Pane] {
+        panes.filter { pane in
+            !pane.dead && (readActivity[pane.session] != pane.activity || Double(pane.activity) >= now.rounded(.down) - 1)
+        }
+    }
+
+    /// One beat: the listing, then a capture of each pane that moved (among `watched`).
+    public mutating func read(watching watched: Set<String>, now: Double) -> Reading {
+        tmuxRuns += 1
+        let listed = sessions.run(["list-panes", "-a", "-F", Self.format])
+        let panes = listed.succeeded ? Self.panes(listed.stdout).filter { watched.contains($0.session) } : []
+        var screens: [String: String] = [:]
+        for pane in moved(panes, now: now) {
+            tmuxRuns += 1
+            guard let screen = sessions.capture(pane.session) else { continue }
+            screens[pane.session] = screen
+            readActivity[pane.session] = pane.activity
+            lastMove = now
+        }
+        return Reading(panes: panes, screens: screens, time: now)
+    }
+
+    /// Seconds to the next beat.
+    public func beat(now: Double) -> Double {
+        now - lastMove < Self.quietAfter ? Self.fastBeat : Self.slowBeat
+    }
+}
