@@ -32,8 +32,16 @@ extension DashboardTmuxTests {
         try t.press("s")
         try t.waitFor("the builder running") { $0.contains("started") || $0.range(of: "builder +running", options: .regularExpression) != nil }
         let before = try t.waitFor("the builder selected and running") { $0.contains("builder") && $0.contains("running") }
+        // m on an agent in a session types into its terminal (Tab would also record it).
+        try t.press("m")
+        try t.waitFor("the typing prompt") { $0.contains("Type into builder's terminal (Tab: also record): ") }
+        try t.send("-l", "via m")
+        try t.send("Enter")
+        try t.waitFor("the line typed") { $0.contains("typed into builder's terminal") }
         try t.send("o")
-        try t.waitFor("the builder's session, with the way back") { $0.contains("ready") && $0.contains("Ctrl-] (or Ctrl-b d) returns to factory") }
+        try t.waitFor("the builder's session, with the way back") {
+            $0.contains("ready") && $0.contains("heard: via m") && $0.contains("Ctrl-] (or Ctrl-b d) returns to factory")
+        }
         try t.send("-l", "ping")
         try t.send("Enter")
         try t.waitFor("the agent answering what was typed") { $0.contains("heard: ping") }

@@ -64,7 +64,10 @@ extension DashboardApp {
         switch action {
         case .approve: command(.approve(note: nil))
         case .reject: state.prompt = Prompt(kind: .reject)
-        case .message: state.prompt = Prompt(kind: .message(to: selectedRole))
+        case .message:
+            // An agent in a terminal session reads what is typed there; the others read PLAN.md.
+            let inTerminal = snapshot.agents.first { $0.role == selectedRole }?.session != nil
+            state.prompt = Prompt(kind: inTerminal ? .type(role: selectedRole, record: false) : .message(to: selectedRole))
         case .spawn: command(.spawn(role: selectedRole))
         case .kill: command(.kill(role: selectedRole))
         case .restart: command(.restart(role: selectedRole))
@@ -170,6 +173,9 @@ extension DashboardApp {
         case .char("\n"), .char("\r"), .code(Keymap.keyEnter):
             state.prompt = nil
             submit(prompt)
+        case .char("\t"):
+            if case .type(let role, let record) = prompt.kind { prompt.kind = .type(role: role, record: !record) }
+            state.prompt = prompt
         case .char("\u{7F}"), .char("\u{8}"), .code(Keymap.keyBackspace):
             if !prompt.text.isEmpty { prompt.text.removeLast() }
             prompt.error = nil
@@ -195,6 +201,7 @@ extension DashboardApp {
         case .deny(let role): send(prompt, .deny(role: role, reason: text.isEmpty ? nil : text))
         case .answer(let role, _):
             send(prompt, .answer(role: role, answers: text.split(separator: ";", omittingEmptySubsequences: false).map(String.init)))
+        case .type(let role, let record): send(prompt, .send(role: role, text: text, record: record))
         }
     }
 

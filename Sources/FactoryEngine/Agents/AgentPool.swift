@@ -125,6 +125,7 @@ final class AgentPool: @unchecked Sendable {
             run.step = nil
             run.usage = nil
             run.request = nil
+            run.session = launch.inTerminal ? role : nil
             run.pid = started.agentPid
             run.runID = started.runID
             run.startedAt = wallNow()

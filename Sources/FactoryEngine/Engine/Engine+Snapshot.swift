@@ -22,6 +22,7 @@ extension Engine {
             agent.costUSD = run.usage?.costUSD ?? 0
             agent.tokens = AgentSnapshot.Tokens(input: run.usage?.inputTokens ?? 0, output: run.usage?.outputTokens ?? 0)
             agent.request = run.state.isActive ? run.request : nil
+            agent.session = run.state.isActive ? run.session.map { AgentSnapshot.SessionAddress(socket: terminals.socket, name: $0) } : nil
             return agent
         }
         let total = view.tasks.count, done = view.tasks.filter { $0.status == .done }.count

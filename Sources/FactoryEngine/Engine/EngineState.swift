@@ -25,6 +25,8 @@ public struct AgentRun: Sendable, Codable, Equatable {
     public var step: String?
     public var usage: AgentUsage?
     public var request: PermissionRequest?
+    /// The tmux session it runs in (`session: tmux`); nil for an agent on pipes.
+    public var session: String?
 
     public init(role: String) { self.role = role }
 }

@@ -92,6 +92,14 @@ public struct AgentSnapshot: Sendable, Encodable, Equatable {
     public var costUSD = 0.0
     public var tokens = Tokens()
     public var request: PermissionRequest?
+    /// Its terminal session, `{"socket": …, "name": …}` (`tmux -L socket attach -t name`),
+    /// for an agent that runs in one.
+    public var session: SessionAddress?
+
+    public struct SessionAddress: Sendable, Encodable, Equatable {
+        public var socket: String
+        public var name: String
+    }
 
     public struct Tokens: Sendable, Encodable, Equatable {
         public var input = 0
@@ -103,7 +111,7 @@ public struct AgentSnapshot: Sendable, Encodable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case role, state, pid, exitCode, startedAt, attempts, tasks, worktree, external, problem, activity, costUSD, tokens, request
+        case role, state, pid, exitCode, startedAt, attempts, tasks, worktree, external, problem, activity, costUSD, tokens, request, session
     }
 
     public init(role: String, state: AgentState, pid: Int32?, exitCode: Int32?, startedAt: Double?, attempts: Int,
@@ -136,6 +144,7 @@ public struct AgentSnapshot: Sendable, Encodable, Equatable {
         try c.encode(costUSD, forKey: .costUSD)
         try c.encode(tokens, forKey: .tokens)
         try c.encode(request, forKey: .request)
+        try c.encode(session, forKey: .session)
     }
 }
 
