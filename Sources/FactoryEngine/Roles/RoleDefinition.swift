@@ -142,7 +142,13 @@ public enum AgentPreset {
         // The prompt goes to its stdin as the first user message (the `claude` protocol).
         "claude": ["claude"] + claudeStreamArguments,
         "codex": ["codex", "exec", "--full-auto", "{prompt}"],
-        "aider": ["aider", "--yes-always", "--message", "{prompt}"],
+        // Unattended: yes to its questions, plain text for the log (no colours, no live
+        // redraws, no prompt_toolkit on a pipe), and none of the questions --yes-always
+        // would answer yes to that no one asked for: no self-upgrade, no browser for release
+        // notes or model warnings, no analytics. The model and endpoint come from the
+        // environment (AIDER_MODEL, OPENAI_API_BASE, OPENAI_API_KEY…) or aider's own config.
+        "aider": ["aider", "--yes-always", "--no-pretty", "--no-fancy-input", "--no-check-update",
+                  "--no-show-release-notes", "--no-show-model-warnings", "--no-analytics", "--message", "{prompt}"],
         "gemini": ["gemini", "--yolo", "-p", "{prompt}"],
         "opencode": ["opencode", "run", "{prompt}"],
         // The simulated agent that ships inside factory, for demos and tests.
