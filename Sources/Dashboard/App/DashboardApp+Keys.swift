@@ -86,13 +86,14 @@ extension DashboardApp {
             state.notice = state.roleFilter.map { "messages to or from \($0)" } ?? "all messages"
         case .detail:
             state.detailOpen.toggle()
-            if state.detailOpen { loadDetail() } else { detail = nil }
+            if state.detailOpen { loadDetail() } else { closeDetail() }
         case .theme: nextTheme()
         case .help: state.showHelp.toggle()
         case .quit: quit()
         case .cancel:
             state.showHelp = false
             state.detailOpen = false
+            closeDetail()
             state.search = nil
             state.roleFilter = nil
         }
@@ -139,18 +140,6 @@ extension DashboardApp {
     func clampSelection() {
         state.selectedAgent = max(0, min(snapshot.agents.count - 1, state.selectedAgent))
         state.selectedTask = max(0, min(max(0, snapshot.plan.tasks.count - 1), state.selectedTask))
-    }
-
-    func loadDetail() {
-        let role = selectedRole, engine = self.engine
-        DispatchQueue.global().async { [weak self] in
-            let d = engine.detail(role: role)
-            guard let self else { return }
-            self.ui.async {
-                self.detail = d
-                self.requestFrame()
-            }
-        }
     }
 
     func nextTheme() {

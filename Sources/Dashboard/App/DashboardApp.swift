@@ -31,6 +31,9 @@ public final class DashboardApp: @unchecked Sendable {
     var theme: Theme
     var keymap: Keymap
     var detail: AgentDetail?
+    /// The log the open detail view follows (`ROLE.log`), and its watch.
+    var followedLog: String?
+    var logWatcher: FileWatcher?
     var frameScheduled = false
     var lastFrame = 0.0
     var knownAttention: Set<String> = []

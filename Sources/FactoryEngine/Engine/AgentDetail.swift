@@ -14,14 +14,19 @@ public struct AgentDetail: Sendable, Equatable {
 
 extension Engine {
     public func detail(role: String, logLines: Int = 200) -> AgentDetail {
-        let log = Self.tail("\(paths.logs)/\(role).log", lines: logLines)
         let git = Git(paths.root)
         let range = "\(mainBranch)...agent/\(role)"
         let stat = (try? git.output(["diff", "--stat=200", range]))?.split(separator: "\n").map(String.init) ?? []
         let commits = (try? git.output(["log", "--format=%h %s", "-12", "\(mainBranch)..agent/\(role)"]))?.split(separator: "\n").map(String.init) ?? []
-        var detail = AgentDetail(role: role, logTail: log, diffStat: stat, commits: commits)
+        // The log last: it is what moves while an agent works.
+        var detail = AgentDetail(role: role, logTail: logTail(role: role, lines: logLines), diffStat: stat, commits: commits)
         detail.activity = queue.sync { pool.activity[role] ?? [] }.map(\.oneLine)
         return detail
+    }
+
+    /// The last lines of the role's log, for following it while its agent writes.
+    public func logTail(role: String, lines: Int = 200) -> [String] {
+        Self.tail("\(paths.logs)/\(role).log", lines: lines)
     }
 
     /// The last lines of a file, reading only its end.
