@@ -37,7 +37,7 @@ final class RealAiderTests: FactoryTestCase {
         let builder = agent(ended, "builder")
         let log = (try? String(contentsOfFile: repo + "/.agent-comms/logs/builder.log", encoding: .utf8)) ?? ""
         XCTAssertEqual(builder?["exitCode"] as? Int, 0, "aider exited 0: \(ended)\nits log:\n\(log)")
-        XCTAssertEqual(builder?["state"] as? String, "exited")
+        XCTAssertEqual(builder?["state"] as? String, "exited", "\(builder ?? [:])")
         XCTAssertEqual(builder?["attempts"] as? Int, 1)
         let events = (try? String(contentsOfFile: repo + "/.agent-comms/events.jsonl", encoding: .utf8)) ?? ""
         XCTAssertTrue(events.contains("builder exited (status 0)"), events)
