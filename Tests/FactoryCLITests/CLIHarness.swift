@@ -170,6 +170,19 @@ final class Locked<Value>: @unchecked Sendable {
 }
 
 extension FactoryTestCase {
+    /// What `git -C DIRECTORY ARGS…` prints on stdout.
+    func git(in directory: String, _ args: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", directory] + args
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// A git repository with one commit and a factory of simulated agents (`init --preset sim`).
     func makeSimRepo(preset: String = "sim", file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let repo = root + "/repo"
@@ -187,12 +200,15 @@ extension FactoryTestCase {
         return repo
     }
 
-    /// `factory run --headless` in `repo`, returned once it drives.
-    func startDriver(in repo: String, file: StaticString = #filePath, line: UInt = #line) throws -> Process {
+    /// `factory run --headless` in `repo` (with `environment`, else this process's),
+    /// returned once it drives.
+    func startDriver(in repo: String, environment: [String: String]? = nil,
+                     file: StaticString = #filePath, line: UInt = #line) throws -> Process {
         let driver = Process()
         driver.executableURL = URL(fileURLWithPath: Factory.binaryPath)
         driver.arguments = ["run", "--headless"]
         driver.currentDirectoryURL = URL(fileURLWithPath: repo)
+        if let environment { driver.environment = environment }
         driver.standardInput = FileHandle.nullDevice
         driver.standardOutput = FileHandle.nullDevice
         driver.standardError = FileHandle.nullDevice

@@ -275,7 +275,7 @@ final class DashboardTmuxTests: FactoryTestCase {
         XCTAssertEqual(flags, "0 1 0 0", "\(context) alternate screen off, cursor visible, keypad and mouse off", file: file, line: line)
     }
 
-    private func assertSane(_ screen: String, width: Int, height: Int, context: String = "",
+    func assertSane(_ screen: String, width: Int, height: Int, context: String = "",
                             file: StaticString = #filePath, line: UInt = #line) {
         for problem in saneProblems(screen, width: width, height: height) {
             XCTFail("\(context) \(width)×\(height): \(problem)\n\(screen)", file: file, line: line)

@@ -16,17 +16,7 @@ final class DemoTests: FactoryTestCase {
         return (result.status, events, Date().timeIntervalSince(start))
     }
 
-    private func git(_ args: String...) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", dir] + args
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
+    private func git(_ args: String...) throws -> String { try git(in: dir, args) }
 
     private func phases(_ events: [[String: Any]]) -> [String] {
         events.filter { $0["kind"] as? String == "phase" }.compactMap { $0["phase"] as? String }

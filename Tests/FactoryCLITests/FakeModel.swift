@@ -4,21 +4,30 @@ import Glibc
 #endif
 import XCTest
 
-/// The real Claude Code CLI's surroundings in tests: the scripted fake Messages API
-/// (Tests/Fixtures/fake-anthropic.py) and the environment that points the CLI at it.
+/// The real agent CLIs' surroundings in tests: the scripted fake model APIs in
+/// Tests/Fixtures (Anthropic's Messages API for Claude Code, an OpenAI-compatible chat API for
+/// aider) and the environments that point the CLIs at them.
 extension FactoryTestCase {
     /// The CLI from `.ci/fetch-claude` (FACTORY_TEST_CLAUDE), or a skip saying how to get it.
     static func realClaude() throws -> String {
-        let path = ProcessInfo.processInfo.environment["FACTORY_TEST_CLAUDE"] ?? ""
+        try realCLI("FACTORY_TEST_CLAUDE", "the real Claude Code CLI", fetchedBy: ".ci/fetch-claude")
+    }
+
+    /// aider from `.ci/fetch-aider` (FACTORY_TEST_AIDER), or a skip saying how to get it.
+    static func realAider() throws -> String {
+        try realCLI("FACTORY_TEST_AIDER", "real aider", fetchedBy: ".ci/fetch-aider")
+    }
+
+    private static func realCLI(_ variable: String, _ name: String, fetchedBy script: String) throws -> String {
+        let path = ProcessInfo.processInfo.environment[variable] ?? ""
         guard !path.isEmpty, FileManager.default.isExecutableFile(atPath: path) else {
-            throw XCTSkip("the real Claude Code CLI is not here: set FACTORY_TEST_CLAUDE to what .ci/fetch-claude prints (CI does; it needs PyPI)")
+            throw XCTSkip("\(name) is not here: set \(variable) to what \(script) prints (CI does; it needs PyPI)")
         }
         return path
     }
 
     /// The scripted fake Messages API on an ephemeral loopback port; returns the port.
     func startFakeModel(keeping servers: inout [Process], _ turns: [[String: String]]) throws -> String {
-        let script = root + "/script.json", portFile = root + "/port"
         // A turn's "command" is a Bash tool call with that command; its "write" (with
         // "content") a Write call; its "question" (with "choices", comma-separated) an
         // AskUserQuestion call.
@@ -33,12 +42,24 @@ extension FactoryTestCase {
             }
             return out
         }
-        try JSONSerialization.data(withJSONObject: scripted).write(to: URL(fileURLWithPath: script))
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/fake-anthropic.py").path
+        return try startFixtureServer("fake-anthropic.py", script: scripted, portFile: root + "/port", keeping: &servers)
+    }
+
+    /// The scripted fake OpenAI-compatible API playing `replies` (see fake-openai.py: text,
+    /// match, chunk, delay); returns the port. Its requests are logged to `root/openai-port.log`.
+    func startFakeOpenAI(keeping servers: inout [Process], _ replies: [[String: Any]]) throws -> String {
+        try startFixtureServer("fake-openai.py", script: replies, portFile: root + "/openai-port", keeping: &servers)
+    }
+
+    private func startFixtureServer(_ fixture: String, script: [[String: Any]], portFile: String,
+                                    keeping servers: inout [Process]) throws -> String {
+        let scriptPath = portFile + ".script.json"
+        try JSONSerialization.data(withJSONObject: script).write(to: URL(fileURLWithPath: scriptPath))
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", fixture, script, portFile]
+        process.arguments = ["python3", fixtures.appendingPathComponent(fixture).path, scriptPath, portFile]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         servers.append(process)
@@ -47,7 +68,7 @@ extension FactoryTestCase {
             if let port = try? String(contentsOfFile: portFile, encoding: .utf8), !port.isEmpty { return port }
             usleep(20_000)
         }
-        throw CLIHarnessError.timedOut(["fake-anthropic.py"])
+        throw CLIHarnessError.timedOut([fixture])
     }
 
     /// What the real CLI needs to talk to the fake: its address, a key, no telemetry, a
@@ -63,5 +84,58 @@ extension FactoryTestCase {
         env["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1"
         env["HOME"] = home
         return env
+    }
+
+    /// What aider needs, as a user would set it, to talk to the fake: the model and the
+    /// endpoint by environment (the preset names neither), `aider` on PATH, and a home of its
+    /// own (aider keeps its settings and caches there) with a git identity for its commits.
+    func aiderVariables(aider: String, port: String) -> [String: String] {
+        let home = root + "/aider-home"
+        try? FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        try? "[user]\n\tname = Test User\n\temail = test@example.com\n".write(toFile: home + "/.gitconfig", atomically: true, encoding: .utf8)
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return ["PATH": URL(fileURLWithPath: aider).deletingLastPathComponent().path + ":" + path, "HOME": home,
+                "AIDER_MODEL": "openai/fake", "OPENAI_API_BASE": "http://127.0.0.1:\(port)/v1", "OPENAI_API_KEY": "sk-test"]
+    }
+
+    /// A factory whose builder is real aider (`init --preset aider`) talking to the fake
+    /// OpenAI API playing `replies`, its architect the simulated one (it plans at once), one
+    /// attempt for the builder, and `feature` started. Returns the repository and aider's
+    /// variables.
+    func aiderFactory(_ feature: String, _ replies: [[String: Any]], keeping servers: inout [Process]) throws -> (String, [String: String]) {
+        let aider = try Self.realAider()
+        let port = try startFakeOpenAI(keeping: &servers, replies)
+        let repo = try makeSimRepo(preset: "aider")
+        try editRole(repo, "architect") { $0.replacingOccurrences(of: "preset: aider", with: "preset: sim") }
+        try editRole(repo, "builder") { $0.replacingOccurrences(of: "retries: 3", with: "retries: 0") }
+        try ok("start", feature, cwd: repo)
+        return (repo, aiderVariables(aider: aider, port: port))
+    }
+
+    func editRole(_ repo: String, _ role: String, _ change: (String) -> String) throws {
+        let path = repo + "/agents/\(role).md"
+        try change(try String(contentsOfFile: path, encoding: .utf8)).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// `factory status --json`, parsed.
+    func status(_ repo: String) throws -> [String: Any] {
+        let r = try factory(["status", "--json"], cwd: repo)
+        return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    func agent(_ status: [String: Any], _ role: String) -> [String: Any]? {
+        (status["agents"] as? [[String: Any]])?.first { $0["role"] as? String == role }
+    }
+
+    func waitForStatus(_ repo: String, timeout: Double = 60, _ condition: ([String: Any]) -> Bool) throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last: [String: Any] = [:]
+        while Date() < deadline {
+            last = try status(repo)
+            if condition(last) { return last }
+            usleep(100_000)
+        }
+        XCTFail("timed out; the last status: \(last)")
+        throw CLIHarnessError.timedOut(["status"])
     }
 }

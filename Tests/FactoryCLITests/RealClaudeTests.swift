@@ -184,36 +184,6 @@ final class RealClaudeTests: FactoryTestCase {
     }
 
     private func startClaudeDriver(_ repo: String, port: String) throws -> Process {
-        let driver = Process()
-        driver.executableURL = URL(fileURLWithPath: Factory.binaryPath)
-        driver.arguments = ["run", "--headless"]
-        driver.currentDirectoryURL = URL(fileURLWithPath: repo)
-        driver.environment = claudeEnvironment(claude: claude, port: port)
-        driver.standardInput = FileHandle.nullDevice
-        driver.standardOutput = FileHandle.nullDevice
-        driver.standardError = FileHandle.nullDevice
-        try driver.run()
-        return driver
-    }
-
-    private func status(_ repo: String) throws -> [String: Any] {
-        let r = try factory(["status", "--json"], cwd: repo)
-        return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]) ?? [:]
-    }
-
-    private func agent(_ status: [String: Any], _ role: String) -> [String: Any]? {
-        (status["agents"] as? [[String: Any]])?.first { $0["role"] as? String == role }
-    }
-
-    private func waitForStatus(_ repo: String, timeout: Double = 60, _ condition: ([String: Any]) -> Bool) throws -> [String: Any] {
-        let deadline = Date().addingTimeInterval(timeout)
-        var last: [String: Any] = [:]
-        while Date() < deadline {
-            last = try status(repo)
-            if condition(last) { return last }
-            usleep(100_000)
-        }
-        XCTFail("timed out; the last status: \(last)")
-        throw CLIHarnessError.timedOut(["status"])
+        try startDriver(in: repo, environment: claudeEnvironment(claude: claude, port: port))
     }
 }

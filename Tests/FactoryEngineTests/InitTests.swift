@@ -55,6 +55,20 @@ final class InitTests: XCTestCase {
         XCTAssertThrowsError(try FactoryInit.run(in: repo.path, preset: "nope", today: "d"))
     }
 
+    /// aider's own files (`.aider.chat.history.md`, its caches) are ignored when its preset
+    /// is chosen, so aider does not add the line to each worktree's `.gitignore` itself.
+    func testTheAiderPresetIgnoresAidersFiles() throws {
+        let repo = try TempRepo()
+        defer { repo.remove() }
+        _ = try FactoryInit.run(in: repo.path, preset: "aider", today: "d")
+        XCTAssertTrue(repo.read(".gitignore")?.contains("\n.aider*\n") ?? false, repo.read(".gitignore") ?? "")
+        XCTAssertEqual(try repo.git("status", "--porcelain"), "", "the ignore line is committed")
+        let other = try TempRepo()
+        defer { other.remove() }
+        _ = try FactoryInit.run(in: other.path, preset: "sim", today: "d")
+        XCTAssertFalse(other.read(".gitignore")?.contains(".aider") ?? true, "other presets leave aider out")
+    }
+
     func testInitWorksInARepositoryWithoutCommits() throws {
         let repo = try TempRepo(commit: false)
         defer { repo.remove() }

@@ -59,6 +59,21 @@ final class WorktreeMonitorTests: XCTestCase {
         XCTAssertFalse(other.processes.contains { $0.pid == sleeper.processIdentifier })
     }
 
+    /// factory's own git reads in a worktree (another factory process refreshing it) are not
+    /// a process working there: `status` would call a finished agent `external` for a moment.
+    func testFactorysOwnGitReadsAreNotProcessesInAWorktree() throws {
+        let repo = try TempRepo()
+        defer { repo.remove() }
+        _ = try FactoryInit.run(in: repo.path, today: "d")
+        let builder = repo.path + "/worktrees/builder"
+        let real = URL(fileURLWithPath: builder).resolvingSymlinksInPath().path
+        let seen = [ProcessTable.Entry(pid: 999_999, cwd: real, command: "git --no-optional-locks -C \(builder) log -1"),
+                    ProcessTable.Entry(pid: 999_998, cwd: real, command: "git commit -m wip"),
+                    ProcessTable.Entry(pid: 999_997, cwd: real + "/src", command: "aider --yes-always")]
+        let status = WorktreeMonitor.status(of: builder, mainBranch: "main", processes: seen)
+        XCTAssertEqual(status.processes.map(\.pid), [999_998, 999_997], "\(status.processes)")
+    }
+
     func testMissingAndBrokenWorktreesAreReported() throws {
         let repo = try TempRepo()
         defer { repo.remove() }

@@ -10,7 +10,9 @@ The server listens on an ephemeral 127.0.0.1 port and writes it to PORTFILE. Eve
 is appended to PORTFILE + ".log" as one JSON line (path, the last user content)."""
 import json
 import sys
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the fixtures
+import fake_server  # noqa: E402
 
 SCRIPT = json.load(open(sys.argv[1]))
 PORTFILE = sys.argv[2]
@@ -41,20 +43,7 @@ def events(turn, model, index):
     yield "message_stop", {"type": "message_stop"}
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def reply_json(self, value):
-        body = json.dumps(value).encode()
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
+class Handler(fake_server.Handler):
     def do_GET(self):
         self.reply_json({})
 
@@ -62,12 +51,7 @@ class Handler(BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_POST(self):
-        length = int(self.headers.get("content-length", 0))
-        raw = self.rfile.read(length)
-        try:
-            request = json.loads(raw)
-        except ValueError:
-            request = {}
+        request = self.read_json()
         if "/v1/messages" not in self.path or "count_tokens" in self.path:
             return self.reply_json({"input_tokens": 10})
         messages = request.get("messages", [])
@@ -80,20 +64,10 @@ class Handler(BaseHTTPRequestHandler):
             content = [{"type": "text", "text": turn.get("text", "ok")}]
             return self.reply_json({"id": "msg", "type": "message", "role": "assistant", "model": model, "content": content,
                                     "stop_reason": "end_turn", "stop_sequence": None, "usage": {"input_tokens": 10, "output_tokens": 5}})
-        self.send_response(200)
-        self.send_header("content-type", "text/event-stream")
-        self.send_header("cache-control", "no-cache")
-        self.send_header("connection", "close")
-        self.end_headers()
+        self.start_events()
         for name, data in events(turn, model, index):
             self.wfile.write(("event: %s\ndata: %s\n\n" % (name, json.dumps(data))).encode())
             self.wfile.flush()
-        self.close_connection = True
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-with open(PORTFILE + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-import os
-os.rename(PORTFILE + ".tmp", PORTFILE)
-server.serve_forever()
+fake_server.serve(Handler, PORTFILE)

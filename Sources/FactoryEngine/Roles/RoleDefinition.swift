@@ -165,7 +165,13 @@ public enum AgentPreset {
         // writes .agent-comms/PLAN.md, both outside it. The role's worktree on its own branch
         // is the agent's bound, as for the other presets.
         "codex": ["codex", "exec", "--json", "--sandbox", "danger-full-access", "{prompt}"],
-        "aider": ["aider", "--yes-always", "--message", "{prompt}"],
+        // Unattended: yes to its questions, plain text for the log (no colours, no live
+        // redraws, no prompt_toolkit on a pipe), and none of the questions --yes-always
+        // would answer yes to that no one asked for: no self-upgrade, no browser for release
+        // notes or model warnings, no analytics. The model and endpoint come from the
+        // environment (AIDER_MODEL, OPENAI_API_BASE, OPENAI_API_KEY…) or aider's own config.
+        "aider": ["aider", "--yes-always", "--no-pretty", "--no-fancy-input", "--no-check-update",
+                  "--no-show-release-notes", "--no-show-model-warnings", "--no-analytics", "--message", "{prompt}"],
         // JSON Lines of its events on stdout (the `gemini` protocol), the prompt an argument.
         // Headless Gemini cannot ask: in any other approval mode the calls needing approval
         // are refused, and `auto_edit` approves edits but no shell commands (tests, git

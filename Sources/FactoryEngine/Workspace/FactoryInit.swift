@@ -17,6 +17,13 @@ public enum FactoryInit {
 
     static let ignoreLines = ["worktrees/", ".agent-comms/*", "!.agent-comms/HISTORY.md"]
 
+    /// What `.gitignore` needs for the preset's agents: aider keeps its chat history and
+    /// caches in `.aider*` files at the top of its worktree and, finding no line for them,
+    /// adds one to that worktree's `.gitignore`, leaving it changed after every run.
+    static func ignoreLines(preset: String?) -> [String] {
+        ignoreLines + (preset?.lowercased() == "aider" ? [".aider*"] : [])
+    }
+
     public static func run(in directory: String, preset: String? = nil, today: String) throws(InitError) -> Report {
         guard let root = Git(directory).topLevel else {
             throw InitError("\(directory) is not inside a git repository; run `git init` first")
@@ -34,7 +41,7 @@ public enum FactoryInit {
         if !exists("\(root)/.agent-comms/HISTORY.md") { files.append((".agent-comms/HISTORY.md", historyTemplate)) }
         let ignore = readText("\(root)/.gitignore") ?? ""
         let present = Set(ignore.split(separator: "\n").map { String($0).trimming(" \r") })
-        let missingIgnores = ignoreLines.filter { !present.contains($0) }
+        let missingIgnores = ignoreLines(preset: preset).filter { !present.contains($0) }
         let commitNeeded = !files.isEmpty || !missingIgnores.isEmpty || !git.hasCommits
         if commitNeeded && git.hasStagedChanges {
             throw InitError("the git index has staged changes that `factory init` would commit along; commit or unstage them first")

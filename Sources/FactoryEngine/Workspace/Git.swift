@@ -6,8 +6,12 @@ public struct Git: Sendable {
 
     /// `--no-optional-locks` so watching a repository never blocks the agents working in it.
     public func run(_ args: [String]) -> ProcessResult {
-        ProcessRunner.run(["git", "--no-optional-locks", "-C", directory] + args)
+        ProcessRunner.run(Self.launch + [directory] + args)
     }
+
+    /// How every git command of factory starts; in /proc, it marks one of factory's own
+    /// reads in a worktree (by the driving engine, say), which is nobody's agent.
+    static let launch = ["git", "--no-optional-locks", "-C"]
 
     /// Output of a command that must succeed, trimmed; throws its first error line otherwise.
     public func output(_ args: [String]) throws(GitError) -> String {

@@ -39,7 +39,11 @@ public enum WorktreeMonitor {
         status.lastActivity = lastActivity(path, git: git, changed: changedPaths, committedAt: status.committedAt)
         // /proc shows resolved paths: compare with the worktree's real path.
         let real = realPath(path)
-        status.processes = processes.filter { $0.cwd == real || $0.cwd.hasPrefix(real + "/") }.map { .init(pid: $0.pid, command: $0.command) }
+        // Another factory process's git reads (its engine refreshing this worktree) run in it
+        // for a moment: they are not a process working there.
+        let ownRead = Git.launch.joined(separator: " ") + " "
+        status.processes = processes.filter { ($0.cwd == real || $0.cwd.hasPrefix(real + "/")) && !$0.command.hasPrefix(ownRead) }
+            .map { .init(pid: $0.pid, command: $0.command) }
         return status
     }
 
