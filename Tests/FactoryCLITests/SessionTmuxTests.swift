@@ -26,18 +26,19 @@ extension DashboardTmuxTests {
 
     func testAttachingToASessionAndComingBackLeavesTheDashboardAsItWas() throws {
         let repo = try sessionFactory()
-        let t = try open([], width: 120, height: 40, cwd: repo)
+        let t = try open([], width: 160, height: 40, cwd: repo)
         try t.waitFor("the dashboard") { $0.contains("┌ agents") }
         try t.send("j")
         try t.press("s")
         try t.waitFor("the builder running") { $0.contains("started") || $0.range(of: "builder +running", options: .regularExpression) != nil }
-        let before = try t.waitFor("the builder selected and running") { $0.contains("builder") && $0.contains("running") }
+        try t.waitFor("the builder selected and running") { $0.contains("builder") && $0.contains("running") }
         // m on an agent in a session types into its terminal (Tab would also record it).
         try t.press("m")
         try t.waitFor("the typing prompt") { $0.contains("Type into builder's terminal (Tab: also record): ") }
         try t.send("-l", "via m")
         try t.send("Enter")
         try t.waitFor("the line typed") { $0.contains("typed into builder's terminal") }
+        try t.waitFor("the session's last line as the builder's step") { lines($0).contains { $0.contains("builder") && $0.contains("heard: via m") } }
         try t.send("o")
         try t.waitFor("the builder's session, with the way back") {
             $0.contains("ready") && $0.contains("heard: via m") && $0.contains("Ctrl-] (or Ctrl-b d) returns to factory")
@@ -46,8 +47,9 @@ extension DashboardTmuxTests {
         try t.send("Enter")
         try t.waitFor("the agent answering what was typed") { $0.contains("heard: ping") }
         try t.send("C-]")
-        let back = try t.waitFor("the dashboard back") { $0.contains("┌ agents") && $0.contains("back from builder's session") }
-        XCTAssertEqual(selectedRow(back), selectedRow(before), "the selection is where it was")
+        try t.waitFor("the dashboard back") { $0.contains("┌ agents") && $0.contains("back from builder's session") }
+        try t.send("Enter")
+        try t.waitFor("the builder's detail: the selection is where it was") { $0.contains("┌ builder ·") }
         try t.send("q")
         XCTAssertEqual(try t.waitForExit().status, 0)
     }
@@ -83,10 +85,5 @@ extension DashboardTmuxTests {
         XCTAssertEqual(r.stderr, "Error: builder has no terminal session (session: tmux in agents/builder.md gives it one, when it runs)\n")
         let s = try factory(["send", "builder", "hi"], cwd: repo)
         XCTAssertEqual(s.stderr, "Error: builder has no terminal session (session: tmux in agents/builder.md gives it one, when it runs)\n")
-    }
-
-    /// The agents pane's row that is drawn selected (its line, as text).
-    private func selectedRow(_ screen: String) -> String? {
-        screen.split(separator: "\n").first { $0.contains("builder") }.map(String.init)
     }
 }

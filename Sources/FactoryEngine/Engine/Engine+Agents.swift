@@ -61,7 +61,10 @@ extension Engine: AgentPoolOwner {
 
     func lastFileActivity(of role: String) -> Double? { worktrees[role]?.lastActivity.map(Double.init) }
 
-    func runsChanged() { save() }
+    func runsChanged() {
+        save()
+        watchSessions()
+    }
 
     func agentEvent(_ kind: EngineEvent.Kind, role: String, _ message: String) { event(kind, role: role, message) }
 

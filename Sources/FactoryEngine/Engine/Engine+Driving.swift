@@ -20,6 +20,7 @@ extension Engine {
             guard options.driving else { return publish() }
             openCommandServer()
             pool.adoptSurvivors()
+            watchSessions()
             event(.engineStarted, "driving \(paths.root) (pid \(getpid()))")
             step()
         }

@@ -16,6 +16,9 @@ public struct EngineOptions: Sendable {
     public var agentEnvironment: [String: String] = [:]
     /// Validation rounds that may fail before the pipeline blocks.
     public var validationRetries = 2
+    /// Sessions on this factory's tmux server read as if agents ran in them (the scale
+    /// benchmark's extra sessions).
+    public var extraSessions: Set<String> = []
 
     public init() {}
 }
@@ -51,6 +54,10 @@ public final class Engine: @unchecked Sendable {
     var stepScheduled = false
     /// Streamed activity waits for one publish at the next beat.
     var streamPublishScheduled = false
+    /// The terminal sessions' beat: its own queue, and the monitor confined to it.
+    let sessionQueue = DispatchQueue(label: "factory.sessions")
+    var sessionBeatScheduled = false
+    lazy var sessionMonitor = SessionMonitor(sessions: terminals)
     var stepping = false
     /// Why PLAN.md could not be read (missing, not a file, unreadable); the parsed copy is
     /// then the last good one, shown but never written back.
