@@ -1,9 +1,10 @@
 import Foundation
 
 /// Reads the agents' terminal sessions at tmux's cost, not per agent: one `tmux list-panes
-/// -a` a beat answers for every session at once, and a screen is captured only for a pane
-/// whose activity moved since it was last read — an idle session costs nothing but its line
-/// in that one listing. The beat slows when nothing moves (`beat(now:)`), so a factory of
+/// -a` a beat answers for every session at once, and the screens of the panes whose activity
+/// moved since they were last read come back from one more tmux process (its commands
+/// chained with `;`) — at most two processes a beat however many sessions there are, and
+/// an idle session costs nothing but its line in the listing. The beat slows when nothing moves (`beat(now:)`), so a factory of
 /// quiet sessions wakes tmux once every few seconds.
 public struct SessionMonitor: Sendable {
     /// One pane as `list-panes` describes it.
@@ -59,15 +60,45 @@ public struct SessionMonitor: Sendable {
         tmuxRuns += 1
         let listed = sessions.run(["list-panes", "-a", "-F", Self.format])
         let panes = listed.succeeded ? Self.panes(listed.stdout).filter { watched.contains($0.session) } : []
+        let moving = moved(panes, now: now)
         var screens: [String: String] = [:]
-        for pane in moved(panes, now: now) {
+        if !moving.isEmpty {
             tmuxRuns += 1
-            guard let screen = sessions.capture(pane.session) else { continue }
-            screens[pane.session] = screen
-            readActivity[pane.session] = pane.activity
+            screens = Self.screens(sessions.run(Self.captureAll(moving.map(\.session))).stdout)
+            for pane in moving where screens[pane.session] != nil { readActivity[pane.session] = pane.activity }
             lastMove = now
         }
         return Reading(panes: panes, screens: screens, time: now)
+    }
+
+    /// Each pane's screen after a marker line naming it, in one tmux command line.
+    static func captureAll(_ names: [String]) -> [String] {
+        names.flatMap { name in
+            ["display-message", "-p", "-t", "=\(name):", marker + "#{session_name}" + marker, ";", "capture-pane", "-p", "-t", "=\(name):", ";"]
+        }.dropLast()
+    }
+
+    /// Marks where one pane's screen starts in the chained output: a control character no
+    /// captured screen holds (capture-pane without -e prints text only).
+    static let marker = "\u{1}"
+
+    /// The chained output cut back into screens by session.
+    static func screens(_ output: String) -> [String: String] {
+        var screens: [String: String] = [:]
+        var name: String?
+        var lines: [Substring] = []
+        func flush() { if let name { screens[name] = lines.joined(separator: "\n") + "\n" } }
+        for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix(marker), line.hasSuffix(marker), line.count >= 2 {
+                flush()
+                name = String(line.dropFirst().dropLast())
+                lines = []
+            } else {
+                lines.append(line)
+            }
+        }
+        flush()
+        return screens
     }
 
     /// Seconds to the next beat.
