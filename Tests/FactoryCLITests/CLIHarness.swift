@@ -187,11 +187,14 @@ extension FactoryTestCase {
         return repo
     }
 
-    /// `factory run --headless` in `repo`, returned once it drives.
-    func startDriver(in repo: String, file: StaticString = #filePath, line: UInt = #line) throws -> Process {
+    /// `factory run --headless ARGUMENTS` in `repo`, with `environment` added to this
+    /// process's, returned once it drives.
+    func startDriver(in repo: String, arguments: [String] = [], environment: [String: String] = [:],
+                     file: StaticString = #filePath, line: UInt = #line) throws -> Process {
         let driver = Process()
         driver.executableURL = URL(fileURLWithPath: Factory.binaryPath)
-        driver.arguments = ["run", "--headless"]
+        driver.arguments = ["run", "--headless"] + arguments
+        if !environment.isEmpty { driver.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         driver.currentDirectoryURL = URL(fileURLWithPath: repo)
         driver.standardInput = FileHandle.nullDevice
         driver.standardOutput = FileHandle.nullDevice
