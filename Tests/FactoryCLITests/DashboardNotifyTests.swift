@@ -50,11 +50,15 @@ extension DashboardTmuxTests {
 
 extension DashboardTmuxTests {
     /// --bell rings once for the plan awaiting approval, and not again while it waits and
-    /// the screen changes around it.
-    func testTheBellRingsOncePerItem() throws {
+    /// the screen changes around it; the notify command's output, even written to /dev/tty,
+    /// never reaches the terminal.
+    func testTheBellRingsOncePerItemAndTheCommandStaysOffTheScreen() throws {
         let dir = root + "/demo"
         let raw = root + "/pane.raw"
-        let t = try open(["demo", "--keep", dir, "--bell"], width: 120, height: 40)
+        let hook = root + "/hook.sh"
+        try "#!/bin/sh\necho LEAKED-STDOUT\necho LEAKED-STDERR >&2\necho LEAKED-TTY > /dev/tty\n".write(toFile: hook, atomically: true, encoding: .utf8)
+        chmod(hook, 0o755)
+        let t = try open(["demo", "--keep", dir, "--bell", "--notify", hook], width: 120, height: 40)
         try t.tmux(["pipe-pane", "-t", "t", "-o", "cat >> '\(raw)'"])
         try t.waitFor("the approval gate", timeout: 30) { $0.contains("plan awaits you") }
         try waitUntil("the bell") { rawOutput(raw).contains("\u{07}") }
@@ -65,8 +69,19 @@ extension DashboardTmuxTests {
         usleep(300_000)
         XCTAssertEqual(rawOutput(raw).unicodeScalars.filter { $0 == "\u{07}" }.count, 1, "one bell for one item")
         XCTAssertFalse(rawOutput(raw).contains("]9;"), "no desktop notification unless asked for")
+        let log = try waitForLog(dir + "/.agent-comms/logs/notify.log") { $0.contains("LEAKED-STDERR") }
+        XCTAssertTrue(log.contains("LEAKED-STDOUT"), log)
+        XCTAssertFalse(rawOutput(raw).contains("LEAKED"), "nothing the command writes reaches the terminal")
         try t.send("q")
         XCTAssertEqual(try t.waitForExit().status, 0)
+    }
+}
+
+extension DashboardTmuxTests {
+    /// The file's text once `condition` holds.
+    fileprivate func waitForLog(_ path: String, _ condition: @escaping (String) -> Bool) throws -> String {
+        try waitUntil("\(path) to be written") { condition((try? String(contentsOfFile: path, encoding: .utf8)) ?? "") }
+        return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
     }
 }
 

@@ -8,9 +8,10 @@ import Glibc
 
 /// The user's notify command, run once per alert: an argv (never a shell), the event as one
 /// JSON line on its stdin, its output appended to `.agent-comms/logs/notify.log` (never the
-/// terminal: a dashboard's screen or `run --headless`'s JSON lines), and its whole process
-/// group killed after `timeout` seconds. Runs go one at a time on the hook's own queue, so a
-/// slow command delays the next alert, never the engine.
+/// terminal: a dashboard's screen or `run --headless`'s JSON lines; in a session of its own
+/// it cannot open `/dev/tty` either), and its whole process group killed after `timeout`
+/// seconds. Runs go one at a time on the hook's own queue, so a slow command delays the
+/// next alert, never the engine.
 public final class NotifyHook: Sendable {
     public let argv: [String]
     let directory: String
@@ -53,7 +54,7 @@ public final class NotifyHook: Sendable {
         let pid: pid_t
         do {
             pid = try spawnProcess(argv, directory: directory, stdin: ends[0], stdout: output >= 0 ? output : nil,
-                                   stderr: output >= 0 ? output : nil, newGroup: true)
+                                   stderr: output >= 0 ? output : nil, newSession: true)
         } catch { return error.description }
         guard let status = Self.wait(pid, seconds: timeout) else {
             kill(-pid, SIGKILL)
