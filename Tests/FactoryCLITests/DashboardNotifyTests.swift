@@ -78,6 +78,30 @@ extension DashboardTmuxTests {
 }
 
 extension DashboardTmuxTests {
+    /// A dashboard watching a headless driver, both told to run the same command: only the
+    /// driver runs it, once for the plan awaiting approval; when the driver dies and the
+    /// dashboard takes over, it does not run it again for the same item.
+    func testOnlyTheDriverRunsTheCommandAndATakeOverDoesNotRepeatIt() throws {
+        let (repo, out, driver) = try driven(hook: "cat >> \"$1\"", environment: ["FACTORY_SIM_ASK": "builder"])
+        defer { if driver.isRunning { driver.terminate() } }
+        try waitUntil("the approval's event", timeout: 30) { events(out).count == 1 }
+        let t = try open(["--notify", root + "/hook.sh", out], width: 120, height: 40, extraEnvironment: ["FACTORY_SIM_ASK": "builder"], cwd: repo)
+        try t.waitFor("the watching dashboard at the gate") { $0.contains("plan awaits you") }
+        driver.terminate()
+        try t.waitFor("the take-over") { $0.contains("driving now") }
+        try ok("say", "--from", "builder", "--to", "architect", "after the take-over", cwd: repo)
+        try t.waitFor("the message") { $0.contains("after the take-over") }
+        usleep(500_000)
+        XCTAssertEqual(events(out).map { $0["kind"] as? String }, ["approval"], "one event, from the process that drove")
+        try t.press("a")
+        try t.waitFor("the builder's request", timeout: 30) { $0.contains("builder asks to run Bash: make release") }
+        try waitUntil("the request's event from the new driver") { events(out).count == 2 }
+        XCTAssertEqual(events(out).last?["kind"] as? String, "request")
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+        _ = try factory(["kill", "builder"], cwd: repo)
+    }
+
     /// The file's text once `condition` holds.
     fileprivate func waitForLog(_ path: String, _ condition: @escaping (String) -> Bool) throws -> String {
         try waitUntil("\(path) to be written") { condition((try? String(contentsOfFile: path, encoding: .utf8)) ?? "") }

@@ -89,25 +89,6 @@ final class NotifyCLITests: FactoryTestCase {
         XCTAssertTrue(text.contains("config.yaml: desktop must be true, false, osc9 or osc777"), text)
     }
 
-    /// A factory of simulated agents whose builder speaks stream-json, its feature started,
-    /// driven by `run --headless --notify HOOK OUT`, HOOK a shell script of `body` (OUT is its $1).
-    private func driven(hook body: String, environment: [String: String]) throws -> (repo: String, out: String, driver: Process) {
-        let repo = try makeSimRepo()
-        try Self.askingBuilder.write(toFile: repo + "/agents/builder.md", atomically: true, encoding: .utf8)
-        let out = root + "/notified.jsonl", hook = root + "/hook.sh"
-        try "#!/bin/sh\n\(body)\n".write(toFile: hook, atomically: true, encoding: .utf8)
-        chmod(hook, 0o755)
-        try ok("start", "Greet", cwd: repo)
-        let driver = try startDriver(in: repo, arguments: ["--notify", hook, out],
-                                     environment: environment.merging(["XDG_CONFIG_HOME": root + "/config"]) { $1 })
-        return (repo, out, driver)
-    }
-
-    private func events(_ path: String) -> [[String: Any]] {
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-    }
-
     private func waitUntil(_ what: String, timeout: Double = 20, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while try !condition() {
@@ -117,5 +98,27 @@ final class NotifyCLITests: FactoryTestCase {
             }
             usleep(50_000)
         }
+    }
+}
+
+/// The JSON objects of a file of JSON lines.
+func events(_ path: String) -> [[String: Any]] {
+    let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+}
+
+extension FactoryTestCase {
+    /// A factory of simulated agents whose builder speaks stream-json, its feature started,
+    /// driven by `run --headless --notify HOOK OUT`, HOOK a shell script of `body` (OUT is its $1).
+    func driven(hook body: String, environment: [String: String]) throws -> (repo: String, out: String, driver: Process) {
+        let repo = try makeSimRepo()
+        try NotifyCLITests.askingBuilder.write(toFile: repo + "/agents/builder.md", atomically: true, encoding: .utf8)
+        let out = root + "/notified.jsonl", hook = root + "/hook.sh"
+        try "#!/bin/sh\n\(body)\n".write(toFile: hook, atomically: true, encoding: .utf8)
+        chmod(hook, 0o755)
+        try ok("start", "Greet", cwd: repo)
+        let driver = try startDriver(in: repo, arguments: ["--notify", hook, out],
+                                     environment: environment.merging(["XDG_CONFIG_HOME": root + "/config"]) { $1 })
+        return (repo, out, driver)
     }
 }
