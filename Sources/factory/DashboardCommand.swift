@@ -10,6 +10,12 @@ import Glibc
 struct ScreenOptions: ParsableArguments {
     @Option(help: "Theme name (default, light, solarized-dark, gruvbox, high-contrast, mono) or a .theme file.") var theme = "default"
     @Flag(help: "Ring the terminal bell when something new needs attention.") var bell = false
+    @Flag(help: "A desktop notification through the terminal (OSC 9; osc777 in config.yaml) when something new needs attention.")
+    var desktop = false
+    @Option(parsing: .upToNextOption, help: ArgumentHelp(
+        "Run CMD [ARG…] (no shell) for each new attention item, with the item as JSON on its stdin; only the process that drives runs it.",
+        valueName: "CMD"))
+    var notify: [String] = []
     @Flag(name: .customLong("no-color"), help: "No colours (also when NO_COLOR is set).") var noColor = false
     @Option(name: .customLong("max-agents"), help: "At most this many agents run at once.") var maxAgents = EngineOptions().maxConcurrentAgents
 
@@ -17,14 +23,32 @@ struct ScreenOptions: ParsableArguments {
         guard maxAgents >= 1 else { throw ValidationError("--max-agents must be at least 1") }
     }
 
-    func dashboardOptions() -> DashboardOptions {
+    func dashboardOptions() throws -> DashboardOptions {
         var o = DashboardOptions()
+        let alerts = try notifySettings()
         o.theme = theme
-        o.bell = bell
+        o.bell = alerts.bell
+        o.desktop = alerts.desktop
+        o.notifyCommand = alerts.command
         o.noColor = o.noColor || noColor
-        let keys = (ProcessInfo.processInfo.environment["XDG_CONFIG_HOME"] ?? NSHomeDirectory() + "/.config") + "/factory/keys.conf"
-        o.keymapText = try? String(contentsOfFile: keys, encoding: .utf8)
+        o.keymapText = UserConfig.directory().flatMap { try? String(contentsOfFile: $0 + "/keys.conf", encoding: .utf8) }
         return o
+    }
+
+    /// config.yaml's notifications with the flags on top.
+    func notifySettings() throws -> NotifySettings {
+        var settings = NotifySettings()
+        if let dir = UserConfig.directory() {
+            do { settings = try NotifySettings.load(dir + "/config.yaml") } catch { throw CLIError(error.description) }
+        }
+        settings.bell = settings.bell || bell
+        if desktop && settings.desktop == .off { settings.desktop = .osc9 }
+        if let program = notify.first {
+            // A relative path names a file here, not in the factory's root where it runs.
+            let resolved = program.contains("/") && !program.hasPrefix("/") ? Workspace.currentDirectory() + "/" + program : program
+            settings.command = [resolved] + notify.dropFirst()
+        }
+        return settings
     }
 }
 
@@ -38,12 +62,15 @@ func ensureNonInteractiveBacktraces() {
     execv("/proc/self/exe", argv)
 }
 
+/// Notifications, as `--help` tells them.
+let notifyHelp = "When an item enters the attention queue (a request, approval, veto, conflict, failure, stall), --bell rings and --desktop sends a desktop notification through the terminal (through tmux when inside it, with its allow-passthrough on); --notify CMD runs CMD with the item as one JSON object on stdin (kind, role, message, id, feature, phase, time, root), in the driving process only. Each item alerts once; nothing about an agent whose detail view is open. ~/.config/factory/config.yaml can set them for every run: notify: [\"notify-send\", \"factory\"], desktop: true (or osc777), bell: true."
+
 /// `factory` with no command: the dashboard of the factory around this directory.
 struct DashboardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
         abstract: "The live dashboard of this factory (what `factory` alone runs).",
-        discussion: "Drives the engine unless another factory process already does; then it watches, sends your commands to it, and takes over driving when it stops. q quits; agents keep running under their keepers."
+        discussion: "Drives the engine unless another factory process already does; then it watches, sends your commands to it, and takes over driving when it stops. q quits; agents keep running under their keepers. " + notifyHelp
     )
     @OptionGroup var screen: ScreenOptions
 
@@ -59,7 +86,8 @@ func openDashboard(_ screen: ScreenOptions) throws -> Never {
         // Drive unless another process already does; then watch it.
         let driving = EngineLock.acquire(paths.engineLock) != nil
         let engine = try makeEngine(paths) { $0.driving = driving; $0.maxConcurrentAgents = screen.maxAgents }
-        do { try DashboardApp(engine: engine, options: screen.dashboardOptions()).run(drive: true) } catch { throw CLIError(error.description) }
+        let options = try screen.dashboardOptions()
+        do { try DashboardApp(engine: engine, options: options).run(drive: true) } catch { throw CLIError(error.description) }
 }
 
 /// The interactive `factory demo`.
@@ -72,7 +100,7 @@ func runInteractiveDemo(scenario: String, keep: String?, screen: ScreenOptions) 
     // Slow enough to watch each agent work.
     let engine = try makeEngine(paths) { $0.agentEnvironment = ["FACTORY_SIM_SCENARIO": scenario, "FACTORY_SIM_PAUSE": "0.8"] }
     do { try engine.start(feature: "Add a greeting command") } catch { throw CLIError(error.description) }
-    var dashboard = screen.dashboardOptions()
+    var dashboard = try screen.dashboardOptions()
     let keepIt = keep != nil
     dashboard.onQuit = {
         if keepIt {

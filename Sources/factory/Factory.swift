@@ -5,6 +5,7 @@ struct Factory: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "factory",
         abstract: "Run and watch a team of AI coding agents that coordinate through .agent-comms/PLAN.md.",
+        discussion: "factory alone opens the dashboard: factory dashboard --help lists its options, notifications among them.",
         version: "0.1.0",
         subcommands: [
             InitCommand.self, StatusCommand.self, StartCommand.self, ApproveCommand.self, RejectCommand.self,

@@ -8,11 +8,16 @@ import Glibc
 
 /// Drives `engine` until the pipeline is done (exit 0) or blocked (exit 3), printing every
 /// event as a JSON line. Never returns.
-func driveToEnd(_ engine: Engine, paths: WorkspacePaths, first: (Engine) throws -> Void = { _ in },
+func driveToEnd(_ engine: Engine, paths: WorkspacePaths, notify: [String]? = nil, first: (Engine) throws -> Void = { _ in },
                 then cleanup: @escaping @Sendable () -> Void = {}) -> Never {
     guard EngineLock.acquire(paths.engineLock) != nil else {
         FileHandle.standardError.write(Data("Error: another factory engine is driving \(Inert.text(paths.root))\n".utf8))
         exit(1)
+    }
+    if let notify {
+        let notifier = Notifier(paths: paths, command: notify)
+        notifier.watch(engine)
+        headlessNotifier = notifier
     }
     engine.subscribeEvents { event in
         if let data = try? Inert.json(event) { FileHandle.standardOutput.write(data + Data([0x0A])) }
@@ -22,6 +27,8 @@ func driveToEnd(_ engine: Engine, paths: WorkspacePaths, first: (Engine) throws 
         exit(1)
     }
     engine.onFinish { phase in
+        // What ended the run (a block, a conflict) needs the human most: its command runs first.
+        headlessNotifier?.settle()
         cleanup()
         exit(phase == .done ? 0 : 3)
     }
@@ -41,12 +48,14 @@ func driveToEnd(_ engine: Engine, paths: WorkspacePaths, first: (Engine) throws 
 }
 
 nonisolated(unsafe) var signalSources: [DispatchSourceSignal] = []
+/// The notifier hears the engine through a weak reference: this keeps it for the process's life.
+nonisolated(unsafe) var headlessNotifier: Notifier?
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Drive the pipeline of this factory.",
-        discussion: "With --headless: no screen; events as JSON lines; exits 0 when done, 3 when blocked (waiting for a human)."
+        discussion: "With --headless: no screen; events as JSON lines; exits 0 when done, 3 when blocked (waiting for a human). " + notifyHelp
     )
     @Flag(help: "Run without the dashboard.") var headless = false
     @OptionGroup var screen: ScreenOptions
@@ -54,7 +63,8 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         guard headless else { try openDashboard(screen) }
         let paths = try currentWorkspace()
-        driveToEnd(try makeEngine(paths) { $0.maxConcurrentAgents = screen.maxAgents }, paths: paths)
+        let notify = try screen.notifySettings().command
+        driveToEnd(try makeEngine(paths) { $0.maxConcurrentAgents = screen.maxAgents }, paths: paths, notify: notify)
     }
 }
 

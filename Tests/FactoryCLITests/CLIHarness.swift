@@ -200,15 +200,15 @@ extension FactoryTestCase {
         return repo
     }
 
-    /// `factory run --headless` in `repo` (with `environment`, else this process's),
-    /// returned once it drives.
-    func startDriver(in repo: String, environment: [String: String]? = nil,
+    /// `factory run --headless ARGUMENTS` in `repo`, with `environment` added to this
+    /// process's, returned once it drives.
+    func startDriver(in repo: String, arguments: [String] = [], environment: [String: String] = [:],
                      file: StaticString = #filePath, line: UInt = #line) throws -> Process {
         let driver = Process()
         driver.executableURL = URL(fileURLWithPath: Factory.binaryPath)
-        driver.arguments = ["run", "--headless"]
+        driver.arguments = ["run", "--headless"] + arguments
+        if !environment.isEmpty { driver.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         driver.currentDirectoryURL = URL(fileURLWithPath: repo)
-        if let environment { driver.environment = environment }
         driver.standardInput = FileHandle.nullDevice
         driver.standardOutput = FileHandle.nullDevice
         driver.standardError = FileHandle.nullDevice

@@ -81,7 +81,7 @@ final class CLIInputTests: FactoryTestCase {
     func testAnUnknownCommandIsNamed() throws {
         let r = try factory(["stauts"])
         XCTAssertEqual(r.status, 64, r.summary)
-        XCTAssertTrue(r.stderr.hasPrefix("Error: unknown command \"stauts\" (commands: agent-sim, allow, approve,"), r.summary)
+        XCTAssertTrue(r.stderr.hasPrefix("Error: unknown command \"stauts\" (commands: agent-sim, allow, answer, approve,"), r.summary)
         XCTAssertFalse(r.stderr.contains("keeper"), "the keeper is factory's own, not a user's command")
         XCTAssertEqual(try factory(["status", "--help"]).status, 0)
     }

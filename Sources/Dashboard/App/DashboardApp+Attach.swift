@@ -19,6 +19,9 @@ extension DashboardApp {
             return requestFrame()
         }
         var status: Int32 = 0
+        let before = lookedAt
+        lookingAt(role)
+        defer { lookingAt(before) }
         screen.suspended {
             do {
                 let pid = try spawnProcess(sessions.attachArgv(role), stdin: 0, stdout: 1, stderr: 2)

@@ -18,6 +18,7 @@ extension DashboardApp {
     /// queue and hears of every change to it; another agent selected gets a feed of its own,
     /// followed from its newest line.
     func updateDetailFeed() {
+        lookingAt(state.detailOpen && snapshot.agents.indices.contains(state.selectedAgent) ? snapshot.agents[state.selectedAgent].role : nil)
         guard state.detailOpen, snapshot.agents.indices.contains(state.selectedAgent) else {
             detailFeed?.stop()
             detailFeed = nil

@@ -8,7 +8,12 @@ public func checkTerminal() throws(DashboardError) { try Screen.preflight() }
 /// Options of the dashboard.
 public struct DashboardOptions: Sendable {
     public var theme = ThemeLoader.defaultName
+    /// The terminal bell when an item enters the attention queue.
     public var bell = false
+    /// A desktop notification through the terminal when an item enters the queue.
+    public var desktop = DesktopNotification.off
+    /// Run for each new item while this dashboard drives (argv; the event as JSON on stdin).
+    public var notifyCommand: [String]?
     public var noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
     public var keymapText: String?
     /// Runs after the terminal is given back, before exit (the demo removes its repository).
@@ -35,7 +40,10 @@ public final class DashboardApp: @unchecked Sendable {
     var detailFeed: AgentDetailFeed?
     var frameScheduled = false
     var lastFrame = 0.0
-    var knownAttention: Set<String> = []
+    /// Alerts when an item enters the attention queue (nil when none is asked for).
+    var notifier: Notifier?
+    /// The agent the notifier was last told the human looks at.
+    var lookedAt: String?
     var sources: [DispatchSourceProtocol] = []
     var savedStandardError: Int32 = -1
     var ticking = false
@@ -65,8 +73,8 @@ public final class DashboardApp: @unchecked Sendable {
         }
         self.screen = screen
         redirectStandardError()
-        knownAttention = Set(snapshot.attention.map(\.message))
         watchSignals()
+        startAlerts()
         watchKeyboard()
         engine.subscribe { [weak self] snap in
             guard let self else { return }
@@ -89,9 +97,6 @@ public final class DashboardApp: @unchecked Sendable {
     // MARK: frames
 
     func received(_ snap: Snapshot) {
-        let fresh = snap.attention.map(\.message).filter { !knownAttention.contains($0) }
-        if options.bell, !fresh.isEmpty { FileHandle.standardOutput.write(Data([0x07])) }
-        knownAttention = Set(snap.attention.map(\.message))
         // Nothing new on screen (the time only moves the runtimes, redrawn on the next
         // change): no frame at all.
         var same = snap

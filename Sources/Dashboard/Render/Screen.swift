@@ -85,6 +85,24 @@ final class Screen {
         doupdate()
     }
 
+    /// Tells the terminal itself, not the screen: the bell through curses (terminfo's `bel`,
+    /// flushed at once), and `sequence` (a desktop notification) written straight to it. This
+    /// runs on the dashboard's queue between frames: `doupdate` has already flushed curses'
+    /// output, so the sequence cannot land inside one of curses' own. A terminal consumes an
+    /// OSC string (or tmux's passthrough) whole, known or not, without drawing a cell or moving
+    /// the cursor, so curses' picture of the screen stays true and nothing needs redrawing.
+    func alert(bell: Bool, sequence: [UInt8]) {
+        if bell { beep() }
+        var rest = sequence[...]
+        while !rest.isEmpty {
+            let n = rest.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            // A terminal gone or not taking output: the notice is lost, the dashboard goes on.
+            guard n > 0 else { return }
+            rest = rest.dropFirst(n)
+        }
+    }
+
     /// Forget what is on screen: the next frame redraws every cell (after a theme change).
     func invalidate() {
         previous = nil

@@ -1,4 +1,5 @@
 import BundledFiles
+import FactoryEngine
 import Foundation
 
 /// Finds a theme by name or path. A name is looked up in the user's theme directory first,
@@ -16,11 +17,7 @@ public enum ThemeLoader {
     public static func defaultUserDirectory(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String? {
-        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
-            return config + "/factory/themes"
-        }
-        guard let home = environment["HOME"], !home.isEmpty else { return nil }
-        return home + "/.config/factory/themes"
+        UserConfig.directory(environment: environment).map { $0 + "/themes" }
     }
 
     /// Loads `nameOrPath`: a path (it has a `/` or ends in `.theme`) is read from disk; a

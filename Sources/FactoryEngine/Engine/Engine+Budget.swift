@@ -28,7 +28,8 @@ extension Engine {
     func budgetAttention() -> Attention? {
         guard state.overBudget, let limit = state.budgetUSD, ![.idle, .done].contains(state.phase) else { return nil }
         return Attention(kind: .budget, role: nil,
-                         message: "the feature has spent \(Budget.text(state.featureCostUSD)) of its \(Budget.text(limit)) budget: no agent starts; factory budget N raises it")
+                         message: "the feature has spent \(Budget.text(state.featureCostUSD)) of its \(Budget.text(limit)) budget: no agent starts; factory budget N raises it",
+                         about: Budget.text(limit))
     }
 }
 

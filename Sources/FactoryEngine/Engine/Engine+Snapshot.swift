@@ -45,49 +45,61 @@ extension Engine {
     }
 
     /// Ranked: PLAN.md broken or not writable, plan awaiting approval, security veto, merge
-    /// conflict, failed agent, stalled agent, stopped agent, blocked.
+    /// conflict, failed agent, stalled agent, stopped agent, blocked. Each item says what it
+    /// is about (`Attention.id`): a request by its ID, an agent's trouble by its run.
     func attention(_ agents: [AgentSnapshot]) -> [Attention] {
         var items: [Attention] = []
-        for problem in [planProblem, planWriteProblem].compactMap({ $0 }) {
-            items.append(Attention(kind: .plan, role: nil, message: problem))
-        }
+        if let problem = planProblem { items.append(Attention(kind: .plan, role: nil, message: problem, about: "read")) }
+        if let problem = planWriteProblem { items.append(Attention(kind: .plan, role: nil, message: problem, about: "write")) }
         // An agent waiting on a permission is stuck until someone answers: first in line.
         for a in agents { if let request = a.request {
             if let question = request.questions?.first {
                 let more = (request.questions?.count ?? 1) > 1 ? " (+\((request.questions?.count ?? 1) - 1) more)" : ""
-                items.append(Attention(kind: .request, role: a.role, message: "\(a.role) asks: \(question.line)\(more): y answers, n declines (factory answer \(a.role) TEXT)"))
+                items.append(Attention(kind: .request, role: a.role, message: "\(a.role) asks: \(question.line)\(more): y answers, n declines (factory answer \(a.role) TEXT)",
+                                       about: request.requestID))
             } else {
-                items.append(Attention(kind: .request, role: a.role, message: "\(a.role) asks to run \(request.summary): y allows, n denies (factory allow|deny \(a.role))"))
+                items.append(Attention(kind: .request, role: a.role, message: "\(a.role) asks to run \(request.summary): y allows, n denies (factory allow|deny \(a.role))",
+                                       about: request.requestID))
             }
         } }
         if let budget = budgetAttention() { items.append(budget) }
         if state.phase == .awaitingApproval {
-            items.append(Attention(kind: .approval, role: "architect", message: "the plan for \"\(state.feature)\" awaits approval: factory approve, or factory reject --reason"))
+            items.append(Attention(kind: .approval, role: "architect", message: "the plan for \"\(state.feature)\" awaits approval: factory approve, or factory reject --reason",
+                                   about: state.feature))
         }
         let validation = Gates.validation(plan.view)
         if validation.veto {
-            items.append(Attention(kind: .veto, role: "security", message: "security vetoed the change (critical block)"))
+            items.append(Attention(kind: .veto, role: "security", message: "security vetoed the change (critical block)", about: runName("security")))
         }
         if !state.conflicts.isEmpty {
-            items.append(Attention(kind: .conflict, role: nil, message: "merge conflict in \(state.conflicts.joined(separator: ", ")); main untouched"))
+            items.append(Attention(kind: .conflict, role: nil, message: "merge conflict in \(state.conflicts.joined(separator: ", ")); main untouched",
+                                   about: state.conflicts.joined(separator: ",")))
         }
         for a in agents where a.state == .failed || a.state == .timedOut {
-            items.append(Attention(kind: .failed, role: a.role, message: failure(of: a)))
+            items.append(Attention(kind: .failed, role: a.role, message: failure(of: a), about: runName(a.role)))
         }
         for a in agents where a.state == .stalled {
-            items.append(Attention(kind: .stalled, role: a.role, message: "\(a.role) has shown no output or file activity for a while"))
+            items.append(Attention(kind: .stalled, role: a.role, message: "\(a.role) has shown no output or file activity for a while", about: runName(a.role)))
         }
         // Killed by a human in this phase: the pipeline waits for it, so say so.
         for a in agents where a.state == .killed && state.phase.roles.contains(a.role) && pool.run(a.role).phase == state.phase {
-            items.append(Attention(kind: .stopped, role: a.role, message: "\(a.role) was stopped and the pipeline waits for it: spawn it (s, or factory spawn \(a.role))"))
+            items.append(Attention(kind: .stopped, role: a.role, message: "\(a.role) was stopped and the pipeline waits for it: spawn it (s, or factory spawn \(a.role))",
+                                   about: runName(a.role)))
         }
         for a in agents where a.worktree?.health != nil && a.worktree?.health != .ok && state.phase != .idle {
-            items.append(Attention(kind: .failed, role: a.role, message: a.worktree?.problem ?? "worktree unusable"))
+            items.append(Attention(kind: .failed, role: a.role, message: a.worktree?.problem ?? "worktree unusable", about: "worktree"))
         }
         if state.phase == .blocked, let reason = state.blockedReason, state.conflicts.isEmpty {
-            items.append(Attention(kind: .blocked, role: nil, message: reason))
+            items.append(Attention(kind: .blocked, role: nil, message: reason, about: state.blockedPhase?.rawValue ?? ""))
         }
         return items
+    }
+
+    /// An agent's current run, as an attention item is about it: the keeper's name for the
+    /// run and its attempt, so the next run's trouble is a new item.
+    func runName(_ role: String) -> String {
+        let run = pool.run(role)
+        return "\(run.runID ?? "none")#\(run.attempts)"
     }
 
     /// What went wrong with an agent, in its own words where there are some.

@@ -161,6 +161,12 @@ public final class Engine: @unchecked Sendable {
         for s in eventSubscribers { s(e) }
     }
 
+    /// An event from beside the engine's own work (the notify command failing), logged and
+    /// sent to readers like the engine's own.
+    public func note(_ kind: EngineEvent.Kind, role: String? = nil, _ message: String) {
+        queue.async { if !self.stopped { self.event(kind, role: role, message) } }
+    }
+
     /// state.json: the pipeline's record with the pool's runs.
     func save() {
         dispatchPrecondition(condition: .onQueue(queue))

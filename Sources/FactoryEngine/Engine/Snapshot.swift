@@ -180,11 +180,17 @@ public struct Attention: Sendable, Encodable, Equatable {
     public var kind: Kind
     public var role: String?
     public var message: String
+    /// Which item this is, apart from its wording: its kind, role and the thing it is about
+    /// (a request's ID, the run that failed, the feature awaiting approval). The message may
+    /// change while the item stays (a cost, a count in it), and the id does not, so it alerts
+    /// once; a new request or a new failure is a new item with a new id.
+    public var id: String
 
-    public init(kind: Kind, role: String?, message: String) {
+    public init(kind: Kind, role: String?, message: String, about: String = "") {
         self.kind = kind
         self.role = role
         self.message = message
+        id = "\(kind.rawValue):\(role ?? "-"):\(about)"
     }
 }
 
@@ -221,6 +227,8 @@ public struct EngineEvent: Sendable, Codable, Equatable {
         case merged
         case waiting
         case error
+        /// The notify command failed (said once per process; its output is in logs/notify.log).
+        case notifyFailed = "notify_failed"
     }
 
     public var time: Double

@@ -52,5 +52,10 @@ public func spawnProcess(_ argv: [String], directory: String? = nil, environment
 public func waitForExit(_ pid: pid_t, usage: UnsafeMutablePointer<rusage>? = nil) -> Int32 {
     var status: Int32 = 0
     while wait4(pid, &status, 0, usage) < 0 && errno == EINTR {}
-    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return exitStatus(status)
+}
+
+/// A wait status as a shell shows it: the exit status, or 128 + the signal that ended it.
+public func exitStatus(_ status: Int32) -> Int32 {
+    (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
 }

@@ -13,6 +13,9 @@ public struct WorkspacePaths: Sendable, Equatable {
     public var engineSocket: String { "\(comms)/engine.sock" }
     public var engineLock: String { "\(comms)/engine.lock" }
     public var logs: String { "\(comms)/logs" }
+    /// The attention items the driving process has alerted to, so a restarted or taking-over
+    /// driver does not alert to them again.
+    public var notified: String { "\(comms)/notified.json" }
     public var agents: String { "\(root)/agents" }
     public var worktrees: String { "\(root)/worktrees" }
 
