@@ -85,7 +85,9 @@ func openDashboard(_ screen: ScreenOptions) throws -> Never {
         let paths = try currentWorkspace()
         // Drive unless another process already does; then watch it.
         let driving = EngineLock.acquire(paths.engineLock) != nil
-        let engine = try makeEngine(paths) { $0.driving = driving; $0.maxConcurrentAgents = screen.maxAgents }
+        // `factory bench sessions` has the dashboard read its extra sessions as agents' ones.
+        let extra = Set((ProcessInfo.processInfo.environment["FACTORY_BENCH_SESSIONS"] ?? "").split(separator: ",").map(String.init))
+        let engine = try makeEngine(paths) { $0.driving = driving; $0.maxConcurrentAgents = screen.maxAgents; $0.extraSessions = extra }
         let options = try screen.dashboardOptions()
         do { try DashboardApp(engine: engine, options: options).run(drive: true) } catch { throw CLIError(error.description) }
 }
