@@ -6,6 +6,8 @@ extension Inert {
     /// would obey them. Every JSON output of factory goes through here.
     public static func json<T: Encodable>(_ value: T, pretty: Bool = false) throws -> Data {
         let encoder = JSONEncoder()
+        // Times as the rest of factory's JSON has them: seconds since 1970.
+        encoder.dateEncodingStrategy = .secondsSince1970
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return escapingControls(inJSON: try encoder.encode(value))
     }

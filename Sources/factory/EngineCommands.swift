@@ -59,7 +59,7 @@ struct StatusCommand: ParsableCommand {
                     ?? "engine: nothing drives this factory; run factory (the dashboard) or factory run --headless to move it on")
         for a in snapshot.agents {
             let wt = a.worktree.map { "\($0.branch ?? "?") \($0.head ?? "") dirty \($0.dirty) +\($0.ahead)/-\($0.behind)" } ?? "no worktree"
-            Output.text("  \(a.role.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) tasks \(a.tasks.done)/\(a.tasks.total)  \(wt)")
+            Output.text("  \(a.role.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.state.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) tasks \(a.tasks.done)/\(a.tasks.total)  \(wt)")
         }
         for item in snapshot.attention { Output.text("! \(item.kind.rawValue): \(item.message)") }
     }

@@ -96,11 +96,13 @@ final class ClaudeControlTests: XCTestCase {
         XCTAssertEqual(request.summary, "question: Which DB?")
         let questions = try XCTUnwrap(request.questions)
         XCTAssertEqual(questions.map(\.line), ["Which DB? 1 Postgres · 2 SQLite", "Which ports? 1 80 · 2 443 · 3 8080"])
-        XCTAssertEqual(questions[0].answer("2"), "SQLite")
-        XCTAssertEqual(questions[0].answer("1,2"), "1,2", "one pick only: taken as typed")
-        XCTAssertEqual(questions[0].answer(" MySQL please "), "MySQL please", "own words")
-        XCTAssertEqual(questions[0].answer("9"), "9", "no such choice: as typed")
-        XCTAssertEqual(questions[1].answer("1, 3"), "80, 8080")
+        XCTAssertEqual(try questions[0].answer("2"), "SQLite")
+        XCTAssertThrowsError(try questions[0].answer("1,2")) { XCTAssertEqual("\($0)", "\"Which DB?\" takes one choice") }
+        XCTAssertEqual(try questions[0].answer(" MySQL please "), "MySQL please", "own words")
+        XCTAssertThrowsError(try questions[0].answer("9")) {
+            XCTAssertEqual("\($0)", "9 is not a choice of \"Which DB?\" (1–2); type words to answer otherwise")
+        }
+        XCTAssertEqual(try questions[1].answer("1, 3"), "80, 8080")
         let response = try answer(ClaudeControl.answer(request, ["Which DB?": "SQLite"]), requestID: "q1")
         XCTAssertEqual(response["behavior"] as? String, "allow")
         let input = try XCTUnwrap(response["updatedInput"] as? [String: Any])

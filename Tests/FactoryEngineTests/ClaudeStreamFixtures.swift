@@ -24,7 +24,7 @@ enum ClaudeFixture {
 
     static let bashRequest = PermissionRequest(
         requestID: "req-1", tool: "Bash", inputJSON: #"{"command":"swift test\n  --parallel","description":"Run tests"}"#,
-        summary: "Bash: swift test --parallel", toolUseID: "toolu_1",
+        summary: "Bash: swift test ⏎ --parallel", toolUseID: "toolu_1",
         suggestions: [PermissionRule(tool: "Bash", pattern: "swift test *")],
         suggestionsJSON: #"[{"behavior":"allow","destination":"localSettings","rules":[{"ruleContent":"swift test *","toolName":"Bash"}],"type":"addRules"}]"#,
         description: "Run tests", receivedAt: receivedAt)
@@ -35,7 +35,7 @@ enum ClaudeFixture {
         .usage(AgentUsage(inputTokens: 10, outputTokens: 5, cacheReadTokens: 100, cacheCreationTokens: 20)),
         .activity(.text("I will run the tests.")),
         .usage(AgentUsage(inputTokens: 10, outputTokens: 5, cacheReadTokens: 100, cacheCreationTokens: 20)),
-        .activity(.toolCall(tool: "Bash", toolUseID: "toolu_1", summary: "Bash: swift test --parallel")),
+        .activity(.toolCall(tool: "Bash", toolUseID: "toolu_1", summary: "Bash: swift test ⏎ --parallel")),
         .usage(AgentUsage(inputTokens: 10, outputTokens: 30, cacheReadTokens: 100, cacheCreationTokens: 20)),
         .request(bashRequest),
         .activity(.toolResult(toolUseID: "toolu_1", ok: true, firstLine: "All 12 tests passed")),

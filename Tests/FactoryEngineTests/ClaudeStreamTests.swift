@@ -147,7 +147,7 @@ final class ClaudeStreamTests: XCTestCase {
     func testToolCallsInOneLine() {
         let cwd = "/work/wt/builder"
         let cases: [(String, [String: Any]?, String)] = [
-            ("Bash", ["command": "swift test\n\t--filter X", "description": "Run"], "Bash: swift test --filter X"),
+            ("Bash", ["command": "swift test\n\t--filter X", "description": "Run"], "Bash: swift test ⏎ --filter X"),
             ("Edit", ["file_path": "/work/wt/builder/Sources/App.swift", "old_string": "a", "new_string": "b"], "Edit Sources/App.swift"),
             ("Read", ["file_path": "/work/wt/builder/README.md"], "Read README.md"),
             ("Read", ["file_path": "/etc/passwd"], "Read /etc/passwd"),

@@ -87,7 +87,7 @@ final class GeminiStreamTests: XCTestCase {
     func testGeminisToolsAreSummedUpLikeClaudes() {
         let cwd = "/work/wt/builder"
         let cases: [(String, [String: Any]?, String)] = [
-            ("run_shell_command", ["command": "swift test\n --parallel", "description": "Run"], "Bash: swift test --parallel"),
+            ("run_shell_command", ["command": "swift test\n --parallel", "description": "Run"], "Bash: swift test ⏎ --parallel"),
             ("replace", ["file_path": "/work/wt/builder/a.swift", "old_string": "x", "new_string": "y"], "Edit a.swift"),
             ("write_file", ["file_path": "/work/wt/builder/b.md", "content": "…"], "Write b.md"),
             ("read_file", ["absolute_path": "/work/wt/builder/c.swift"], "Read c.swift"),

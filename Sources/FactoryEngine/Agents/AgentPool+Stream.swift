@@ -42,7 +42,8 @@ extension AgentPool {
             records[role]?.usage = usage
             return false
         case .request(let request):
-            owner?.agentEvent(.permissionRequest, role: role, "\(role) asks to run \(request.summary)")
+            let asks = request.questions?.first.map { "\(role) asks: \($0.line)" } ?? "\(role) asks to run \(request.summary)"
+            owner?.agentEvent(.permissionRequest, role: role, asks)
             // A question is for the human, whatever the lists say.
             if !request.isQuestion, let decision = owner?.definition(of: role)?.policy.decide(request), answerByPolicy(role, request, decision) { return false }
             records[role]?.request = request

@@ -56,7 +56,12 @@ extension Engine {
             let count = questions.count == 1 ? "1 question" : "\(questions.count) questions"
             throw EngineError("\(role) asks \(count): give one answer for each (\(questions.map(\.question).joined(separator: " / ")))")
         }
-        let answers = zip(questions, given).map { ($0.question, $0.answer($1)) }
+        var answers: [(String, String)] = []
+        for (question, typed) in zip(questions, given) {
+            do throws(AgentQuestion.AnswerError) { answers.append((question.question, try question.answer(typed))) } catch {
+                throw EngineError(error.description)
+            }
+        }
         do throws(SocketError) {
             try pool.supervisor.send(role: role, ClaudeControl.answer(request, Dictionary(answers, uniquingKeysWith: { a, _ in a })))
         } catch {

@@ -91,13 +91,23 @@ public struct AgentQuestion: Codable, Sendable, Equatable {
     }
 
     /// What the human typed, as the agent reads it: a choice's number picks its label
-    /// (`1,3` picks two where many may be picked); anything else is the answer as typed.
-    public func answer(_ typed: String) -> String {
+    /// (`1,3` picks two where many may be picked); words are the answer as typed. Numbers
+    /// that name no choice, or several where one is asked, are a mistake, not an answer.
+    public func answer(_ typed: String) throws(AnswerError) -> String {
         let text = typed.trimmingCharacters(in: .whitespaces)
         let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let picks = parts.compactMap { Int($0) }.filter { (1...choices.count).contains($0) }
-        guard !parts.isEmpty, picks.count == parts.count, multiSelect || picks.count == 1 else { return text }
-        return picks.map { choices[$0 - 1].label }.joined(separator: ", ")
+        let numbers = parts.compactMap { Int($0) }
+        guard !parts.isEmpty, numbers.count == parts.count, !choices.isEmpty else { return text }
+        if let wrong = numbers.first(where: { !(1...choices.count).contains($0) }) {
+            throw AnswerError("\(wrong) is not a choice of \"\(question)\" (1–\(choices.count)); type words to answer otherwise")
+        }
+        guard multiSelect || numbers.count == 1 else { throw AnswerError("\"\(question)\" takes one choice") }
+        return numbers.map { choices[$0 - 1].label }.joined(separator: ", ")
+    }
+
+    public struct AnswerError: Error, CustomStringConvertible {
+        public var description: String
+        init(_ description: String) { self.description = description }
     }
 
     /// `Which database? 1 Postgres · 2 SQLite`.

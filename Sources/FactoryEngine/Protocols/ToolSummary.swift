@@ -15,7 +15,8 @@ public enum ToolSummary {
         let line: String
         switch tool {
         case "Bash":
-            line = "Bash: " + (string("command") ?? "")
+            // A line break runs a second command: it stays visible, never reads as a space.
+            line = "Bash: " + ((fields["command"] as? String).map { oneLine($0.replacingOccurrences(of: "\r\n", with: " ⏎ ").replacingOccurrences(of: "\n", with: " ⏎ ").replacingOccurrences(of: "\r", with: " ⏎ ")) } ?? "")
         case "Edit", "MultiEdit", "Read", "Write", "NotebookEdit":
             line = tool + " " + (path("file_path") ?? path("notebook_path") ?? "")
         case "Grep", "Glob":

@@ -20,7 +20,9 @@ enum RoleFileEdit {
 
     /// A YAML double-quoted scalar: JSON's string syntax is one, so any rule text survives.
     static func quoted(_ rule: String) -> String {
-        (try? String(decoding: JSONEncoder().encode(rule), as: UTF8.self)) ?? "\"\(rule)\""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return (try? String(decoding: encoder.encode(rule), as: UTF8.self)) ?? "\"\(rule)\""
     }
 
     private static func insert(_ item: String, into text: String) -> String? {
