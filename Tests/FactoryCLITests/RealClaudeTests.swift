@@ -9,6 +9,8 @@ import XCTest
 final class RealClaudeTests: FactoryTestCase {
     private var claude = ""
     private var servers: [Process] = []
+    /// The fake model's port, for a second driver.
+    private var modelPort = ""
 
     override func setUpWithError() throws {
         claude = try Self.realClaude()
@@ -165,11 +167,44 @@ final class RealClaudeTests: FactoryTestCase {
         try stop(driver, repo)
     }
 
+    /// A request made while no factory drives is not lost: the next driver reads the agent's
+    /// attempt back from its log, finds the request nothing followed, and answers it by the
+    /// role's lists (here: git push, denied) — the agent goes on and finishes.
+    func testARequestMadeWhileNothingDrivesIsAnsweredByTheNextDriver() throws {
+        let (repo, driver) = try claudeFactory("Ship it", [
+            ["command": "touch first.txt"],
+            ["command": "git push origin main"],
+            ["text": "Done."],
+        ])
+        _ = try waitForStatus(repo) { agent($0, "architect")?["state"] as? String == "waiting_input" }
+        kill(driver.processIdentifier, SIGKILL)
+        driver.waitUntilExit()
+        XCTAssertEqual(try ok("allow", "architect", cwd: repo).stdout, "allowed architect: Bash: touch first.txt\n")
+        // The agent now asks about git push with nothing driving: the request sits in its log.
+        let log = repo + "/.agent-comms/logs/architect.log"
+        let deadline = Date().addingTimeInterval(30)
+        func asked() -> Bool {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            return text.components(separatedBy: "control_request").count > 2 && text.contains("git push origin main")
+        }
+        while !asked() && Date() < deadline { usleep(50_000) }
+        XCTAssertTrue(asked(), "the agent asked about git push while nothing drove")
+        Thread.sleep(forTimeInterval: 0.5)
+        let next = try startClaudeDriver(repo, port: modelPort)
+        defer { next.terminate() }
+        let ended = try waitForStatus(repo) { agent($0, "architect")?["exitCode"] is Int }
+        XCTAssertEqual(agent(ended, "architect")?["exitCode"] as? Int, 0, "the agent went on and finished: \(ended)")
+        let events = (try? String(contentsOfFile: repo + "/.agent-comms/events.jsonl", encoding: .utf8)) ?? ""
+        XCTAssertTrue(events.contains("Bash: git push origin main: denied by architect's rule Bash(git push:*)"), events)
+        try stop(next, repo)
+    }
+
     /// A factory whose agents are the real CLI talking to the fake model playing `turns`, a
     /// feature started, and its driver running; `prepare` edits the repository first.
     private func claudeFactory(_ feature: String, _ turns: [[String: String]],
                                prepare: (String) throws -> Void = { _ in }) throws -> (String, Process) {
         let port = try startFakeModel(keeping: &servers, turns)
+        modelPort = port
         let repo = try makeSimRepo(preset: "claude")
         try prepare(repo)
         try ok("start", feature, cwd: repo)

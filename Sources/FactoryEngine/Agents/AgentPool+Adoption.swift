@@ -26,6 +26,7 @@ extension AgentPool {
             }
             armStallCheck()
             owner?.agentEvent(.agentAdopted, role: role, "\(role) re-adopted (pid \(pid))")
+            if agentProtocol.isDecoded && run.session == nil { catchUp(role, agentProtocol) }
         }
         owner?.runsChanged()
     }

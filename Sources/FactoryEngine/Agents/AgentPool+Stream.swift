@@ -30,6 +30,27 @@ extension AgentPool {
         return !events.isEmpty
     }
 
+    /// A re-adopted protocol agent's attempt so far, read back from its log: its activity and
+    /// usage, and — when no engine was listening — the request it still waits on (answered
+    /// by the role's lists or shown to the human) and a turn that ended unseen (its input
+    /// closed so it can exit, its cost counted).
+    func catchUp(_ role: String, _ agentProtocol: AgentProtocol) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let replay = ProtocolReplay.read(log: "\(paths.logs)/\(role).log", as: agentProtocol, cwd: paths.worktree(role)) else { return }
+        activity[role] = replay.feed(limit: Self.activityLimit)
+        for event in replay.events {
+            switch event {
+            case .activity(let item): records[role]?.step = item.oneLine
+            case .usage(let usage): records[role]?.usage = usage
+            default: break
+            }
+        }
+        if let request = replay.pending, records[role]?.request?.requestID != request.requestID {
+            _ = apply(.request(request), to: role)
+        }
+        if let ended = replay.ended, records[role]?.state != .idle { _ = apply(.ended(ended), to: role) }
+    }
+
     /// Applies one event to the role's run; true when it changes what must survive a restart.
     private func apply(_ event: AgentStreamEvent, to role: String) -> Bool {
         switch event {

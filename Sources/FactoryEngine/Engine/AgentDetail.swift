@@ -44,7 +44,14 @@ extension Engine {
     /// and its decoder is gone; nil for an agent it does not read (a plain one, or any agent
     /// while this engine only watches another).
     func activityFeed(of role: String) -> FeedBuffer? {
-        queue.sync { pool.activity[role] ?? (pool.streams[role] == nil ? nil : FeedBuffer(limit: AgentPool.activityLimit)) }
+        let (heard, reading, def) = queue.sync { (pool.activity[role], pool.streams[role] != nil, roles[role]) }
+        if let heard { return heard }
+        if reading { return FeedBuffer(limit: AgentPool.activityLimit) }
+        // Not heard here (this engine watches another, or started after the run): the log
+        // holds the protocol, read back the same way.
+        guard let def, def.agentProtocol.isDecoded, !def.inTerminal else { return nil }
+        return ProtocolReplay.read(log: "\(paths.logs)/\(role).log", as: def.agentProtocol, cwd: paths.worktree(role))?
+            .feed(limit: AgentPool.activityLimit)
     }
 }
 
@@ -110,8 +117,10 @@ public final class AgentDetailFeed: @unchecked Sendable {
     }
 
     private func logChanged() {
-        guard !stopped, log.refresh(), detail.source == .log else { return }
-        publish()
+        guard !stopped, log.refresh() else { return }
+        // A protocol agent's activity may come from its log too (read back when this engine
+        // did not hear it live): it moved with the log.
+        if detail.source == .log || readActivity() { publish() }
     }
 
     /// True when the commits or the diff stat changed.
