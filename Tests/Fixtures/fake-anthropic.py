@@ -5,12 +5,17 @@ real Claude Code CLI in tests without a network.
 Usage: fake-anthropic.py SCRIPT.json PORTFILE
 SCRIPT.json is a list of turns; the turn answered is chosen by counting the assistant
 messages already in the request (so a conversation replays the same way every time).
-A turn is {"text": "..."} or {"tool": "Bash", "input": {...}, "text": "optional preface"}.
+A turn is {"text": "..."} or {"tool": "Bash", "input": {...}, "text": "optional preface"}; with
+"stream_seconds": N its text arrives word by word over N seconds (a model still streaming).
 The server listens on an ephemeral 127.0.0.1 port and writes it to PORTFILE. Every request
 is appended to PORTFILE + ".log" as one JSON line (path, the last user content)."""
 import json
+import os
 import sys
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.dont_write_bytecode = True  # no __pycache__ among the fixtures
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fake_server import JSONHandler, pieces, serve  # noqa: E402
 
 SCRIPT = json.load(open(sys.argv[1]))
 PORTFILE = sys.argv[2]
@@ -25,7 +30,8 @@ def events(turn, model, index):
     block = 0
     if turn.get("text"):
         yield "content_block_start", {"type": "content_block_start", "index": block, "content_block": {"type": "text", "text": ""}}
-        yield "content_block_delta", {"type": "content_block_delta", "index": block, "delta": {"type": "text_delta", "text": turn["text"]}}
+        for piece in pieces(turn["text"], turn.get("stream_seconds", 0)):
+            yield "content_block_delta", {"type": "content_block_delta", "index": block, "delta": {"type": "text_delta", "text": piece}}
         yield "content_block_stop", {"type": "content_block_stop", "index": block}
         block += 1
     stop = "end_turn"
@@ -41,20 +47,7 @@ def events(turn, model, index):
     yield "message_stop", {"type": "message_stop"}
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def reply_json(self, value):
-        body = json.dumps(value).encode()
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
+class Handler(JSONHandler):
     def do_GET(self):
         self.reply_json({})
 
@@ -62,12 +55,7 @@ class Handler(BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_POST(self):
-        length = int(self.headers.get("content-length", 0))
-        raw = self.rfile.read(length)
-        try:
-            request = json.loads(raw)
-        except ValueError:
-            request = {}
+        request = self.read_json()
         if "/v1/messages" not in self.path or "count_tokens" in self.path:
             return self.reply_json({"input_tokens": 10})
         messages = request.get("messages", [])
@@ -80,20 +68,10 @@ class Handler(BaseHTTPRequestHandler):
             content = [{"type": "text", "text": turn.get("text", "ok")}]
             return self.reply_json({"id": "msg", "type": "message", "role": "assistant", "model": model, "content": content,
                                     "stop_reason": "end_turn", "stop_sequence": None, "usage": {"input_tokens": 10, "output_tokens": 5}})
-        self.send_response(200)
-        self.send_header("content-type", "text/event-stream")
-        self.send_header("cache-control", "no-cache")
-        self.send_header("connection", "close")
-        self.end_headers()
+        self.start_events()
         for name, data in events(turn, model, index):
             self.wfile.write(("event: %s\ndata: %s\n\n" % (name, json.dumps(data))).encode())
             self.wfile.flush()
-        self.close_connection = True
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-with open(PORTFILE + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-import os
-os.rename(PORTFILE + ".tmp", PORTFILE)
-server.serve_forever()
+serve(Handler, PORTFILE)
