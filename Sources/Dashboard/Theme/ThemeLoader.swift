@@ -1,4 +1,5 @@
 import BundledFiles
+import FactoryEngine
 import Foundation
 
 /// Finds a theme by name or path. A name is looked up in the user's theme directory first,
@@ -11,16 +12,11 @@ public enum ThemeLoader {
     /// The built-in themes, sorted.
     public static var bundledNames: [String] { BundledFiles.themes.keys.sorted() }
 
-    /// `$XDG_CONFIG_HOME/factory/themes`, else `$HOME/.config/factory/themes`; nil without
-    /// either. A relative XDG_CONFIG_HOME is ignored, as the XDG spec says.
+    /// `$XDG_CONFIG_HOME/factory/themes`, else `$HOME/.config/factory/themes` (`UserConfig`).
     public static func defaultUserDirectory(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String? {
-        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
-            return config + "/factory/themes"
-        }
-        guard let home = environment["HOME"], !home.isEmpty else { return nil }
-        return home + "/.config/factory/themes"
+        UserConfig.directory("themes", environment: environment)
     }
 
     /// Loads `nameOrPath`: a path (it has a `/` or ends in `.theme`) is read from disk; a
