@@ -54,6 +54,9 @@ final class ScreenRulesLiveTests: FactoryTestCase {
         XCTAssertEqual(waiting.keys?.allow, ["1"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: project + "/made-by-agent.txt"), "nothing runs before the answer")
 
+        // Claude Code drops a key pressed as its prompt appears: wait out the keys' `after`.
+        let wait = (waiting.since ?? readAt) + (waiting.keys?.after ?? 0) - monotonic()
+        if wait > 0 { usleep(UInt32(wait * 1e6)) }
         try t.send(waiting.keys?.allow ?? [])
         var seen: [ScreenState] = []
         _ = try poll(t, &reader, "working, then idle", timeout: 60) { reading, _ in

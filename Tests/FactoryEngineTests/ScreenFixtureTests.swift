@@ -52,7 +52,7 @@ final class ScreenFixtureTests: XCTestCase {
         XCTAssertEqual(reading.state, .waitingInput)
         XCTAssertEqual(reading.rule, "permission")
         XCTAssertEqual(reading.saw, "Do you want to proceed?")
-        XCTAssertEqual(reading.keys, AnswerKeys(allow: ["1"], deny: ["Escape"]))
+        XCTAssertEqual(reading.keys, AnswerKeys(allow: ["1"], deny: ["Escape"], after: 0.4))
         XCTAssertEqual(reading.prompt, "rm -rf build && echo removed")
     }
 
@@ -67,7 +67,7 @@ final class ScreenFixtureTests: XCTestCase {
         let reading = try read("claude", "question")
         XCTAssertEqual(reading.rule, "question")
         XCTAssertEqual(reading.prompt, "Which colour should the button be?")
-        XCTAssertEqual(reading.keys, AnswerKeys(allow: [], deny: ["Escape"]))
+        XCTAssertEqual(reading.keys, AnswerKeys(allow: [], deny: ["Escape"], after: 0.4))
     }
 
     func testClaudeWorksWhileTheModelStreamsAndWhileACommandRuns() throws {

@@ -51,6 +51,21 @@ final class ScreenReaderTests: XCTestCase {
         XCTAssertEqual(reader.read(idle, now: 1.9).state, .idle)
     }
 
+    /// `since` is when the prompt first showed, kept while it stays (held or not), so an
+    /// answer can wait out the keys' `after`; another state starts again.
+    func testSinceIsWhenThePromptFirstShowed() {
+        var reader = ScreenReader(rules: claude)
+        XCTAssertEqual(reader.read(working, now: 1).since, 1)
+        XCTAssertEqual(reader.read(working, now: 1.5).since, 1)
+        XCTAssertEqual(reader.read(prompt, now: 2).since, 2)
+        XCTAssertEqual(reader.read(blank, now: 2.2).since, 2, "held")
+        let later = reader.read(prompt, now: 2.5)
+        XCTAssertEqual(later.since, 2)
+        XCTAssertGreaterThanOrEqual(2.5 - (later.since ?? 0), later.keys?.after ?? 1, "the keys may go now")
+        XCTAssertEqual(reader.read(idle, now: 4).since, 4)
+        XCTAssertNil(reader.read(blank, now: 5).since)
+    }
+
     func testAnOldScreenSaysNothingAboutNow() {
         var reader = ScreenReader(rules: claude)
         let old = reader.read(prompt, capturedAt: 50, now: 54)

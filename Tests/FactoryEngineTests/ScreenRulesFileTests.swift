@@ -49,7 +49,7 @@ final class ScreenRulesFileTests: XCTestCase {
                 all: [{regex: '^b'}]
                 hold_ms: 250
                 changed_within_ms: 2000
-                keys: {allow: ["1"], deny: [Escape]}
+                keys: {allow: ["1"], deny: [Escape], after_ms: 300}
                 prompt: {regex: '(b+)', region: screen}
             """
         let rules = try ScreenRules.parse(text, file: "t.yaml")
@@ -60,7 +60,7 @@ final class ScreenRulesFileTests: XCTestCase {
         XCTAssertEqual(high.region, .cursor(0))
         XCTAssertEqual(high.hold, 0.25)
         XCTAssertEqual(high.changedWithin, 2)
-        XCTAssertEqual(high.keys, AnswerKeys(allow: ["1"], deny: ["Escape"]))
+        XCTAssertEqual(high.keys, AnswerKeys(allow: ["1"], deny: ["Escape"], after: 0.3))
         XCTAssertEqual(high.prompt?.region, .screen)
         XCTAssertEqual(rules.rules[1].region, .top(3))
         XCTAssertEqual(rules.rules[1].prompt?.region, nil)

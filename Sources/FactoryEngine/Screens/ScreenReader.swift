@@ -9,6 +9,9 @@ public struct ScreenReading: Equatable, Sendable {
     public var saw: String
     /// The state stands by its rule's hold, not by this screen.
     public var held = false
+    /// Since when this rule has read this prompt without a break (nil for unknown): a
+    /// caller sends the answer keys once `keys.after` has passed since then.
+    public var since: Double?
     /// The keys that answer what the screen asks (a waiting_input rule's `keys`).
     public var keys: AnswerKeys?
     /// What is being asked (the command, the file, the question), from the rule's `prompt`.
@@ -51,7 +54,10 @@ public struct ScreenReader: Sendable {
             last = reading
             return reading
         }
-        if let (rule, reading) = match {
+        if let (rule, found) = match {
+            var reading = found
+            let same = shown.map { $0.rule.name == rule.name && $0.reading.prompt == reading.prompt } ?? false
+            reading.since = same ? shown?.reading.since : now
             shown = (rule, reading, now)
             last = reading
         } else {

@@ -47,14 +47,18 @@ public struct ScreenPattern: @unchecked Sendable {
     }
 }
 
-/// The keys (tmux `send-keys` names) that answer a question on the screen.
+/// The keys (tmux `send-keys` names, sent in order) that answer a question on the screen.
 public struct AnswerKeys: Equatable, Sendable {
     public let allow: [String]
     public let deny: [String]
+    /// How long after the question shows its keys are taken: a CLI may drop keys pressed the
+    /// moment a prompt appears, so a stray keystroke cannot answer it (`ScreenReading.since`).
+    public let after: Double
 
-    public init(allow: [String], deny: [String]) {
+    public init(allow: [String], deny: [String], after: Double = 0) {
         self.allow = allow
         self.deny = deny
+        self.after = after
     }
 }
 

@@ -127,10 +127,12 @@ private struct ScreenRulesParser {
     }
 
     func keys(_ node: Node) throws(ScreenRulesError) -> AnswerKeys {
-        let f = try fields(node, "keys", allowed: ["allow", "deny"])
+        let f = try fields(node, "keys", allowed: ["allow", "deny", "after_ms"])
         let allow = try keyNames(f["allow"], "allow"), deny = try keyNames(f["deny"], "deny")
         guard !allow.isEmpty || !deny.isEmpty else { throw fail(node, "keys: give 'allow:' or 'deny:' (tmux key names)") }
-        return AnswerKeys(allow: allow, deny: deny)
+        let after = try milliseconds(f["after_ms"], "after_ms") ?? 0
+        guard after >= 0 else { throw fail(f["after_ms"], "after_ms cannot be negative") }
+        return AnswerKeys(allow: allow, deny: deny, after: after)
     }
 
     func keyNames(_ node: Node?, _ key: String) throws(ScreenRulesError) -> [String] {
