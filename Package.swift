@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "InertText"),
         // PLAN.md as a lossless document: parse, typed view, minimal edits, locked atomic writes.
         .target(name: "PlanDocument", dependencies: ["TextWidth"]),
-        // agents/ and themes/ from the package root, embedded in the binary at build time.
+        // agents/, themes/ and screens/ from the package root, embedded in the binary at build time.
         .executableTarget(name: "embed-files"),
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
         .target(name: "BundledFiles", plugins: ["EmbedFiles"]),
@@ -45,6 +45,6 @@ let package = Package(
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TextWidth", "InertText", "FactoryEngine", "PlanDocument"]),
         .testTarget(name: "BundledFilesTests", dependencies: ["BundledFiles"]),
         .testTarget(name: "FactoryEngineTests", dependencies: ["FactoryEngine", "PlanDocument", "BundledFiles", "factory"]),
-        .testTarget(name: "FactoryCLITests", dependencies: ["factory", "PlanDocument"]),
+        .testTarget(name: "FactoryCLITests", dependencies: ["factory", "PlanDocument", "FactoryEngine"]),
     ]
 )

@@ -8,7 +8,7 @@ final class BundledFilesTests: XCTestCase {
 
     func testEmbeddedFilesEqualTheFolders() throws {
         var onDisk: [String: String] = [:]
-        for folder in ["agents", "themes"] {
+        for folder in ["agents", "themes", "screens"] {
             let dir = root.appendingPathComponent(folder)
             for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where !name.hasPrefix(".") {
                 onDisk["\(folder)/\(name)"] = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
@@ -17,6 +17,10 @@ final class BundledFilesTests: XCTestCase {
         XCTAssertFalse(onDisk.isEmpty)
         XCTAssertEqual(Set(BundledFiles.all.keys), Set(onDisk.keys))
         for (path, text) in onDisk { XCTAssertEqual(BundledFiles.all[path], text, path) }
+    }
+
+    func testTheScreenRulesOfEachInteractiveCLI() {
+        XCTAssertEqual(Set(BundledFiles.screens.keys), ["claude", "codex", "aider"])
     }
 
     func testTheSixRoles() {

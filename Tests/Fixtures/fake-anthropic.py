@@ -5,14 +5,17 @@ real Claude Code CLI in tests without a network.
 Usage: fake-anthropic.py SCRIPT.json PORTFILE
 SCRIPT.json is a list of turns; the turn answered is chosen by counting the assistant
 messages already in the request (so a conversation replays the same way every time).
-A turn is {"text": "..."} or {"tool": "Bash", "input": {...}, "text": "optional preface"}.
+A turn is {"text": "..."} or {"tool": "Bash", "input": {...}, "text": "optional preface"}; with
+"stream_seconds": N its text arrives word by word over N seconds (a model still streaming).
 The server listens on an ephemeral 127.0.0.1 port and writes it to PORTFILE. Every request
 is appended to PORTFILE + ".log" as one JSON line (path, the last user content)."""
 import json
+import os
 import sys
 
-sys.dont_write_bytecode = True  # no __pycache__ beside the fixtures
-import fake_server  # noqa: E402
+sys.dont_write_bytecode = True  # no __pycache__ among the fixtures
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fake_server import JSONHandler, pieces, serve  # noqa: E402
 
 SCRIPT = json.load(open(sys.argv[1]))
 PORTFILE = sys.argv[2]
@@ -27,7 +30,8 @@ def events(turn, model, index):
     block = 0
     if turn.get("text"):
         yield "content_block_start", {"type": "content_block_start", "index": block, "content_block": {"type": "text", "text": ""}}
-        yield "content_block_delta", {"type": "content_block_delta", "index": block, "delta": {"type": "text_delta", "text": turn["text"]}}
+        for piece in pieces(turn["text"], turn.get("stream_seconds", 0)):
+            yield "content_block_delta", {"type": "content_block_delta", "index": block, "delta": {"type": "text_delta", "text": piece}}
         yield "content_block_stop", {"type": "content_block_stop", "index": block}
         block += 1
     stop = "end_turn"
@@ -43,7 +47,7 @@ def events(turn, model, index):
     yield "message_stop", {"type": "message_stop"}
 
 
-class Handler(fake_server.Handler):
+class Handler(JSONHandler):
     def do_GET(self):
         self.reply_json({})
 
@@ -70,4 +74,4 @@ class Handler(fake_server.Handler):
             self.wfile.flush()
 
 
-fake_server.serve(Handler, PORTFILE)
+serve(Handler, PORTFILE)

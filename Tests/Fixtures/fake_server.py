@@ -3,6 +3,7 @@ reads and writes JSON and starts event streams, and serving on an ephemeral loop
 written to a file (through a rename, so a reader never sees half of it)."""
 import json
 import os
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -35,6 +36,23 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("connection", "close")
         self.end_headers()
         self.close_connection = True
+
+
+
+# The name the screen fixtures' servers use.
+JSONHandler = Handler
+
+
+def pieces(text, seconds):
+    """The text in one piece, or word by word spread over `seconds` (a model still streaming)."""
+    if not seconds:
+        yield text
+        return
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        if i:
+            time.sleep(seconds / len(words))
+        yield word + (" " if i < len(words) - 1 else "")
 
 
 def serve(handler, portfile):

@@ -12,12 +12,11 @@ public enum ThemeLoader {
     /// The built-in themes, sorted.
     public static var bundledNames: [String] { BundledFiles.themes.keys.sorted() }
 
-    /// `$XDG_CONFIG_HOME/factory/themes`, else `$HOME/.config/factory/themes`; nil without
-    /// either. A relative XDG_CONFIG_HOME is ignored, as the XDG spec says.
+    /// `$XDG_CONFIG_HOME/factory/themes`, else `$HOME/.config/factory/themes` (`UserConfig`).
     public static func defaultUserDirectory(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String? {
-        UserConfig.directory(environment: environment).map { $0 + "/themes" }
+        UserConfig.directory("themes", environment: environment)
     }
 
     /// Loads `nameOrPath`: a path (it has a `/` or ends in `.theme`) is read from disk; a

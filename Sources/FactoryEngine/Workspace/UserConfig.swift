@@ -9,4 +9,10 @@ public enum UserConfig {
         guard let home = environment["HOME"], !home.isEmpty else { return nil }
         return home + "/.config/factory"
     }
+
+    /// A folder of the user's own files (`screens`, `themes`) that replace the built-in ones of
+    /// the same name; nil without a config folder.
+    public static func directory(_ folder: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        directory(environment: environment).map { $0 + "/" + folder }
+    }
 }
