@@ -60,7 +60,7 @@ enum AgentsPane {
         case .failed, .timedOut: return .agentFailed
         case .killed: return .agentKilled
         case .external: return .agentExternal
-        case .notStarted, .idle: return .agentIdle
+        case .notStarted, .idle, .unknown: return .agentIdle
         case .working: return .agentRunning
         case .waitingInput: return .attention
         }

@@ -18,6 +18,7 @@ extension Engine {
             guard let request = pool.run(role).request, pool.run(role).state.isActive else {
                 throw EngineError("\(role) has no request waiting for an answer")
             }
+            if request.tool == SessionScreen.tool { return try answerOnScreen(role, request, answer) }
             if case .questions(let typed) = answer { return try answerQuestions(role, request, typed) }
             // Allowing a question without its answers would run it with none.
             if request.isQuestion, answer == .allow || answer == .allowAlways {

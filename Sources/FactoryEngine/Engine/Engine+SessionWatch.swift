@@ -34,18 +34,73 @@ extension Engine {
         }
     }
 
-    /// What the sessions showed: each agent's last line on screen is its current step.
+    /// What the sessions showed. Each agent's screen, new or the same as before (a pane
+    /// that did not move still shows it: still fresh), is read by its CLI's screen rules into
+    /// its state and, at a prompt, a request the human answers with y or n; its current step
+    /// is what it asks, else its last line on screen.
     func sessionsRead(_ reading: SessionMonitor.Reading) {
         dispatchPrecondition(condition: .onQueue(queue))
-        var changed = false
-        for (role, screen) in reading.screens where pool.run(role).state.isActive {
-            let step = Self.lastLine(of: screen)
-            if pool.records[role]?.step != step {
-                pool.records[role]?.step = step
+        var changed = false, urgent = false
+        let listed = Set(reading.panes.map(\.session))
+        for (role, run) in pool.runs where run.state.isActive && run.session != nil && listed.contains(role) {
+            var seen = sessionScreens[role] ?? SessionScreen(rules: screenRules(for: role))
+            guard let screen = reading.screens[role] ?? seen.screen else { continue }
+            let update = seen.read(screen, now: reading.time)
+            sessionScreens[role] = seen
+            let before = pool.run(role)
+            var after = before
+            if let state = update.state, before.state != .stalled { after.state = state }
+            after.step = update.step
+            after.request = update.request ?? (before.request?.tool == SessionScreen.tool ? nil : before.request)
+            if after != before {
+                pool.records[role] = after
                 changed = true
+                if after.request != before.request || after.state != before.state { urgent = true }
+                if let request = after.request, request != before.request {
+                    event(.permissionRequest, role: role, "\(role) asks on its screen: \(request.summary)")
+                }
             }
         }
-        if changed { streamChanged(urgent: false) }
+        if urgent { save() }
+        if changed { streamChanged(urgent: urgent) }
+    }
+
+    /// A prompt on a session agent's screen, answered with the keys its screen rules name for
+    /// allow and deny — not sooner than the rules' `after_ms` since it showed (a CLI drops
+    /// keys pressed the moment its prompt appears); a denial's reason is typed after, where
+    /// the CLI then asks what to do instead. Exactly once: the prompt is marked answered.
+    func answerOnScreen(_ role: String, _ request: PermissionRequest, _ answer: Answer) throws(EngineError) -> String {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard var seen = sessionScreens[role], let prompt = seen.prompt, prompt.id == request.requestID else {
+            throw EngineError("\(role)'s prompt is no longer on its screen")
+        }
+        let keys: [String], reason: String?
+        switch answer {
+        case .allow, .allowAlways: (keys, reason) = (prompt.keys.allow, nil)
+        case .deny(let why): (keys, reason) = (prompt.keys.deny, why.flatMap { $0.isEmpty ? nil : $0 })
+        case .questions: throw EngineError("\(role) asks on its screen: answer it with y or n, or in its session (o)")
+        }
+        guard !keys.isEmpty else { throw EngineError("\(role)'s screen rules name no key for that answer; answer it in its session (o)") }
+        seen.answered.insert(prompt.id)
+        sessionScreens[role] = seen
+        pool.answered(role)
+        let wait = max(0, prompt.since + prompt.keys.after - wallNow())
+        let terminals = self.terminals
+        sessionQueue.asyncAfter(deadline: .now() + wait) {
+            try? terminals.keys(role, keys)
+            if let reason { try? terminals.send(role, text: reason) }
+        }
+        let verb = keys == prompt.keys.allow ? "allowed" : "denied"
+        event(.permissionAnswer, role: role, "the human \(verb) \(request.summary) (keys \(keys.joined(separator: " ")) on its screen)")
+        publish()
+        return "\(verb) \(role): \(request.summary)"
+    }
+
+    /// The screen rules of the CLI a role runs (its command's program: claude, aider, codex);
+    /// nil when there are none for it.
+    func screenRules(for role: String) -> ScreenRules? {
+        guard let program = roles[role]?.command.first?.split(separator: "/").last.map(String.init) else { return nil }
+        return try? ScreenRules.load(program)
     }
 
     /// The lowest line with something on it, trimmed: what a glance at the screen reads.

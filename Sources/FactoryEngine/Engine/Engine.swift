@@ -58,6 +58,9 @@ public final class Engine: @unchecked Sendable {
     let sessionQueue = DispatchQueue(label: "factory.sessions")
     var sessionBeatScheduled = false
     lazy var sessionMonitor = SessionMonitor(sessions: terminals)
+    /// On `queue`: what each session agent's screen says — its reader (holds, staleness),
+    /// its last screen, and the prompt's answer keys while it asks.
+    var sessionScreens: [String: SessionScreen] = [:]
     var stepping = false
     /// Why PLAN.md could not be read (missing, not a file, unreadable); the parsed copy is
     /// then the last good one, shown but never written back.

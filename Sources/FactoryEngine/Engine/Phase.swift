@@ -35,6 +35,9 @@ public enum AgentState: String, Sendable, Codable {
     case working
     case waitingInput = "waiting_input"
     case idle
+    /// Running in a terminal session, but no signal (hook, screen rule) is fresh enough to
+    /// say what it is doing: said so, rather than guessed.
+    case unknown
 
-    public var isActive: Bool { [.running, .stalled, .working, .waitingInput, .idle].contains(self) }
+    public var isActive: Bool { [.running, .stalled, .working, .waitingInput, .idle, .unknown].contains(self) }
 }
