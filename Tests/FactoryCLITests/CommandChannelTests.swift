@@ -104,6 +104,27 @@ final class CommandChannelTests: FactoryTestCase {
         XCTAssertTrue(lifted?["budgetUSD"] is NSNull, "null when there is none")
     }
 
+    /// A role file that does not parse is a problem shown with the others, not a factory that
+    /// cannot open: status works, says which file and why, the role cannot start, and the
+    /// fixed file counts at once.
+    func testABrokenRoleFileIsShownNotFatal() throws {
+        let repo = try makeSimRepo()
+        let file = repo + "/agents/builder.md"
+        let good = try String(contentsOfFile: file, encoding: .utf8)
+        try good.replacingOccurrences(of: "retries: 3", with: "retries: [oops").write(toFile: file, atomically: true, encoding: .utf8)
+        let status = try ok("status", cwd: repo).stdout
+        let line = status.split(separator: "\n").first { $0.hasPrefix("! role_file: ") }.map(String.init) ?? ""
+        XCTAssertTrue(line.hasPrefix("! role_file: agents/builder.md: front matter is not valid YAML"), status)
+        XCTAssertEqual(line.components(separatedBy: "agents/builder.md").count - 1, 1, "the file named once: \(line)")
+        let spawn = try factory(["spawn", "builder"], cwd: repo)
+        XCTAssertEqual(spawn.status, 1, spawn.summary)
+        XCTAssertTrue(spawn.stderr.hasPrefix("Error: could not start builder: agents/builder.md: front matter is not valid YAML"), spawn.summary)
+        try good.replacingOccurrences(of: "retries: 3", with: "retries: abc").write(toFile: file, atomically: true, encoding: .utf8)
+        XCTAssertTrue(try ok("status", cwd: repo).stdout.contains("! role_file: agents/builder.md: retries must be a whole number of restarts, like 2, got \"abc\""))
+        try good.write(toFile: file, atomically: true, encoding: .utf8)
+        XCTAssertFalse(try ok("status", cwd: repo).stdout.contains("role_file"))
+    }
+
     /// `status` says whether anything drives the factory.
     func testStatusSaysWhoDrives() throws {
         let repo = try makeSimRepo()

@@ -7,13 +7,15 @@ extension Engine {
     @discardableResult
     func startAgent(_ role: String) -> Bool {
         dispatchPrecondition(condition: .onQueue(queue))
-        guard roles[role] != nil else { event(.error, role: role, "no role \(role)"); return false }
+        guard Role.all.contains(role) else { event(.error, role: role, "no role \(role)"); return false }
         guard !pool.run(role).state.isActive else { return true }
         let def: RoleDefinition
         do { def = try Self.loadRole(role, paths) } catch {
-            return pool.startFailed(role, in: state.phase, "agents/\(role).md: \(error.description)")
+            roleProblems[role] = error.description
+            return pool.startFailed(role, in: state.phase, error.description)
         }
         roles[role] = def
+        roleProblems[role] = nil
         guard pool.hasRoom(for: role) else { return false }
         let worktree = paths.worktree(role)
         guard worktrees[role]?.health == .ok || FileManager.default.fileExists(atPath: worktree) else {
@@ -53,6 +55,19 @@ extension Engine {
         }
         return AgentLaunch(argv: argv, directory: worktree, environment: env, timeout: def.timeout,
                            agentProtocol: def.agentProtocol, prompt: prompt, inTerminal: def.inTerminal)
+    }
+}
+
+extension Engine {
+    /// A role file that could not be read is read again at each step until it can: the
+    /// human's fix shows without restarting factory (the others are read at each start).
+    func recheckBrokenRoles() {
+        for role in roleProblems.keys {
+            if let def = try? Self.loadRole(role, paths) {
+                roles[role] = def
+                roleProblems[role] = nil
+            }
+        }
     }
 }
 

@@ -10,6 +10,7 @@ extension Engine {
         guard options.driving, !stepping, !stopped, planProblem == nil else { publish(); return }
         stepping = true
         defer { stepping = false; publish() }
+        recheckBrokenRoles()
         for _ in 0..<12 where advance() {}
     }
 

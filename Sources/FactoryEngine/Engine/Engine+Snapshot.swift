@@ -62,6 +62,9 @@ extension Engine {
                                        about: request.requestID))
             }
         } }
+        for role in Role.all { if let problem = roleProblems[role] {
+            items.append(Attention(kind: .roleFile, role: role, message: problem, about: problem))
+        } }
         if let budget = budgetAttention() { items.append(budget) }
         if state.phase == .awaitingApproval {
             items.append(Attention(kind: .approval, role: "architect", message: "the plan for \"\(state.feature)\" awaits approval: factory approve, or factory reject --reason",

@@ -40,6 +40,8 @@ public final class Engine: @unchecked Sendable {
     /// puts them back for state.json.
     var state: EngineState
     var roles: [String: RoleDefinition] = [:]
+    /// Role files that could not be read, and why (one line naming the file).
+    var roleProblems: [String: String] = [:]
     var plan: PlanDocument
     let mainBranch: String
     let worktrees: WorktreeTracker
@@ -88,15 +90,19 @@ public final class Engine: @unchecked Sendable {
         }
         queue.setSpecific(key: Self.queueKey, value: ObjectIdentifier(self))
         try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
-        roles = try Self.loadRoles(paths)
+        (roles, roleProblems) = Self.loadRoles(paths)
         worktrees.refreshed = { [weak self] in self?.step() }
         pool.owner = self
     }
 
-    static func loadRoles(_ paths: WorkspacePaths) throws(EngineError) -> [String: RoleDefinition] {
-        var roles: [String: RoleDefinition] = [:]
-        for role in Role.all { roles[role] = try loadRole(role, paths) }
-        return roles
+    /// Every role file read; one that cannot be read is a problem to show (the attention
+    /// queue, `status`), not a factory that cannot open: the other agents go on.
+    static func loadRoles(_ paths: WorkspacePaths) -> ([String: RoleDefinition], [String: String]) {
+        var roles: [String: RoleDefinition] = [:], problems: [String: String] = [:]
+        for role in Role.all {
+            do throws(EngineError) { roles[role] = try loadRole(role, paths) } catch { problems[role] = error.description }
+        }
+        return (roles, problems)
     }
 
     /// `agents/<role>.md` as it is now: read again at every start, so an edited launch line

@@ -174,6 +174,8 @@ public struct Attention: Sendable, Encodable, Equatable {
         case request
         /// The feature has spent its budget: no agent starts until a human raises it.
         case budget
+        /// A role file cannot be read: its agent cannot start until it is fixed.
+        case roleFile = "role_file"
         case blocked
     }
 

@@ -93,7 +93,10 @@ public struct RoleDefinition: Sendable, Equatable {
         def.timeout = try number(fields["timeout"], "timeout", name) ?? def.timeout
         def.stall = try number(fields["stall"], "stall", name) ?? def.stall
         def.policy = PermissionPolicy(allow: try rules(fields["allow"], "allow", name), deny: try rules(fields["deny"], "deny", name))
-        if let r = try number(fields["retries"], "retries", name) { def.retries = Int(r) }
+        if let r = fields["retries"] {
+            guard let count = r as? Int, count >= 0 else { throw RoleError("agents/\(name).md: retries must be a whole number of restarts, like 2, got \"\(r)\"") }
+            def.retries = count
+        }
         if let session = fields["session"] {
             guard let kind = session as? String, ["tmux", "none"].contains(kind.lowercased()) else {
                 throw RoleError("agents/\(name).md: session must be tmux (a terminal session to attach to) or none, got \"\(session)\"")
