@@ -69,27 +69,33 @@ struct StartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "start", abstract: "Start a feature: the architect plans it.")
     @Argument(help: "The feature request.") var feature: [String]
     @Option(name: .customLong("budget-usd"), help: ArgumentHelp(
-        "Stop starting agents once the feature has spent this many USD, and ask you (default: PLAN.md's **Budget:** field, else none).",
-        valueName: "USD")) var budgetUSD: Double?
-
-    func validate() throws {
-        if let budgetUSD, !(budgetUSD > 0 && budgetUSD.isFinite) { throw CLIError("--budget-usd must be an amount above 0, like 5 or 0.50") }
-    }
+        "Start no agent once the feature has spent this many USD; the dashboard shows it as the first thing to look at (default: PLAN.md's **Budget:** field, else none).",
+        valueName: "USD")) var budgetUSD: String?
 
     func run() throws {
-        let text = feature.joined(separator: " ")
-        try act(.start(feature: text, budgetUSD: budgetUSD))
+        var budget: Double?
+        if let budgetUSD {
+            guard let usd = Budget.parse(budgetUSD), usd > 0 else { throw CLIError("--budget-usd must be an amount above 0, like 5 or 0.50") }
+            budget = usd
+        }
+        try act(.start(feature: feature.joined(separator: " "), budgetUSD: budget))
     }
 }
 
 struct BudgetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "budget",
-        abstract: "Set the feature's budget in USD (or lift it with none); shows the spend.",
+        abstract: "Show, set or lift (none) the feature's budget in USD, and what it has spent.",
         discussion: "Once the feature's agents have spent the budget, no agent starts (no new turn, no retry) until you raise it; a running turn finishes.")
-    @Argument(help: ArgumentHelp("An amount of USD (5, 0.50, $5), or none.", valueName: "USD")) var amount: String
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("An amount of USD (5, 0.50, $5), or none.", valueName: "USD")) var amounts: [String] = []
 
     func run() throws {
+        if amounts.isEmpty {
+            let snapshot = try oneShotEngine(try currentWorkspace()).snapshot()
+            let spent = Budget.text(snapshot.featureCostUSD)
+            return Output.text(snapshot.budgetUSD.map { "budget \(Budget.text($0)); the feature has spent \(spent)" } ?? "no budget; the feature has spent \(spent)")
+        }
+        guard amounts.count == 1, let amount = amounts.first else { throw CLIError("give one amount of USD (like 5, 0.50 or $5), or none") }
         if amount.lowercased() == "none" { return try act(.budget(usd: nil)) }
         guard let usd = Budget.parse(amount), usd > 0 else {
             throw CLIError("\"\(amount)\" is not an amount of USD above 0 (like 5, 0.50 or $5) or none")

@@ -61,6 +61,9 @@ enum PipelinePane {
         if let stopped = snap.attention.first(where: { $0.kind == .stopped }), let role = stopped.role {
             return "\(role) stopped — [s] spawn it"
         }
+        if snap.attention.contains(where: { $0.kind == .budget }), let budget = snap.budgetUSD {
+            return "budget spent (\(Budget.text(snap.featureCostUSD)) of \(Budget.text(budget))) — factory budget N"
+        }
         switch snap.phase {
         case .idle: return "idle — start a feature: factory start \"…\""
         case .planning: return "the architect is designing"

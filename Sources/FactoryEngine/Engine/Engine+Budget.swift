@@ -52,6 +52,12 @@ public enum Budget {
 
     /// `$0.0123` below a dollar (agents' turns cost cents), `$12.35` above.
     public static func text(_ usd: Double) -> String {
-        String(format: usd < 1 ? "$%.4f" : "$%.2f", usd)
+        String(format: usd >= 1 ? "$%.2f" : usd >= 0.0001 || usd == 0 ? "$%.4f" : "$%.6f", usd)
+    }
+
+    /// Said after a command that would start agents, while the budget holds them.
+    static func heldNote(_ state: EngineState) -> String {
+        guard state.overBudget, let limit = state.budgetUSD else { return "" }
+        return "; the feature has spent its budget (\(text(state.featureCostUSD)) of \(text(limit))): no agent starts until you raise it (factory budget N)"
     }
 }

@@ -16,13 +16,15 @@ extension Engine {
             return try setBudget(usd)
         case .approve(let note):
             try approve(note: note)
-            return "plan approved: implementation begins"
+            let held = queue.sync { Budget.heldNote(state) }
+            return held.isEmpty ? "plan approved: implementation begins" : "plan approved" + held
         case .reject(let reason):
             try reject(reason: reason)
             return "plan sent back to the architect"
         case .spawn(let role):
             try spawn(role: role)
-            return "\(role) started (pid \(queue.sync { pool.run(role).pid }.map(String.init) ?? "?"))"
+            let (pid, over) = queue.sync { (pool.run(role).pid, state.overBudget ? " — over the feature's budget: \(Budget.text(state.featureCostUSD)) of \(Budget.text(state.budgetUSD ?? 0))" : "") }
+            return "\(role) started (pid \(pid.map(String.init) ?? "?"))\(over)"
         case .kill(let role):
             try kill(role: role)
             return "\(role) stopped; it stays down until spawned"
