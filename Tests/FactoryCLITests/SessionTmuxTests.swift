@@ -49,7 +49,9 @@ extension DashboardTmuxTests {
         try t.send("C-]")
         try t.waitFor("the dashboard back") { $0.contains("┌ agents") && $0.contains("back from builder's session") }
         try t.send("Enter")
-        try t.waitFor("the builder's detail: the selection is where it was") { $0.contains("┌ builder ·") }
+        try t.waitFor("the builder's detail, its screen: the selection is where it was") {
+            $0.contains("┌ builder ·") && $0.contains("screen (o opens it)") && lines($0).contains { $0.contains("│heard: via m") }
+        }
         try t.send("q")
         XCTAssertEqual(try t.waitForExit().status, 0)
     }
@@ -76,6 +78,22 @@ extension DashboardTmuxTests {
         try second.waitFor("the dashboard back") { $0.contains("┌ agents") }
         try second.send("q")
         XCTAssertEqual(try second.waitForExit().status, 0)
+    }
+
+    /// An agent in a session that fails says why on its screen, not in a log: the screen it
+    /// ended on is kept in its log.
+    func testTheScreenASessionEndedOnIsInTheLog() throws {
+        let repo = try makeSimRepo()
+        let role = "---\ncommand: [\"sh\", \"-c\", \"echo 'Unable to connect to the model'; exit 3\"]\nsession: tmux\n---\n# builder\n"
+        try role.write(toFile: repo + "/agents/builder.md", atomically: true, encoding: .utf8)
+        try ok("spawn", "builder", cwd: repo)
+        let log = repo + "/.agent-comms/logs/builder.log"
+        let deadline = Date().addingTimeInterval(10)
+        func text() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        while !text().contains("Unable to connect") && Date() < deadline { usleep(50_000) }
+        XCTAssertTrue(text().contains("── factory: the session's screen when builder's agent ended ──\nUnable to connect to the model"), text())
+        let exit = try String(contentsOfFile: repo + "/.agent-comms/run/builder/exit.json", encoding: .utf8)
+        XCTAssertTrue(exit.contains("\"code\":3"), exit)
     }
 
     func testAgentsWithoutASessionSaySo() throws {

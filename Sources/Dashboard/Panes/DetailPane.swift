@@ -53,7 +53,7 @@ enum DetailPane {
             rows.append(("commits  \(latest ?? "none ahead of main")", .title))
             rows.append(("changes  \(summary)", .title))
         }
-        rows.append((detail.source == .activity ? "activity" : "log", .title))
+        rows.append((detail.source == .activity ? "activity" : detail.source == .screen ? "screen (o opens it)" : "log", .title))
         return rows
     }
 

@@ -10,6 +10,8 @@ public struct AgentDetail: Sendable, Equatable {
         case log
         /// What a protocol agent did, as this engine heard it (its log is the raw protocol).
         case activity
+        /// The screen of an agent in a terminal session, as the session shows it now.
+        case screen
     }
 
     public var role: String
@@ -38,6 +40,17 @@ extension Engine {
         let stat = (try? git.output(["diff", "--stat=200", "\(mainBranch)...agent/\(role)"]))?.split(separator: "\n").map(String.init) ?? []
         let commits = (try? git.output(["log", "--format=%h %s", "-12", "\(mainBranch)..agent/\(role)"]))?.split(separator: "\n").map(String.init) ?? []
         return (commits, stat)
+    }
+
+    /// The screen of the role's terminal session as last read, its trailing blank lines
+    /// dropped; nil for an agent without one (or one this engine does not read).
+    func sessionScreen(of role: String) -> [String]? {
+        queue.sync {
+            guard pool.run(role).session != nil, let screen = sessionScreens[role]?.screen else { return nil }
+            var lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            while lines.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeLast() }
+            return lines
+        }
     }
 
     /// A protocol agent's activity as this engine heard it — also once the agent has ended
@@ -131,9 +144,15 @@ public final class AgentDetailFeed: @unchecked Sendable {
         return commits != detail.commits || diffStat != detail.diffStat
     }
 
-    /// True when the activity shown changed (activity is only ever added to).
+    /// True when the activity shown changed (activity is only ever added to), or the screen.
     @discardableResult
     private func readActivity() -> Bool {
+        if let screen = engine.sessionScreen(of: role) {
+            var feed = FeedBuffer(limit: max(1, screen.count))
+            feed.append(contentsOf: screen.map { AgentFeedLine.log($0) })
+            defer { (detail.source, detail.feed, activityEnd) = (.screen, feed, nil) }
+            return detail.source != .screen || feed != detail.feed
+        }
         let activity = engine.activityFeed(of: role)
         let before = activityEnd
         activityEnd = activity?.endNumber

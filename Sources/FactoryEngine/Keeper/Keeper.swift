@@ -163,6 +163,19 @@ public final class Keeper {
         try? run.write(record, run.keeper)
     }
 
+    /// An agent in a terminal session prints to its screen, not to the log: what the screen
+    /// showed when it ended (why it failed, often) goes into the log before the session —
+    /// and the screen with it — is gone. tmux tells the keeper its own pane ($TMUX_PANE).
+    func logLastScreen() {
+        guard let pane = ProcessInfo.processInfo.environment["TMUX_PANE"] else { return }
+        let screen = ProcessRunner.run(["tmux", "capture-pane", "-p", "-J", "-S", "-200", "-t", pane])
+        guard screen.succeeded else { return }
+        var lines = screen.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        while lines.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeLast() }
+        log.mark("── factory: the session's screen when \(spec.role)'s agent ended ──")
+        Array((lines.joined(separator: "\n") + "\n").utf8).withUnsafeBytes { log.append($0) }
+    }
+
     /// SIGTERM to the keeper ends the agent (then the keeper), instead of orphaning it.
     func watchTermination() {
         var mask = sigset_t()
@@ -258,6 +271,7 @@ public final class Keeper {
         // the log is complete by the time its status is known.
         readOutput()
         readOutput(from: .err)
+        if spec.terminalSession != nil { logLastScreen() }
         let signaled = (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
         let record = AgentExitRecord(runID: spec.runID, agentPid: agentPid, code: signaled ? nil : (status >> 8) & 0xff,
                                      signal: signaled ? status & 0x7f : nil, endedAt: wallNow(), error: nil)

@@ -68,6 +68,7 @@ public struct TerminalSessions: Sendable {
     private func configure() {
         _ = run(["set-option", "-g", "status-right", " \(Self.detachHint) "])
         _ = run(["set-option", "-g", "status-right-length", "60"])
+        _ = run(["set-option", "-g", "status-left-length", "30"])
         _ = run(["set-option", "-g", "history-limit", "10000"])
         _ = run(["bind-key", "-n", Self.detachKey, "detach-client"])
     }
