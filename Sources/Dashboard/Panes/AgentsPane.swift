@@ -29,7 +29,7 @@ enum AgentsPane {
                 }
             }
             if !agent.external.isEmpty {
-                x = canvas.text(" ext:\(agent.external.count)", x: x, y: y, limit: inner.maxX, role: .agentExternal)
+                x = canvas.text(" ext:\(agent.external.count) ", x: x, y: y, limit: inner.maxX, role: .agentExternal)
             }
             // What a protocol agent's run has cost, where the whole figure fits (a narrow
             // pane drops it first).
