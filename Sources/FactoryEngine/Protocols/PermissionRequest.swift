@@ -100,6 +100,9 @@ public struct AgentQuestion: Codable, Sendable, Equatable {
         return picks.map { choices[$0 - 1].label }.joined(separator: ", ")
     }
 
+    /// `question: Which database?`, in the place of a tool call's summary.
+    var summary: String { ("question: " + ToolSummary.oneLine(question)).capped(ToolSummary.limit) }
+
     /// `Which database? 1 Postgres · 2 SQLite`.
     public var line: String {
         let numbered = choices.enumerated().map { "\($0.offset + 1) \($0.element.label)" }.joined(separator: " · ")
