@@ -45,6 +45,6 @@ let package = Package(
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TextWidth", "InertText", "FactoryEngine", "PlanDocument"]),
         .testTarget(name: "BundledFilesTests", dependencies: ["BundledFiles"]),
         .testTarget(name: "FactoryEngineTests", dependencies: ["FactoryEngine", "PlanDocument", "BundledFiles", "factory"]),
-        .testTarget(name: "FactoryCLITests", dependencies: ["factory", "PlanDocument"]),
+        .testTarget(name: "FactoryCLITests", dependencies: ["factory", "PlanDocument", "FactoryEngine"]),
     ]
 )

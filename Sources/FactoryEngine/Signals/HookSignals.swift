@@ -29,11 +29,11 @@ public struct SignalReading: Sendable, Equatable {
 /// The hook signal's rules, pure: from an agent's last hook records and the time now, its
 /// state and the record that decided it.
 ///
-/// - Waiting for the human: `PermissionRequest` (Claude Code runs it just before it shows a
-///   permission dialog or sends the stdio request — measured 0.16 s before the dialog was on
-///   screen), a `PreToolUse` of `AskUserQuestion`, `Notification` `permission_prompt` or
-///   `elicitation_dialog` (Claude Code sends those only ~6 s after the dialog appears, so
-///   they confirm rather than lead), Gemini CLI's `ToolPermission` notification.
+/// - Waiting for the human: `PermissionRequest` (Claude Code runs it as it shows a
+///   permission dialog or sends the stdio request — measured within 0.2 s of the dialog,
+///   usually before it is drawn), a `PreToolUse` of `AskUserQuestion`, `Notification`
+///   `permission_prompt` or `elicitation_dialog` (sent only ~6 s after the dialog appears,
+///   so they confirm rather than lead), Gemini CLI's `ToolPermission` notification.
 /// - Idle: `Stop`, `StopFailure`, `Notification` `idle_prompt` (after 60 s at the prompt),
 ///   `SessionStart` (nothing asked yet; not after a compaction), `SessionEnd`, Codex's `agent-turn-complete`,
 ///   Gemini CLI's `AfterAgent`.
