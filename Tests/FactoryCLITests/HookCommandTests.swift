@@ -38,7 +38,7 @@ final class HookCommandTests: FactoryTestCase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Factory.binaryPath)
         process.arguments = ["hook"] + args
-        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "FACTORY_RUN_DIR" }.merging(environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FACTORY_") }.merging(environment) { $1 }
         let stdin = Pipe()
         process.standardInput = stdin
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
@@ -91,6 +91,12 @@ final class HookCommandTests: FactoryTestCase {
         // The run folder may come from the environment factory gives its agents.
         assertSilentSuccess(try hook(["Stop"], input: Array("{}".utf8), environment: ["FACTORY_RUN_DIR": run]))
         XCTAssertEqual(records().last?["event"] as? String, "Stop")
+        // Or from the plan and the role beside it, as every agent factory starts has them.
+        let plan = ["FACTORY_PLAN": root + "/.agent-comms/PLAN.md", "FACTORY_ROLE": "architect"]
+        assertSilentSuccess(try hook(["SessionEnd"], input: Array("{}".utf8), environment: plan))
+        XCTAssertEqual(records().last?["event"] as? String, "SessionEnd")
+        assertSilentSuccess(try hook(["Stop"], input: Array("{}".utf8), environment: plan.merging(["FACTORY_ROLE": "../x"]) { $1 }))
+        XCTAssertEqual(records().count, 3, "a role that is not a name leads nowhere")
     }
 
     /// Garbage, nothing, a mistyped command line, nowhere to write: exit 0, not a word.

@@ -16,9 +16,10 @@ public enum HookInvocation {
     static let readDeadline = 1.0
 
     /// `arguments` are those after `hook`. The run folder is `--run DIR`, else
-    /// `FACTORY_RUN_DIR`; without one there is nowhere to write, and nothing is done.
+    /// `FACTORY_RUN_DIR`, else the role's beside `FACTORY_PLAN` (a hook registered by hand
+    /// for an agent factory started); without one there is nowhere to write, and nothing is done.
     public static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) {
-        var words: [String] = [], runDirectory = environment["FACTORY_RUN_DIR"]
+        var words: [String] = [], runDirectory = environment["FACTORY_RUN_DIR"] ?? runFolder(environment)
         var rest = arguments[...]
         while let word = rest.popFirst() {
             if word == "--run" { runDirectory = rest.popFirst() } else if word.hasPrefix("--run=") { runDirectory = String(word.dropFirst(6)) } else { words.append(word) }
@@ -30,6 +31,13 @@ public enum HookInvocation {
         let (payload, complete) = words.count > 1 ? (Array(words[words.count - 1].utf8), true) : readInput()
         guard let record = HookPayload.record(event: event, payload: payload, complete: complete, at: time) else { return }
         SignalFile(RunDirectory(directory).signals).append(record)
+    }
+
+    /// `.agent-comms/run/<role>` from `FACTORY_PLAN` (`.agent-comms/PLAN.md`) and a valid `FACTORY_ROLE`.
+    static func runFolder(_ environment: [String: String]) -> String? {
+        guard let plan = environment["FACTORY_PLAN"], let slash = plan.lastIndex(of: "/"),
+              let role = environment["FACTORY_ROLE"].flatMap({ try? Role.validate($0) }) else { return nil }
+        return "\(plan[..<slash])/run/\(role)"
     }
 
     /// Stdin up to `payloadLimit` bytes, and whether that was all of it. Not read from a
