@@ -135,11 +135,9 @@ public struct RoleDefinition: Sendable, Equatable {
     /// prompt full of spaces or quotes stays one argument, never reaches a shell.
     /// `run` is the role's run folder, where the hooks' files are.
     public func argv(prompt: String, worktree: String, plan: String, factory: String, run: String = "") -> [String] {
-        let hooks = ["{settings}": RunDirectory(run).claudeSettings, "{notify}": CodexNotify.value(factory: factory, run: run)]
-        return command.map {
-            $0.replacingPlaceholders(["{prompt}": prompt, "{role}": role, "{worktree}": worktree, "{plan}": plan, "{factory}": factory]
-                .merging(hooks) { a, _ in a })
-        }
+        let values = ["{prompt}": prompt, "{role}": role, "{worktree}": worktree, "{plan}": plan, "{factory}": factory,
+                      "{settings}": RunDirectory(run).claudeSettings, "{notify}": CodexNotify.value(factory: factory, run: run)]
+        return command.map { $0.replacingPlaceholders(values) }
     }
 
     /// Whether the command asks for the run's Claude Code settings file (which must then exist).
