@@ -1,4 +1,6 @@
 import ArgumentParser
+import FactoryEngine
+import Foundation
 
 @main
 struct Factory: ParsableCommand {
@@ -12,7 +14,7 @@ struct Factory: ParsableCommand {
             SpawnCommand.self, KillCommand.self, RestartCommand.self, ResumeCommand.self, TellCommand.self, AllowCommand.self, DenyCommand.self, AnswerCommand.self, BudgetCommand.self, AttachCommand.self, SendCommand.self, MergeCommand.self, EventsCommand.self, RunCommand.self, DemoCommand.self,
             PlanCommand.self, LintCommand.self, SayCommand.self, TaskCommand.self,
             CheckpointCommand.self, VerdictCommand.self, ChangelogCommand.self, FieldCommand.self,
-            AgentSimCommand.self, BenchCommand.self, DashboardCommand.self, KeeperCommand.self,
+            AgentSimCommand.self, BenchCommand.self, DashboardCommand.self, KeeperCommand.self, HookCommand.self, ExplainCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )
@@ -20,10 +22,16 @@ struct Factory: ParsableCommand {
     /// ArgumentParser's own entry point, except that errors are printed inert: a one-line
     /// error often quotes what the user (or an agent) passed in.
     static func main() {
+        // An agent's hook: before any parsing, so that it can neither print nor fail.
+        let arguments = CommandLine.arguments.dropFirst()
+        if arguments.first == "hook", !arguments.contains("--help"), !arguments.contains("-h") {
+            HookInvocation.run(Array(arguments.dropFirst()))
+            Foundation.exit(0)
+        }
         // `factory` alone is the dashboard, so a mistyped command would otherwise be read as
         // the dashboard's argument and answered with the dashboard's usage.
         if let first = CommandLine.arguments.dropFirst().first, !first.hasPrefix("-"), !commandNames.contains(first) {
-            Output.fail("unknown command \"\(first)\" (commands: \(commandNames.filter { $0 != "keeper" }.sorted().joined(separator: ", ")); factory --help)")
+            Output.fail("unknown command \"\(first)\" (commands: \(commandNames.filter { $0 != "keeper" && $0 != "hook" }.sorted().joined(separator: ", ")); factory --help)")
         }
         do {
             var command = try parseAsRoot()

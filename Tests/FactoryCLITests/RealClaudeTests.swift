@@ -1,3 +1,4 @@
+import FactoryEngine
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -74,6 +75,48 @@ final class RealClaudeTests: FactoryTestCase {
         XCTAssertGreaterThan((agent(ended, "architect")?["tokens"] as? [String: Any])?["output"] as? Int ?? 0, 0)
         XCTAssertGreaterThan(ended["costUSD"] as? Double ?? 0, 0, "the total")
         try stop(driver, repo)
+    }
+
+    /// The agent's own hooks, registered by the settings file the claude preset passes
+    /// (`--settings`), tell its state: waiting while its Bash call waits for an answer,
+    /// working once it runs, idle at its turn's end. Seen in `-p` with the stdio permission
+    /// tool: PermissionRequest fires just before the request reaches factory, and no
+    /// Notification at all (that comes from the full-screen terminal; see
+    /// RealClaudeTerminalHookTests).
+    func testTheAgentsHooksTellItsState() throws {
+        let (repo, driver) = try claudeFactory("Create a file", [
+            ["text": "I will create the file.", "command": "touch made-by-agent.txt"],
+            ["text": "Created the file. Done."],
+        ])
+        defer { driver.terminate() }
+        _ = try waitForStatus(repo) { agent($0, "architect")?["state"] as? String == "waiting_input" }
+        let run = RunDirectory(repo + "/.agent-comms/run/architect")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: run.claudeSettings), "the run's settings file")
+        let waiting = try explain(repo)
+        XCTAssertEqual(waiting["state"] as? String, "waiting_input", "\(waiting)")
+        XCTAssertEqual(waiting["decidedBy"] as? String, "hooks")
+        let record = ((waiting["signals"] as? [[String: Any]])?.first?["record"] as? [String: Any]) ?? [:]
+        XCTAssertEqual(record["event"] as? String, "PermissionRequest", "\(waiting)")
+        XCTAssertEqual(record["detail"] as? String, "Bash: touch made-by-agent.txt")
+
+        try ok("allow", "architect", cwd: repo)
+        _ = try waitForStatus(repo) { agent($0, "architect")?["exitCode"] as? Int == 0 }
+        let records = SignalFile(run.signals).lastRecords()
+        let events = records.map { $0.event + ($0.tool.map { " " + $0 } ?? "") }
+        let expected = ["SessionStart", "UserPromptSubmit", "PreToolUse Bash", "PermissionRequest Bash", "PostToolUse Bash", "Stop"]
+        XCTAssertEqual(Array(events.prefix(expected.count)), expected, "\(events)")
+        XCTAssertFalse(events.contains { $0.hasPrefix("Notification") }, "no notification in -p: \(events)")
+        // The reader at each moment of the run: as each record arrived.
+        let rules = HookSignals()
+        let states = records.indices.map { rules.read(Array(records[...$0]), now: records[$0].time).state }
+        XCTAssertEqual(Array(states.prefix(expected.count)), [.idle, .working, .working, .waitingInput, .working, .idle])
+        XCTAssertEqual(try explain(repo)["state"] as? String, "idle", "at the end")
+        try stop(driver, repo)
+    }
+
+    private func explain(_ repo: String) throws -> [String: Any] {
+        let r = try ok("explain", "architect", "--json", cwd: repo)
+        return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]) ?? [:]
     }
 
     /// A denial reaches the agent with its reason, as the tool's result.

@@ -22,7 +22,8 @@ extension Engine {
             block("\(role)'s worktree \(paths.relative(worktree)) is missing; run factory init")
             return false
         }
-        return pool.start(role, launch(role, def), in: state.phase, watch: options.driving)
+        guard let launch = launch(role, def) else { return false }
+        return pool.start(role, launch, in: state.phase, watch: options.driving)
     }
 
     /// Why `startAgent` returned false, in words for the one who asked.
@@ -34,14 +35,25 @@ extension Engine {
         return "could not start \(role); see factory events"
     }
 
-    /// The role's launch line, with its tasks and the feature in its prompt and environment.
-    private func launch(_ role: String, _ def: RoleDefinition) -> AgentLaunch {
+    /// The role's launch line, with its tasks and the feature in its prompt and environment,
+    /// and its hooks' files ready; nil (the start failed, with an event) when they cannot be.
+    private func launch(_ role: String, _ def: RoleDefinition) -> AgentLaunch? {
         let worktree = paths.worktree(role)
         let tasks = Gates.tasks(of: role, in: plan.view).map { "\($0.id) | \($0.status.rawValue) | \($0.description)" }.joined(separator: "\n")
         let prompt = "\(def.instructions)\n\n## Your tasks\n\(tasks.isEmpty ? "(none yet)" : tasks)\n\n## Feature request\n\(state.feature)\n"
-        let argv = def.argv(prompt: prompt, worktree: worktree, plan: paths.plan, factory: options.factoryPath)
+        let run = paths.run(role)
+        // The hook records are one run's: an earlier run's last word must not speak for this one.
+        SignalFile(run.signals).clear()
+        if def.usesHookSettings {
+            do { try ClaudeHookSettings.write(run, factory: options.factoryPath) } catch {
+                _ = pool.startFailed(role, in: state.phase, "cannot write \(paths.relative(run.claudeSettings)): \(error.description)")
+                return nil
+            }
+        }
+        let argv = def.argv(prompt: prompt, worktree: worktree, plan: paths.plan, factory: options.factoryPath, run: run.path)
         var env = options.agentEnvironment
         env["FACTORY_ROLE"] = role
+        env["FACTORY_RUN_DIR"] = run.path
         env["FACTORY_PLAN"] = paths.plan
         env["FACTORY_TASKS"] = tasks
         env["FACTORY_FEATURE"] = state.feature

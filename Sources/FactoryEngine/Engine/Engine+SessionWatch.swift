@@ -47,9 +47,13 @@ extension Engine {
             guard let screen = reading.screens[role] ?? seen.screen else { continue }
             let update = seen.read(screen, now: reading.time)
             sessionScreens[role] = seen
+            let run = paths.run(role)
+            if let changed = update.changed { try? run.write(changed, run.screenSignal) }
+            // The agent's own hooks first; the screen where they say nothing (fresh).
+            let hooks = AgentSignals.readings(of: run).first { $0.source == HookSignals.source }?.state.map(AgentState.init(activity:))
             let before = pool.run(role)
             var after = before
-            if let state = update.state, before.state != .stalled { after.state = state }
+            if let state = hooks ?? update.state, before.state != .stalled { after.state = state }
             after.step = update.step
             after.request = update.request ?? (before.request?.tool == SessionScreen.tool ? nil : before.request)
             if after != before {
@@ -101,6 +105,14 @@ extension Engine {
     func screenRules(for role: String) -> ScreenRules? {
         guard let program = roles[role]?.command.first?.split(separator: "/").last.map(String.init) else { return nil }
         return try? ScreenRules.load(program)
+    }
+
+    /// A session agent that waits for its human with no prompt its rules can answer: the
+    /// attention item sends the human to its terminal.
+    func sessionWaits(_ agent: AgentSnapshot) -> Attention? {
+        guard agent.state == .waitingInput, agent.request == nil, agent.session != nil else { return nil }
+        return Attention(kind: .request, role: agent.role, message: "\(agent.role) waits for you in its terminal: o opens it (factory attach \(agent.role))",
+                         about: "session")
     }
 
     /// The lowest line with something on it, trimmed: what a glance at the screen reads.

@@ -61,7 +61,7 @@ enum ClaudeMessage {
         if tool == "AskUserQuestion" {
             let questions = AgentQuestion.list(in: input)
             request.questions = questions.isEmpty ? nil : questions
-            if let first = questions.first { request.summary = ("question: " + ToolSummary.oneLine(first.question)).capped(ToolSummary.limit) }
+            if let first = questions.first { request.summary = first.summary }
         }
         return [.request(request)]
     }

@@ -110,6 +110,9 @@ public struct AgentQuestion: Codable, Sendable, Equatable {
         init(_ description: String) { self.description = description }
     }
 
+    /// `question: Which database?`, in the place of a tool call's summary.
+    var summary: String { ("question: " + ToolSummary.oneLine(question)).capped(ToolSummary.limit) }
+
     /// `Which database? 1 Postgres · 2 SQLite`.
     public var line: String {
         let numbered = choices.enumerated().map { "\($0.offset + 1) \($0.element.label)" }.joined(separator: " · ")

@@ -19,7 +19,9 @@ import Yams
 public struct RoleDefinition: Sendable, Equatable {
     public var role: String
     public var phase: String
-    /// argv with placeholders `{prompt}`, `{role}`, `{worktree}`, `{plan}`, `{factory}`.
+    /// argv with placeholders `{prompt}`, `{role}`, `{worktree}`, `{plan}`, `{factory}`, and
+    /// for the agent's hooks `{settings}` (the Claude Code settings file factory writes for
+    /// the run) and `{notify}` (Codex's notify program, for `-c notify={notify}`).
     public var command: [String]
     /// How the agent's output is read and answered. Follows the preset (`claude`, `codex`
     /// and `gemini` speak their own, the others `text`); a custom `command:` is `text`
@@ -149,18 +151,24 @@ public struct RoleDefinition: Sendable, Equatable {
 
     /// The argv to run, placeholders filled. Each placeholder fills within one argument: a
     /// prompt full of spaces or quotes stays one argument, never reaches a shell.
-    public func argv(prompt: String, worktree: String, plan: String, factory: String) -> [String] {
-        command.map {
-            $0.replacingPlaceholders(["{prompt}": prompt, "{role}": role, "{worktree}": worktree, "{plan}": plan, "{factory}": factory])
-        }
+    /// `run` is the role's run folder, where the hooks' files are.
+    public func argv(prompt: String, worktree: String, plan: String, factory: String, run: String = "") -> [String] {
+        let values = ["{prompt}": prompt, "{role}": role, "{worktree}": worktree, "{plan}": plan, "{factory}": factory,
+                      "{settings}": RunDirectory(run).claudeSettings, "{notify}": CodexNotify.value(factory: factory, run: run)]
+        return command.map { $0.replacingPlaceholders(values) }
     }
+
+    /// Whether the command asks for the run's Claude Code settings file (which must then exist).
+    public var usesHookSettings: Bool { command.contains { $0.contains("{settings}") } }
 }
 
 /// Launch commands for common agent command lines.
 public enum AgentPreset {
     public static let presets: [String: [String]] = [
-        // The prompt goes to its stdin as the first user message (the `claude` protocol).
-        "claude": ["claude"] + claudeStreamArguments,
+        // The prompt goes to its stdin as the first user message (the `claude` protocol);
+        // the run's settings register factory's hooks (`factory hook`), which tell the
+        // agent's state however it runs.
+        "claude": ["claude", "--settings", "{settings}"] + claudeStreamArguments,
         // JSON Lines of its events on stdout (the `codex` protocol), the prompt an argument.
         // `codex exec` never asks for approval, so its sandbox is the only limit, and the
         // `workspace-write` one (what `--full-auto` meant) confines writes to the worktree:
@@ -206,7 +214,7 @@ public enum AgentPreset {
 
     /// The CLIs that have a full screen of their own, as run in a terminal session.
     static let terminalPresets: [String: [String]] = [
-        "claude": ["claude", "--permission-mode", "default", "{prompt}"],
+        "claude": ["claude", "--settings", "{settings}", "--permission-mode", "default", "{prompt}"],
         "codex": ["codex", "{prompt}"],
         "gemini": ["gemini", "-i", "{prompt}"],
     ]

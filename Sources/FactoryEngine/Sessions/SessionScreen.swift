@@ -13,6 +13,8 @@ struct SessionScreen {
     /// Prompts answered from factory: the same prompt still on screen (keys not yet taken)
     /// is not asked again.
     var answered: Set<String> = []
+    /// The last reading kept in the run folder, for `factory explain`.
+    var kept: ScreenSignal?
 
     init(rules: ScreenRules?) {
         reader = rules.map(ScreenReader.init(rules:))
@@ -21,6 +23,8 @@ struct SessionScreen {
     struct Update {
         /// Nil without rules: the lifecycle state stands.
         var state: AgentState?
+        /// The reading, when it changed (to keep for `factory explain`).
+        var changed: ScreenSignal?
         var step: String?
         var request: PermissionRequest?
     }
@@ -32,6 +36,11 @@ struct SessionScreen {
         let reading = reader.read(screen, now: now)
         self.reader = reader
         var update = Update(state: Self.state(reading.state), step: reading.prompt.map(Self.oneLine) ?? last)
+        let signal = ScreenSignal(reading, at: now)
+        if !signal.same(as: kept) {
+            kept = signal
+            update.changed = signal
+        }
         if reading.state == .waitingInput, let keys = reading.keys, let since = reading.since {
             let id = "screen-\(Int(since * 1000))"
             prompt = (id, keys, since)
