@@ -36,6 +36,14 @@ final class BudgetTests: XCTestCase {
         XCTAssertTrue(events.contains("budget set to $1.00 (spent $0.0084)"), events)
     }
 
+    func testARoleFileCarriesItsOwnBudget() throws {
+        XCTAssertEqual(try RoleDefinition.parse(role: "builder", text: "---\nbudget_usd: 2.5\n---\n").budgetUSD, 2.5)
+        XCTAssertEqual(try RoleDefinition.parse(role: "builder", text: "---\nbudget_usd: \"$3\"\n---\n").budgetUSD, 3)
+        XCTAssertThrowsError(try RoleDefinition.parse(role: "builder", text: "---\nbudget_usd: lots\n---\n")) {
+            XCTAssertEqual("\($0)", "agents/builder.md: budget_usd must be an amount of USD above 0, like 2.50, got \"lots\"")
+        }
+    }
+
     func testABudgetMustBeAnAmount() throws {
         let factory = try SimFactory()
         defer { factory.remove() }

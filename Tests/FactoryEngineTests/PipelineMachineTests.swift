@@ -25,11 +25,13 @@ final class PipelineMachineTests: XCTestCase {
     }
 
     func decide(_ phase: Phase, _ view: PlanView, runs: [AgentRun] = [], failures: Int = 0, autoApprove: Bool = false,
-                now: Double = .infinity) -> [Machine.Action] {
-        let input = Machine.Input(phase: phase, feature: "Greeting", view: view, runs: Dictionary(uniqueKeysWithValues: runs.map { ($0.role, $0) }),
+                now: Double = .infinity, overBudget: Bool = false, rolesOverBudget: Set<String> = []) -> [Machine.Action] {
+        var input = Machine.Input(phase: phase, feature: "Greeting", view: view, runs: Dictionary(uniqueKeysWithValues: runs.map { ($0.role, $0) }),
                                   retries: ["builder": 1, "architect": 3, "tester": 3, "reviewer": 3, "security": 3, "docwriter": 3],
                                   validationFailures: failures, validationRetries: 2, autoApprove: autoApprove,
                                   day: "2026-11-26", minute: "2026-11-26 10:00", now: now)
+        input.overBudget = overBudget
+        input.rolesOverBudget = rolesOverBudget
         return Machine(input: input).decide()
     }
 
@@ -93,6 +95,15 @@ final class PipelineMachineTests: XCTestCase {
                        "past the budget it blocks at once")
         XCTAssertEqual(Machine.retryPause(after: 1), 1)
         XCTAssertEqual(Machine.retryPause(after: 9), 30)
+    }
+
+    /// Past the feature's budget no agent starts; past a role's own `budget_usd`, that role's
+    /// agents do not, and the others still do.
+    func testABudgetSpentStartsNoAgent() throws {
+        let open = try view([task("tester", "pending"), task("builder", "done")])
+        XCTAssertEqual(decide(.implementation, try view([task("builder", "pending")]), overBudget: true), [], "the feature's budget")
+        XCTAssertEqual(decide(.validation, open, rolesOverBudget: ["tester"]),
+                       [.start(role: "reviewer", retry: nil), .start(role: "security", retry: nil)], "the tester's own budget")
     }
 
     func testImplementationRetriesTheBuilderWithinItsBudgetThenBlocks() throws {

@@ -125,6 +125,7 @@ extension Engine: AgentPoolOwner {
     /// Costs add up per phase of the feature (a run's own figure restarts with each attempt).
     func agentSpent(_ role: String, _ costUSD: Double) {
         state.spentByPhase = (state.spentByPhase ?? [:]).merging([state.phase.rawValue: costUSD], uniquingKeysWith: +)
+        state.spentByRole = (state.spentByRole ?? [:]).merging([role: costUSD], uniquingKeysWith: +)
         checkBudget()
         save()
     }

@@ -24,6 +24,23 @@ extension Engine {
         event(.budget, role: nil, "the feature has spent \(Budget.text(state.featureCostUSD)) of its \(Budget.text(limit)) budget: no agent starts until you raise it")
     }
 
+    /// The roles whose agents have spent their own `budget_usd` on this feature.
+    var rolesOverBudget: Set<String> {
+        Set(roles.compactMap { role, def in
+            guard let limit = def.budgetUSD, (state.spentByRole?[role] ?? 0) >= limit else { return nil }
+            return role
+        })
+    }
+
+    /// An attention item for each role held by its own budget.
+    func roleBudgetAttention() -> [Attention] {
+        guard ![.idle, .done].contains(state.phase) else { return [] }
+        return rolesOverBudget.sorted().compactMap { role in
+            guard let limit = roles[role]?.budgetUSD else { return nil }
+            return Attention(kind: .budget, role: role, message: "\(role) has spent \(Budget.text(state.spentByRole?[role] ?? 0)) of its \(Budget.text(limit)) budget (budget_usd in agents/\(role).md): it starts no turn until you raise it", about: role)
+        }
+    }
+
     /// The attention item while the budget holds the pipeline.
     func budgetAttention() -> Attention? {
         guard state.overBudget, let limit = state.budgetUSD, ![.idle, .done].contains(state.phase) else { return nil }

@@ -42,7 +42,7 @@ extension Engine {
         PipelineMachine.Input(phase: state.phase, feature: state.feature, view: plan.view, runs: pool.runs,
                               retries: roles.mapValues(\.retries), validationFailures: state.validationFailures,
                               validationRetries: options.validationRetries, autoApprove: options.autoApprove,
-                              day: Clock.day(), minute: Clock.minute(), now: wallNow(), overBudget: state.overBudget)
+                              day: Clock.day(), minute: Clock.minute(), now: wallNow(), overBudget: state.overBudget, rolesOverBudget: rolesOverBudget)
     }
 
     /// One pending timer at most: the pipeline is decided again when it fires.

@@ -67,6 +67,7 @@ extension Engine {
             items.append(Attention(kind: .roleFile, role: role, message: problem, about: problem))
         } }
         if let budget = budgetAttention() { items.append(budget) }
+        items.append(contentsOf: roleBudgetAttention())
         if state.phase == .awaitingApproval {
             items.append(Attention(kind: .approval, role: "architect", message: "the plan for \"\(state.feature)\" awaits approval: factory approve, or factory reject --reason",
                                    about: state.feature))

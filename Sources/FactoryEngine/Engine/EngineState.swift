@@ -54,6 +54,8 @@ public struct EngineState: Sendable, Codable, Equatable {
     public var budgetUSD: Double?
     /// The feature's spend when the pipeline last stopped for the budget, so it says so once.
     public var budgetReachedAt: Double?
+    /// What each role's agents have spent on the feature (USD), for a role's `budget_usd`.
+    public var spentByRole: [String: Double]?
 
     /// What the feature has spent so far, over every phase.
     public var featureCostUSD: Double { (spentByPhase ?? [:]).values.reduce(0, +) }

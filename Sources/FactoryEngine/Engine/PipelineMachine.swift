@@ -23,6 +23,8 @@ struct PipelineMachine {
         var now: Double = .infinity
         /// The feature has spent its budget: no agent starts (a human decides).
         var overBudget = false
+        /// Roles that have spent their own `budget_usd` on the feature: they start no agent.
+        var rolesOverBudget: Set<String> = []
 
         func run(_ role: String) -> AgentRun { runs[role] ?? AgentRun(role: role) }
     }
@@ -114,7 +116,7 @@ struct PipelineMachine {
         var starts: [Action] = []
         for role in roles {
             let run = input.run(role)
-            if run.state.isActive || input.overBudget { continue }
+            if run.state.isActive || input.overBudget || input.rolesOverBudget.contains(role) { continue }
             // A human killed it: it stays down until `factory spawn`.
             if run.state == .killed && run.phase == input.phase { continue }
             var retry: String?

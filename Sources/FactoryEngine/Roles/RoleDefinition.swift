@@ -15,6 +15,7 @@ import Yams
 ///     allow: ["Edit", "Bash(git commit:*)"]   # answered yes without asking (claude protocol)
 ///     deny: ["Bash(git push:*)"]              # answered no without asking
 ///     session: tmux                  # run in a tmux session of its own: attach with o
+///     budget_usd: 2.50               # this role's spend per feature, past which it starts no turn
 ///     ---
 public struct RoleDefinition: Sendable, Equatable {
     public var role: String
@@ -34,6 +35,9 @@ public struct RoleDefinition: Sendable, Equatable {
     public var policy = PermissionPolicy()
     /// Runs in a tmux session of its own (`session: tmux`), to be attached to and typed in.
     public var inTerminal = false
+    /// What the role's agents may spend on one feature (`budget_usd:`); past it the role
+    /// starts no new turn until a human raises it. Nil: no limit of its own.
+    public var budgetUSD: Double?
     /// The Markdown after the front matter.
     public var instructions: String
 
@@ -98,6 +102,12 @@ public struct RoleDefinition: Sendable, Equatable {
         if let r = fields["retries"] {
             guard let count = r as? Int, count >= 0 else { throw RoleError("agents/\(name).md: retries must be a whole number of restarts, like 2, got \"\(r)\"") }
             def.retries = count
+        }
+        if let budget = fields["budget_usd"] {
+            guard let usd = (budget as? Double) ?? (budget as? Int).map(Double.init) ?? (budget as? String).flatMap(Budget.parse), usd > 0 else {
+                throw RoleError("agents/\(name).md: budget_usd must be an amount of USD above 0, like 2.50, got \"\(budget)\"")
+            }
+            def.budgetUSD = usd
         }
         if let session = fields["session"] {
             guard let kind = session as? String, ["tmux", "none"].contains(kind.lowercased()) else {
