@@ -154,9 +154,10 @@ extension DashboardApp {
     func nextTheme() {
         let names = ThemeLoader.availableNames(userDirectory: ThemeLoader.defaultUserDirectory())
         guard !names.isEmpty else { return }
-        let next = names[((names.firstIndex(of: theme.name) ?? -1) + 1) % names.count]
+        let next = names[((names.firstIndex(of: themeName) ?? -1) + 1) % names.count]
         do {
             theme = try ThemeLoader.load(next, userDirectory: ThemeLoader.defaultUserDirectory())
+            themeName = next
             state.notice = "theme \(next)"
             screen?.invalidate()
         } catch {

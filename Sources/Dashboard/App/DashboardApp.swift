@@ -34,6 +34,9 @@ public final class DashboardApp: @unchecked Sendable {
     var state = UIState()
     var snapshot: Snapshot
     var theme: Theme
+    /// The name the theme was loaded by (`solarized-dark`), which `t` steps on from: a
+    /// theme's own `name =` is for people (`Solarized Dark`) and names no file.
+    var themeName = ThemeLoader.defaultName
     var keymap: Keymap
     var detail: AgentDetail?
     /// The open detail's live source (nil while the detail is closed).
@@ -58,6 +61,7 @@ public final class DashboardApp: @unchecked Sendable {
         self.engine = engine
         self.options = options
         do { theme = try ThemeLoader.load(options.theme, userDirectory: ThemeLoader.defaultUserDirectory()) } catch { throw DashboardError(error.description) }
+        themeName = options.theme
         do { keymap = try Keymap(overrides: options.keymapText) } catch { throw DashboardError(error.description) }
         snapshot = engine.snapshot(refreshing: false)
     }

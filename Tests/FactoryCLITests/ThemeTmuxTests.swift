@@ -1,0 +1,26 @@
+import Foundation
+import XCTest
+
+extension DashboardTmuxTests {
+    /// `t` goes through every built-in theme, and back to the first.
+    func testTCyclesThroughEveryTheme() throws {
+        let repo = try makeSimRepo()
+        let t = try open([], width: 120, height: 40, cwd: repo)
+        try t.waitFor("the dashboard") { $0.contains("┌ agents") }
+        var seen: [String] = []
+        for _ in 0..<6 {
+            try t.send("t")
+            let screen = try t.waitFor("the next theme's notice") { Self.themeNotice($0).map { $0 != seen.last } ?? false }
+            seen.append(Self.themeNotice(screen) ?? "")
+        }
+        XCTAssertEqual(seen.sorted(), ["default", "gruvbox", "high-contrast", "light", "mono", "solarized-dark"], "\(seen)")
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+    }
+
+    /// The theme named in the status bar's notice (`theme gruvbox`), not the key hint's word.
+    static func themeNotice(_ screen: String) -> String? {
+        guard let match = screen.firstMatch(of: /theme ([a-z][a-z-]*)/) else { return nil }
+        return String(match.1)
+    }
+}
