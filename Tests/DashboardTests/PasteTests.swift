@@ -53,7 +53,7 @@ final class PasteTests: XCTestCase {
     }
 
     func testOnlyActionsThatChangeTheWorkAreGuarded() {
-        XCTAssertEqual(KeyAction.allCases.filter(\.changesWork), [.approve, .reject, .message, .spawn, .kill, .restart, .resume, .allow, .deny, .allowAlways])
+        XCTAssertEqual(KeyAction.allCases.filter(\.changesWork), [.approve, .reject, .message, .spawn, .kill, .restart, .resume, .startFeature, .merge, .allow, .deny, .allowAlways])
     }
 
     func testPastedLineBreaksStayInAMessageAndBecomeSpacesElsewhere() {

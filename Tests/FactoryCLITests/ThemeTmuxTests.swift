@@ -24,3 +24,22 @@ extension DashboardTmuxTests {
         return String(match.1)
     }
 }
+
+extension DashboardTmuxTests {
+    /// A feature started without a shell: S asks what to build, Enter starts it, the
+    /// architect plans it.
+    func testSStartsAFeatureFromTheDashboard() throws {
+        let repo = try makeSimRepo()
+        let t = try open([], width: 120, height: 40, cwd: repo)
+        try t.waitFor("the dashboard, idle") { $0.contains("┌ agents") && $0.contains("idle") }
+        try t.press("S")
+        try t.waitFor("the feature prompt") { $0.contains("Start a feature; what should the team build? ") }
+        try t.send("-l", "Add a greeting")
+        try t.send("Enter")
+        try t.waitFor("the feature started") { $0.contains("started \"Add a greeting\"") }
+        let plan = try String(contentsOfFile: repo + "/.agent-comms/PLAN.md", encoding: .utf8)
+        XCTAssertTrue(plan.contains("New feature: Add a greeting"), plan)
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+    }
+}

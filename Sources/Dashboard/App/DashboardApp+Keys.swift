@@ -72,6 +72,8 @@ extension DashboardApp {
         case .kill: command(.kill(role: selectedRole))
         case .restart: command(.restart(role: selectedRole))
         case .resume: command(.resume)
+        case .startFeature: state.prompt = Prompt(kind: .feature)
+        case .merge: command(.merge)
         case .allow, .allowAlways, .deny: answerRequest(action)
         case .focusNext, .focusPrevious:
             let all = state.focusCycle
@@ -203,6 +205,7 @@ extension DashboardApp {
         case .answer(let role, _):
             send(prompt, .answer(role: role, answers: text.split(separator: ";", omittingEmptySubsequences: false).map(String.init)))
         case .type(let role, let record): send(prompt, .send(role: role, text: text, record: record))
+        case .feature: send(prompt, .start(feature: text, budgetUSD: nil))
         }
     }
 

@@ -3,6 +3,7 @@ import Foundation
 /// What a key does.
 public enum KeyAction: String, CaseIterable, Sendable {
     case approve, reject, message, spawn, kill, restart, resume
+    case startFeature = "start_feature", merge
     case allow, deny
     case allowAlways = "allow_always"
     case focusNext = "focus_next", focusPrevious = "focus_previous"
@@ -16,7 +17,7 @@ public enum KeyAction: String, CaseIterable, Sendable {
     public var changesWork: Bool {
         switch self {
         // `m` too: opened by a paste, its prompt would swallow the rest as a message.
-        case .approve, .reject, .message, .spawn, .kill, .restart, .resume, .allow, .allowAlways, .deny: return true
+        case .approve, .reject, .message, .spawn, .kill, .restart, .resume, .allow, .allowAlways, .deny, .startFeature, .merge: return true
         default: return false
         }
     }
@@ -40,7 +41,7 @@ public struct Keymap: Sendable {
     public static let keyPageDown: Int32 = 0o522, keyPageUp: Int32 = 0o523
 
     public static let defaults: [(String, KeyAction)] = [
-        ("a", .approve), ("r", .reject), ("m", .message), ("s", .spawn), ("x", .kill), ("R", .restart), ("u", .resume), ("y", .allow), ("A", .allowAlways), ("n", .deny),
+        ("a", .approve), ("r", .reject), ("m", .message), ("s", .spawn), ("x", .kill), ("R", .restart), ("u", .resume), ("S", .startFeature), ("M", .merge), ("y", .allow), ("A", .allowAlways), ("n", .deny),
         ("\t", .focusNext), ("BackTab", .focusPrevious), ("k", .up), ("Up", .up), ("j", .down), ("Down", .down),
         ("g", .top), ("Home", .top), ("G", .bottom), ("End", .bottom),
         ("PageUp", .pageUp), ("PageDown", .pageDown), ("f", .follow), ("/", .search), ("F", .filter),
@@ -87,6 +88,7 @@ public struct Keymap: Sendable {
             .approve: "approve the plan", .reject: "reject the plan (asks a reason)", .message: "message a role",
             .spawn: "spawn the selected agent", .kill: "kill the selected agent", .restart: "restart the selected agent",
             .resume: "resume a blocked pipeline at the phase that blocked",
+            .startFeature: "start a feature (asks what to build)", .merge: "merge again (after fixing a conflict by hand)",
             .allow: "allow what an agent asks, once", .allowAlways: "allow it, and calls like it from now on (a rule in the role file)",
             .deny: "deny what an agent asks (asks a reason)",
             .focusNext: "next pane", .focusPrevious: "previous pane", .up: "up / scroll back a line", .down: "down / scroll on a line",

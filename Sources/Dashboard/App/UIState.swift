@@ -16,6 +16,8 @@ public struct Prompt: Equatable, Sendable {
         case deny(role: String)
         /// Answers to an agent's questions (`;` between answers when it asks several).
         case answer(role: String, question: String)
+        /// What to build: a new feature's request.
+        case feature
         /// A line typed into an agent's terminal session; `record`: also into PLAN.md.
         case type(role: String, record: Bool)
     }
@@ -36,6 +38,7 @@ public struct Prompt: Equatable, Sendable {
         case .search: return "Search messages: "
         case .deny(let role): return "Deny \(role)'s request; why (Enter: no reason): "
         case .answer(let role, let question): return "\(role) asks \(question) — your answer: "
+        case .feature: return "Start a feature; what should the team build? "
         case .type(let role, let record):
             return "Type into \(role)'s terminal" + (record ? ", recorded in PLAN.md" : "") + " (Tab: \(record ? "don't record" : "also record")): "
         }
