@@ -17,7 +17,7 @@ public enum Frame {
             }
             return canvas
         case .single, .full:
-            PipelinePane.draw(snap, in: layout.pipeline, on: &canvas)
+            PipelinePane.draw(snap, keymap: keymap, in: layout.pipeline, on: &canvas)
             if !layout.agents.isEmpty { AgentsPane.draw(snap, ui, focused: ui.focus == .agents, in: layout.agents, on: &canvas) }
             if !layout.tasks.isEmpty {
                 if ui.detailOpen, snap.agents.indices.contains(ui.selectedAgent) {
@@ -28,7 +28,7 @@ public enum Frame {
                 }
             }
             if !layout.messages.isEmpty { MessagesPane.draw(snap, ui, focused: ui.focus == .messages, in: layout.messages, on: &canvas) }
-            StatusBar.draw(snap, ui, in: layout.statusBar, on: &canvas)
+            StatusBar.draw(snap, ui, keymap: keymap, in: layout.statusBar, on: &canvas)
             if ui.showHelp { HelpOverlay.draw(keymap, in: Rect(x: 0, y: 0, width: width, height: height), on: &canvas) }
         }
         return canvas

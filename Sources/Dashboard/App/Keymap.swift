@@ -48,6 +48,11 @@ public struct Keymap: Sendable {
         ("\n", .detail), ("\r", .detail), ("Enter", .detail), ("o", .attach), ("t", .theme), ("?", .help), ("q", .quit), ("Escape", .cancel),
     ]
 
+    /// The defaults alone.
+    public static let standard: Keymap = (try? Keymap()) ?? Keymap(empty: ())
+
+    private init(empty: ()) {}
+
     public init(overrides text: String? = nil) throws(KeymapError) {
         for (name, action) in Self.defaults { if let key = Self.key(named: name) { bindings[key] = action } }
         guard let text else { return }

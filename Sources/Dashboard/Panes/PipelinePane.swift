@@ -10,7 +10,7 @@ enum PipelinePane {
         (.validation, "validate"), (.documentation, "docs"), (.merge, "merge"), (.done, "done"),
     ]
 
-    static func draw(_ snap: Snapshot, in rect: Rect, on canvas: inout Canvas) {
+    static func draw(_ snap: Snapshot, keymap: Keymap = Keymap.standard, in rect: Rect, on canvas: inout Canvas) {
         // A dashboard that watches another process says so: its keys go there.
         let title = snap.driving ? "factory" : "factory · watching \(snap.drivenBy.map { "pid \($0)" } ?? "")"
         canvas.box(rect, title: title, role: .border, titleRole: .title)
@@ -32,7 +32,7 @@ enum PipelinePane {
             x = canvas.text(label, x: x, y: inner.y, limit: inner.maxX, role: role)
             if i < steps.count - 1 { x = canvas.text(compact ? " " : " ─ ", x: x, y: inner.y, limit: inner.maxX, role: .dim) }
         }
-        let gate = "  " + waitingFor(snap)
+        let gate = "  " + waitingFor(snap, keymap: keymap)
         x = canvas.text(gate, x: x, y: inner.y, limit: inner.maxX, role: snap.phase == .awaitingApproval || snap.phase == .blocked ? .attention : .text)
         if !snap.feature.isEmpty {
             canvas.text("  \(snap.feature)", x: x, y: inner.y, limit: inner.maxX, role: .dim)
@@ -57,23 +57,24 @@ enum PipelinePane {
     static func label(_ phase: Phase) -> String? { steps.first { $0.0 == phase }?.1 }
 
     /// The gate in words.
-    static func waitingFor(_ snap: Snapshot) -> String {
+    static func waitingFor(_ snap: Snapshot, keymap: Keymap = Keymap.standard) -> String {
+        let key = { (action: KeyAction) in keymap.label(of: action).map { "[\($0)] " } ?? "" }
         if let stopped = snap.attention.first(where: { $0.kind == .stopped }), let role = stopped.role {
-            return "\(role) stopped — [s] spawn it"
+            return "\(role) stopped — \(key(.spawn))spawn it"
         }
         if snap.attention.contains(where: { $0.kind == .budget }), let budget = snap.budgetUSD {
             return "budget spent (\(Budget.text(snap.featureCostUSD)) of \(Budget.text(budget))) — factory budget N"
         }
         switch snap.phase {
-        case .idle: return "idle — start a feature: factory start \"…\""
+        case .idle: return "idle — start a feature: \(key(.startFeature))or factory start \"…\""
         case .planning: return "the architect is designing"
-        case .awaitingApproval: return "plan awaits you: [a] approve  [r] reject"
+        case .awaitingApproval: return "plan awaits you: \(key(.approve))approve  \(key(.reject))reject"
         case .implementation: return "waiting for the builder's tasks"
         case .validation: return "waiting for tester, reviewer and security"
         case .documentation: return "waiting for the docwriter"
         case .merge: return "merging"
         case .done: return "done — merged into main"
-        case .blocked: return "blocked [u] resume: \(snap.blockedReason ?? "needs a human")"
+        case .blocked: return "blocked \(key(.resume))resume: \(snap.blockedReason ?? "needs a human")"
         }
     }
 

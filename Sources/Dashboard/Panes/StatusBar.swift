@@ -3,7 +3,7 @@ import TextWidth
 
 /// Key hints, the attention count, and one line of feedback; or the open prompt.
 enum StatusBar {
-    static func draw(_ snap: Snapshot, _ ui: UIState, in rect: Rect, on canvas: inout Canvas) {
+    static func draw(_ snap: Snapshot, _ ui: UIState, keymap: Keymap, in rect: Rect, on canvas: inout Canvas) {
         canvas.fill(rect, role: .statusBar)
         if let prompt = ui.prompt { return drawPrompt(prompt, in: rect, on: &canvas) }
         var x = rect.x
@@ -14,10 +14,7 @@ enum StatusBar {
         if let notice = ui.notice {
             x = canvas.text(" \(notice) ", x: x, y: rect.y, limit: rect.maxX, role: .keyHint)
         }
-        let hints = ui.focus == .detail
-            ? " ↑↓ PgUp PgDn scroll · g top · G follow · f hold · Enter close · Tab focus · ? help · q quit"
-            : " a approve · r reject · m message · s/x/R agent · Tab focus · / search · f follow · t theme · ? help · q quit"
-        canvas.text(hints, x: x, y: rect.y, limit: rect.maxX, role: .keyHint)
+        canvas.text(KeyHints.line(snap, ui, keymap: keymap), x: x, y: rect.y, limit: rect.maxX, role: .keyHint)
     }
 
     /// The prompt: its label, the end of its text (where the cursor is) and, after a failed

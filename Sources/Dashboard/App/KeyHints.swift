@@ -1,0 +1,60 @@
+import FactoryEngine
+
+/// The status bar's hints, made from the one binding table: each action's word and when it
+/// applies, shown with the keys it is bound to now — a key rebound in keys.conf shows as
+/// rebound, and only what can be done now is offered (no "approve" once the run is done).
+enum KeyHints {
+    /// The word each action has in the status bar; actions without one are in the help only.
+    static let words: [KeyAction: String] = [
+        .approve: "approve", .reject: "reject", .allow: "allow", .allowAlways: "always", .deny: "deny",
+        .message: "message", .spawn: "spawn", .kill: "kill", .restart: "restart", .resume: "resume",
+        .startFeature: "new feature", .merge: "merge", .attach: "terminal", .detail: "detail",
+        .focusNext: "focus", .search: "search", .follow: "follow", .theme: "theme", .help: "help", .quit: "quit",
+    ]
+
+    /// The hints in the main view, in the order of what most needs doing.
+    static let order: [KeyAction] = [.allow, .allowAlways, .deny, .approve, .reject, .resume, .merge, .startFeature,
+                                     .message, .attach, .spawn, .kill, .restart, .detail, .focusNext, .search, .follow, .theme, .help, .quit]
+
+    /// The hints while the detail view has the keys (scrolling is four actions, one hint).
+    static let detailHints: [([KeyAction], String)] = [
+        ([.up, .down, .pageUp, .pageDown], "scroll"), ([.top], "top"), ([.bottom], "follow"), ([.follow], "hold"),
+        ([.detail], "close"), ([.attach], "terminal"), ([.focusNext], "focus"), ([.help], "help"), ([.quit], "quit"),
+    ]
+
+    static func line(_ snap: Snapshot, _ ui: UIState, keymap: Keymap) -> String {
+        let hints: [([KeyAction], String)] = ui.focus == .detail
+            ? detailHints.filter { applies($0.0[0], snap, ui) }
+            : order.filter { applies($0, snap, ui) }.compactMap { action in words[action].map { ([action], $0) } }
+        let shown = hints.compactMap { actions, word -> String? in
+            let keys = actions.compactMap { keymap.label(of: $0) }
+            return keys.isEmpty ? nil : keys.joined(separator: " ") + " " + word
+        }
+        return " " + shown.joined(separator: " · ")
+    }
+
+    /// Can the action do something now?
+    static func applies(_ action: KeyAction, _ snap: Snapshot, _ ui: UIState) -> Bool {
+        let selected = snap.agents.indices.contains(ui.selectedAgent) ? snap.agents[ui.selectedAgent] : nil
+        let asking = snap.agents.first { $0.request != nil }
+        switch action {
+        case .approve, .reject: return snap.phase == .awaitingApproval
+        case .allow, .deny: return asking != nil
+        case .allowAlways: return asking.map { $0.request?.isQuestion == false && $0.session == nil } ?? false
+        case .resume: return snap.phase == .blocked
+        case .merge: return snap.phase == .blocked && (snap.blockedPhase == .merge || !snap.conflicts.isEmpty)
+        case .startFeature: return [.idle, .done, .blocked].contains(snap.phase)
+        case .spawn: return selected.map { !$0.state.isActive } ?? false
+        case .kill, .restart: return selected?.state.isActive ?? false
+        case .attach: return selected?.session != nil
+        default: return true
+        }
+    }
+}
+
+extension Keymap {
+    /// The first key bound to `action`, as the help writes it; nil when none is.
+    public func label(of action: KeyAction) -> String? {
+        bindings.filter { $0.value == action }.map { Self.label($0.key) }.sorted { ($0.count, $0) < ($1.count, $1) }.first
+    }
+}
