@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import XCTest
+import FactoryEngine
 
 /// Agents in terminal sessions (`session: tmux`), in a real terminal: attached to with `o`
 /// and back, typed into with `factory send`, and still there after the dashboard is killed.
@@ -46,6 +47,14 @@ extension DashboardTmuxTests {
         try t.send("-l", "ping")
         try t.send("Enter")
         try t.waitFor("the agent answering what was typed") { $0.contains("heard: ping") }
+        // The terminal resized while attached: the session follows it.
+        let json = try ok("status", "--json", cwd: repo).stdout
+        let socket = try XCTUnwrap(json.firstMatch(of: /"socket" : "([^"]+)"/).map { String($0.1) }, json)
+        try t.resize(width: 100, height: 30)
+        try waitUntil("the attached client at the new size") {
+            let clients = ProcessRunner.run(["tmux", "-L", socket, "list-clients", "-F", "#{client_width}x#{client_height}"]).stdout
+            return clients.contains("100x30")
+        }
         try t.send("C-]")
         try t.waitFor("the dashboard back") { $0.contains("┌ agents") && $0.contains("back from builder's session") }
         try t.send("Enter")

@@ -24,7 +24,7 @@ extension DashboardApp {
         defer { lookingAt(before) }
         screen.suspended {
             do {
-                let pid = try spawnProcess(sessions.attachArgv(role), stdin: 0, stdout: 1, stderr: 2)
+                let pid = try spawnProcess(sessions.attachArgv(role), stdin: 0, stdout: 1, stderr: 2, defaultSignals: true)
                 status = waitForExit(pid)
             } catch {
                 status = -1

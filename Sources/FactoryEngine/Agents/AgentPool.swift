@@ -61,7 +61,7 @@ final class AgentPool: @unchecked Sendable {
     /// Agents started here, as opposed to ones re-adopted from a previous engine.
     var spawnedHere: Set<Int32> = []
     /// Roles to start again once their agent has exited.
-    private var pendingRestarts: Set<String> = []
+    private(set) var pendingRestarts: Set<String> = []
     var stopped = false
     /// The decoders of the agents whose protocol factory reads, by role.
     var streams: [String: any AgentStreamDecoder] = [:]

@@ -87,7 +87,9 @@ extension Engine {
             items.append(Attention(kind: .stalled, role: a.role, message: "\(a.role) has shown no output or file activity for a while", about: runName(a.role)))
         }
         // Killed by a human in this phase: the pipeline waits for it, so say so.
-        for a in agents where a.state == .killed && state.phase.roles.contains(a.role) && pool.run(a.role).phase == state.phase {
+        // (A restart stops the agent first: it is not stopped, it is coming back.)
+        for a in agents where a.state == .killed && state.phase.roles.contains(a.role) && pool.run(a.role).phase == state.phase
+            && !pool.pendingRestarts.contains(a.role) {
             items.append(Attention(kind: .stopped, role: a.role, message: "\(a.role) was stopped and the pipeline waits for it: spawn it (s, or factory spawn \(a.role))",
                                    about: runName(a.role)))
         }

@@ -12,9 +12,12 @@ import Glibc
 /// - `newSession`: its own session (implies a new group): no controlling terminal, so
 ///   nothing it starts can open `/dev/tty`.
 /// - `passing`: further descriptors, each given to the child as the number it is paired with.
+/// - `defaultSignals`: default signal handling and nothing blocked, in this process group —
+///   for a program that takes over the terminal for a while (`tmux attach`): the caller
+///   ignores SIGWINCH and its threads block signals, and the child must see resizes.
 public func spawnProcess(_ argv: [String], directory: String? = nil, environment: [String: String] = [:],
                          stdin: Int32? = nil, stdout: Int32? = nil, stderr: Int32? = nil, newGroup: Bool = false,
-                         newSession: Bool = false, passing: [(Int32, Int32)] = []) throws(SpawnError) -> pid_t {
+                         newSession: Bool = false, passing: [(Int32, Int32)] = [], defaultSignals: Bool = false) throws(SpawnError) -> pid_t {
     guard let program = argv.first else { throw SpawnError("nothing to run") }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -36,6 +39,13 @@ public func spawnProcess(_ argv: [String], directory: String? = nil, environment
         posix_spawnattr_setpgroup(&attributes, 0)
         let grouping = newSession ? Int32(factory_spawn_setsid) : POSIX_SPAWN_SETPGROUP
         posix_spawnattr_setflags(&attributes, Int16(grouping | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+    } else if defaultSignals {
+        var defaults = sigset_t(), empty = sigset_t()
+        sigfillset(&defaults)
+        sigemptyset(&empty)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
     }
     var env = ProcessRunner.currentEnvironment()
     for (k, v) in environment { env[k] = v }
