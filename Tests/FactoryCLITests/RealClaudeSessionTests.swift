@@ -50,7 +50,13 @@ final class RealClaudeSessionTests: FactoryTestCase {
         XCTAssertNil(waiting["request"] as? [String: Any], "no rule read the prompt: no keys to answer it with")
         let explained = try ok("explain", "architect", cwd: repo).stdout
         XCTAssertTrue(explained.hasPrefix("architect: waiting_input, decided by hooks"), explained)
-        let status = try ok("status", cwd: repo).stdout
+        // Not at once (a hook says waiting a moment before the prompt is drawn): a while on.
+        let deadline = Date().addingTimeInterval(10)
+        var status = ""
+        while !status.contains("architect waits for you in its terminal: o opens it") && Date() < deadline {
+            status = try ok("status", cwd: repo).stdout
+            usleep(200_000)
+        }
         XCTAssertTrue(status.contains("architect waits for you in its terminal: o opens it"), status)
         // Answered in its terminal, as the attention item says (factory send types "1").
         try ok("send", "architect", "1", cwd: repo)

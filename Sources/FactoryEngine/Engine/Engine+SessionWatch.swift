@@ -43,23 +43,36 @@ extension Engine {
         var changed = false, urgent = false
         let listed = Set(reading.panes.map(\.session))
         for (role, run) in pool.runs where run.state.isActive && run.session != nil && listed.contains(role) {
-            var seen = sessionScreens[role] ?? SessionScreen(rules: screenRules(for: role))
+            var seen = sessionScreens[role] ?? SessionScreen()
+            refreshRules(role, &seen)
             guard let screen = reading.screens[role] ?? seen.screen else { continue }
+            let version = seen.version
             let update = seen.read(screen, now: reading.time)
+            if seen.version != version { changed = true }
             sessionScreens[role] = seen
             let run = paths.run(role)
             if let changed = update.changed { try? run.write(changed, run.screenSignal) }
+            // No rules read this screen: no old reading may speak for it in `factory explain`.
+            if seen.reader == nil { unlink(run.screenSignal) }
             // The agent's own hooks first; the screen where they say nothing (fresh).
             let hooks = AgentSignals.readings(of: run).first { $0.source == HookSignals.source }?.state.map(AgentState.init(activity:))
             let before = pool.run(role)
             var after = before
             if let state = hooks ?? update.state, before.state != .stalled { after.state = state }
+            seen.waitingUnansweredSince = after.state == .waitingInput && update.request == nil && seen.prompt == nil
+                ? (seen.waitingUnansweredSince ?? reading.time) : nil
+            sessionScreens[role] = seen
+            // Not at once: a hook says "waiting" a moment before the prompt is drawn, and
+            // still says it a moment after factory answered.
+            let waits = seen.waitingUnansweredSince.map { reading.time - $0 >= Self.unansweredGrace } == true
+                && reading.time - seen.answeredAt >= Self.unansweredGrace
+            after.waitsInTerminal = waits ? true : nil
             after.step = update.step
             after.request = update.request ?? (before.request?.tool == SessionScreen.tool ? nil : before.request)
             if after != before {
                 pool.records[role] = after
                 changed = true
-                if after.request != before.request || after.state != before.state { urgent = true }
+                if after.request != before.request || after.state != before.state || after.waitsInTerminal != before.waitsInTerminal { urgent = true }
                 if let request = after.request, request != before.request {
                     event(.permissionRequest, role: role, "\(role) asks on its screen: \(request.summary)")
                 }
@@ -86,6 +99,7 @@ extension Engine {
         }
         guard !keys.isEmpty else { throw EngineError("\(role)'s screen rules name no key for that answer; answer it in its session (o)") }
         seen.answered.insert(prompt.id)
+        seen.answeredAt = wallNow()
         sessionScreens[role] = seen
         pool.answered(role)
         let wait = max(0, prompt.since + prompt.keys.after - wallNow())
@@ -100,17 +114,37 @@ extension Engine {
         return "\(verb) \(role): \(request.summary)"
     }
 
-    /// The screen rules of the CLI a role runs (its command's program: claude, aider, codex);
-    /// nil when there are none for it.
-    func screenRules(for role: String) -> ScreenRules? {
-        guard let program = roles[role]?.command.first?.split(separator: "/").last.map(String.init) else { return nil }
-        return try? ScreenRules.load(program)
+    /// Seconds a session agent waits with no answerable prompt before it is an attention item.
+    static let unansweredGrace = 2.0
+
+    /// The screen rules of the CLI a role runs (its command's program: claude, aider, codex),
+    /// loaded again when the user's file for it changes. A file that does not load is said
+    /// (an attention item naming its line) and reads nothing; a CLI with no rules reads nothing.
+    func refreshRules(_ role: String, _ seen: inout SessionScreen) {
+        guard let program = roles[role]?.command.first?.split(separator: "/").last.map(String.init) else { return }
+        let user = UserConfig.directory("screens").map { "\($0)/\(program).yaml" }
+        let stamp = user.flatMap { path in
+            (try? FileManager.default.attributesOfItem(atPath: path)).map { "\(path)@\(($0[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)@\(($0[.size] as? Int) ?? 0)" }
+        } ?? "built-in"
+        guard stamp != seen.rulesStamp else { return }
+        var fresh = SessionScreen(stamp: stamp)
+        fresh.version = seen.version
+        fresh.screen = seen.screen
+        do throws(ScreenRulesError) {
+            fresh.reader = ScreenReader(rules: try ScreenRules.load(program))
+            screenRuleProblems[role] = nil
+        } catch {
+            let builtIn = ScreenRules.bundledNames.contains(program)
+            screenRuleProblems[role] = builtIn || user.map(FileManager.default.fileExists(atPath:)) == true ? error.description : nil
+        }
+        seen = fresh
     }
 
     /// A session agent that waits for its human with no prompt its rules can answer: the
-    /// attention item sends the human to its terminal.
+    /// attention item sends the human to its terminal (decided by the engine that reads the
+    /// session, and kept in state.json for every reader).
     func sessionWaits(_ agent: AgentSnapshot) -> Attention? {
-        guard agent.state == .waitingInput, agent.request == nil, agent.session != nil else { return nil }
+        guard agent.state == .waitingInput, agent.request == nil, agent.session != nil, pool.run(agent.role).waitsInTerminal == true else { return nil }
         return Attention(kind: .request, role: agent.role, message: "\(agent.role) waits for you in its terminal: o opens it (factory attach \(agent.role))",
                          about: "session")
     }

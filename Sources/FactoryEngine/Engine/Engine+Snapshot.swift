@@ -23,6 +23,7 @@ extension Engine {
             agent.tokens = AgentSnapshot.Tokens(input: run.usage?.inputTokens ?? 0, output: run.usage?.outputTokens ?? 0)
             agent.request = run.state.isActive ? run.request : nil
             agent.session = run.state.isActive ? run.session.map { AgentSnapshot.SessionAddress(socket: terminals.socket, name: $0) } : nil
+            agent.screenVersion = sessionScreens[role]?.version ?? 0
             return agent
         }
         let total = view.tasks.count, done = view.tasks.filter { $0.status == .done }.count
@@ -62,6 +63,9 @@ extension Engine {
                 items.append(Attention(kind: .request, role: a.role, message: "\(a.role) asks to run \(request.summary): y allows, A always, n denies",
                                        about: request.requestID))
             }
+        } }
+        for role in Role.all { if let problem = screenRuleProblems[role], pool.run(role).state.isActive {
+            items.append(Attention(kind: .roleFile, role: role, message: problem + " (\(role)'s screen is not read until it is fixed)", about: problem))
         } }
         for role in Role.all { if let problem = roleProblems[role] {
             items.append(Attention(kind: .roleFile, role: role, message: problem, about: problem))

@@ -63,6 +63,8 @@ public final class Engine: @unchecked Sendable {
     /// On `queue`: what each session agent's screen says — its reader (holds, staleness),
     /// its last screen, and the prompt's answer keys while it asks.
     var sessionScreens: [String: SessionScreen] = [:]
+    /// Screen rule files that do not load, by role: said in the attention queue.
+    var screenRuleProblems: [String: String] = [:]
     var stepping = false
     /// Why PLAN.md could not be read (missing, not a file, unreadable); the parsed copy is
     /// then the last good one, shown but never written back.

@@ -27,6 +27,8 @@ public struct AgentRun: Sendable, Codable, Equatable {
     public var request: PermissionRequest?
     /// The tmux session it runs in (`session: tmux`); nil for an agent on pipes.
     public var session: String?
+    /// It has waited in its session a while with no prompt factory can answer (nil: not).
+    public var waitsInTerminal: Bool?
 
     public init(role: String) { self.role = role }
 }

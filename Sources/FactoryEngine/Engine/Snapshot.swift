@@ -95,6 +95,9 @@ public struct AgentSnapshot: Sendable, Encodable, Equatable {
     /// Its terminal session, `{"socket": …, "name": …}` (`tmux -L socket attach -t name`),
     /// for an agent that runs in one.
     public var session: SessionAddress?
+    /// Counts changes of its session's screen (not in the JSON): a detail view showing the
+    /// screen reads it again when it moves.
+    public var screenVersion = 0
 
     public struct SessionAddress: Sendable, Encodable, Equatable {
         public var socket: String

@@ -15,9 +15,20 @@ struct SessionScreen {
     var answered: Set<String> = []
     /// The last reading kept in the run folder, for `factory explain`.
     var kept: ScreenSignal?
+    /// Counts the screen's changes: a snapshot that carries it makes a detail view showing
+    /// the screen read it again, even when the agent's step reads the same.
+    var version = 0
+    /// When the agent last had its answer from factory: the hooks still say it waits until
+    /// its next tool event, which must not send the human to its terminal meanwhile.
+    var answeredAt = -Double.infinity
+    /// Since when the agent has waited with no prompt these rules can answer.
+    var waitingUnansweredSince: Double?
+    /// The rules' file and its stamp, so a fixed rule file counts without a restart.
+    var rulesStamp: String?
 
-    init(rules: ScreenRules?) {
+    init(rules: ScreenRules? = nil, stamp: String? = nil) {
         reader = rules.map(ScreenReader.init(rules:))
+        rulesStamp = stamp
     }
 
     struct Update {
@@ -30,6 +41,7 @@ struct SessionScreen {
     }
 
     mutating func read(_ screen: String, now: Double) -> Update {
+        if screen != self.screen { version += 1 }
         self.screen = screen
         let last = Engine.lastLine(of: screen)
         guard var reader else { return Update(state: nil, step: last, request: nil) }
@@ -42,7 +54,9 @@ struct SessionScreen {
             update.changed = signal
         }
         if reading.state == .waitingInput, let keys = reading.keys, let since = reading.since {
-            let id = "screen-\(Int(since * 1000))"
+            // Named by what it asks, not by when this process first saw it: a factory that
+            // restarts (or takes over) sees the same prompt as the same request.
+            let id = Self.promptID(rule: reading.rule, asked: reading.prompt ?? reading.saw)
             prompt = (id, keys, since)
             if !answered.contains(id) {
                 let asked = (reading.prompt ?? reading.saw).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -51,8 +65,17 @@ struct SessionScreen {
             }
         } else {
             prompt = nil
+            // Gone from the screen: the same question asked again later is a new one.
+            answered.removeAll()
         }
         return update
+    }
+
+    /// `screen-<hash>` of the rule and the text asked (FNV-1a: stable across processes).
+    static func promptID(rule: String?, asked: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in ((rule ?? "") + "\u{0}" + asked).utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return "screen-" + String(hash, radix: 16)
     }
 
     static func state(_ screen: ScreenState) -> AgentState {
