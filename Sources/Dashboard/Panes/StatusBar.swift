@@ -14,7 +14,9 @@ enum StatusBar {
         if let notice = ui.notice {
             x = canvas.text(" \(notice) ", x: x, y: rect.y, limit: rect.maxX, role: .keyHint)
         }
-        let hints = ui.focus == .detail
+        let hints = ui.view != nil
+            ? " ↑↓ PgUp PgDn scroll · g top · G end · ] [ file · a approve · r reject · Esc/q close · ? help"
+            : ui.focus == .detail
             ? " ↑↓ PgUp PgDn scroll · g top · G follow · f hold · Enter close · Tab focus · ? help · q quit"
             : " a approve · r reject · m message · s/x/R agent · Tab focus · / search · f follow · t theme · ? help · q quit"
         canvas.text(hints, x: x, y: rect.y, limit: rect.maxX, role: .keyHint)
