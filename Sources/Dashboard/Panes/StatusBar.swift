@@ -14,8 +14,10 @@ enum StatusBar {
         if let notice = ui.notice {
             x = canvas.text(" \(notice) ", x: x, y: rect.y, limit: rect.maxX, role: .keyHint)
         }
+        let gate = snap.phase == .awaitingApproval ? "a approve · r reject · " : ""
+        let file: String = if case .diff? = ui.view { "] [ file · " } else { "" }
         let hints = ui.view != nil
-            ? " ↑↓ PgUp PgDn scroll · g top · G end · ] [ file · a approve · r reject · Esc/q close · ? help"
+            ? " Esc/q close · \(gate)↑↓ PgUp PgDn scroll · \(file)g top · G end · ? help"
             : ui.focus == .detail
             ? " ↑↓ PgUp PgDn scroll · g top · G follow · f hold · Enter close · Tab focus · ? help · q quit"
             : " a approve · r reject · m message · s/x/R agent · Tab focus · / search · f follow · t theme · ? help · q quit"

@@ -18,10 +18,15 @@ enum PlanMarkdown {
 
     /// The lines under a heading.
     static func body(_ lines: [String], width: Int) -> [StyledRow] {
+        // The `---` that separates this section from the next is no part of it.
+        var lines = lines[...]
+        while let last = lines.last?.trimmingBlanks(), last.isEmpty || (last.count >= 3 && last.allSatisfy { $0 == "-" }) {
+            lines = lines.dropLast()
+        }
         var rows: [StyledRow] = []
         var fence: (marker: Character, length: Int)?
-        var i = 0
-        while i < lines.count {
+        var i = lines.startIndex
+        while i < lines.endIndex {
             let line = lines[i]
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             i += 1
@@ -41,7 +46,7 @@ enum PlanMarkdown {
             }
             if trimmed.hasPrefix("|") {
                 var table = [String(trimmed)]
-                while i < lines.count, lines[i].drop(while: { $0 == " " }).hasPrefix("|") {
+                while i < lines.endIndex, lines[i].drop(while: { $0 == " " }).hasPrefix("|") {
                     table.append(String(lines[i].drop { $0 == " " }))
                     i += 1
                 }
