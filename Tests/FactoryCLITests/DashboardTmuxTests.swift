@@ -68,6 +68,48 @@ final class DashboardTmuxTests: FactoryTestCase {
         XCTAssertEqual(leftovers, [], "the demo repository (not kept) is removed on quit")
     }
 
+    /// At the approval gate `p` shows the architect's design as text — its table laid out —
+    /// and `a` approves from inside the view; Esc closes it.
+    func testThePlanViewAtTheGateThenApproveFromIt() throws {
+        let t = try open(["demo"], width: 120, height: 40)
+        _ = try t.waitFor("the approval gate") { $0.contains("plan awaits you") }
+        try t.send("p")
+        let plan = try t.waitFor("the design in the plan view") {
+            $0.contains("┌ plan · ") && $0.contains("One command, one module, one test.") && $0.contains("Output   │ stdout │ simplest")
+        }
+        XCTAssertTrue(plan.contains("Design: "), plan)
+        XCTAssertFalse(plan.contains("┌ agents"), "the view takes the panes' place:\n\(plan)")
+        assertSane(plan, width: 120, height: 40)
+        try t.press("a")
+        _ = try t.waitFor("the pipeline to finish", timeout: 40) { $0.contains("done — merged into main") }
+        try t.send("Escape")
+        _ = try t.waitFor("the panes again") { $0.contains("┌ agents") }
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+    }
+
+    /// `d` on the builder shows its branch against main: the file, its counts, the changed
+    /// line; `q` closes the view, a second `q` quits.
+    func testTheDiffViewShowsTheBuildersChange() throws {
+        let repo = try makeSimRepo()
+        let builder = repo + "/worktrees/builder"
+        try "Hello from the builder's diff\n".write(toFile: builder + "/greeting.txt", atomically: true, encoding: .utf8)
+        _ = try git(in: builder, ["add", "greeting.txt"])
+        _ = try git(in: builder, ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "A greeting"])
+        let t = try open([], width: 120, height: 40, cwd: repo)
+        _ = try t.waitFor("the dashboard") { $0.contains("┌ agents") && $0.contains("builder") }
+        try t.send("j")
+        try t.send("d")
+        let diff = try t.waitFor("the builder's diff") {
+            $0.contains("┌ diff · builder") && $0.contains("+Hello from the builder's diff") && $0.contains("greeting.txt  +1 −0")
+        }
+        assertSane(diff, width: 120, height: 40)
+        try t.send("q")
+        _ = try t.waitFor("the panes again") { $0.contains("┌ agents") }
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+    }
+
     /// Another process appends a message to PLAN.md; the dashboard shows it at once.
     func testMessageFromAnotherProcessAppears() throws {
         let dir = root + "/demo"
