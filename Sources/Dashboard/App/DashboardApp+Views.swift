@@ -15,6 +15,7 @@ extension DashboardApp {
 
     func closeView() {
         state.view = nil
+        state.showHelp = false
         planReading = nil
         agentDiff = nil
     }

@@ -53,8 +53,8 @@ public struct AgentDiff: Sendable, Equatable {
             }
             let kind = Self.kind(of: raw, inHeader: &inHeader)
             if kind == .file { files.append(File(path: Self.path(of: raw), line: lines.count)) }
-            if kind == .added { files[files.count - 1].added += 1 }
-            if kind == .removed { files[files.count - 1].removed += 1 }
+            if kind == .added, !files.isEmpty { files[files.count - 1].added += 1 }
+            if kind == .removed, !files.isEmpty { files[files.count - 1].removed += 1 }
             lines.append(Line(kind: kind, text: String(raw)))
         }
         while lines.last?.text.isEmpty == true { lines.removeLast() }
