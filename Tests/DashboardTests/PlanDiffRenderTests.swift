@@ -313,7 +313,18 @@ final class PlanDiffRenderTests: XCTestCase {
         let cut = AgentDiff(role: "builder", unified: Self.unified, lineLimit: 8)
         XCTAssertEqual(cut.lines.count, 8)
         XCTAssertEqual(cut.note, "cut at 8 lines")
-        XCTAssertEqual(DiffPane.row(cut, 0, width: 60), StyledRows.of("diff cut at 8 lines: shown up to there", .attention))
+        XCTAssertEqual(DiffPane.header(cut, width: 60).first, StyledRows.of("diff cut at 8 lines: shown up to there", .attention))
+    }
+
+    /// Tabs in code and diff lines go to stops of 4 columns (after a diff line's mark).
+    func testTabsKeepIndentedCodeInShape() {
+        XCTAssertEqual(StyledRows.expandingTabs("+\tif x {\n", after: 1), "+    if x {\n")
+        XCTAssertEqual(StyledRows.expandingTabs("ab\tc\t名\td"), "ab  c   名  d")
+        let diff = AgentDiff(role: "builder", unified: "diff --git a/x b/x\n@@ -1 +1 @@\n-\told\n+\t\tnew\n")
+        var canvas = Canvas(width: 40, height: 12)
+        DiffPane.draw(diff, role: "builder", top: 0, in: Rect(x: 0, y: 0, width: 40, height: 12), on: &canvas)
+        XCTAssertEqual(canvas.line(6), boxRow("-    old", 40))
+        XCTAssertEqual(canvas.line(7), boxRow("+        new", 40))
     }
 
     func testDiffLinesTakeTheirRoles() {

@@ -20,19 +20,19 @@ enum DiffPane {
         return diff.files.map { headerCount(diff) + $0.line }
     }
 
-    static func row(_ diff: AgentDiff?, _ i: Int, width: Int) -> StyledRow {
+    /// The rows above the diff's own lines (see `headerCount`).
+    static func header(_ diff: AgentDiff, width: Int) -> [StyledRow] {
+        var rows: [StyledRow] = []
+        if let note = diff.note { rows.append(StyledRows.of("diff \(note): shown up to there", .attention)) }
+        guard !diff.files.isEmpty else { return rows + [StyledRows.of("no changes against main", .dim)] }
+        let pathWidth = min(max(10, width - 16), diff.files.map { StyledRows.width(StyledRows.of($0.path, .text)) }.max() ?? 0)
+        return rows + [summary(diff)] + diff.files.map { fileLine($0, pathWidth: pathWidth) } + [[]]
+    }
+
+    /// Row `i` of the view; `header` is `header(diff, width:)`, made once a frame.
+    static func row(_ diff: AgentDiff?, _ i: Int, header: [StyledRow], width: Int) -> StyledRow {
         guard let diff else { return StyledRows.of("reading…", .dim) }
-        var header: [() -> StyledRow] = []
-        if let note = diff.note { header.append { StyledRows.of("diff \(note): shown up to there", .attention) } }
-        if diff.files.isEmpty {
-            header.append { StyledRows.of("no changes against main", .dim) }
-        } else {
-            header.append { summary(diff) }
-            let pathWidth = min(max(10, width - 16), diff.files.map { StyledRows.width(StyledRows.of($0.path, .text)) }.max() ?? 0)
-            header += diff.files.map { file in { fileLine(file, pathWidth: pathWidth) } }
-            header.append { [] }
-        }
-        if i < header.count { return header[i]() }
+        if i < header.count { return header[i] }
         let line = diff.lines[i - header.count]
         switch line.kind {
         case .file:
@@ -41,9 +41,9 @@ enum DiffPane {
             return label + StyledRows.of(String(repeating: "─", count: max(0, width - StyledRows.width(label))), .title)
         case .meta: return StyledRows.of(line.text, .dim)
         case .hunk: return StyledRows.of(line.text, .diffHunk)
-        case .added: return StyledRows.of(line.text, .diffAdded)
-        case .removed: return StyledRows.of(line.text, .diffRemoved)
-        case .context: return StyledRows.of(line.text, .text)
+        case .added: return StyledRows.of(StyledRows.expandingTabs(line.text, after: 1), .diffAdded)
+        case .removed: return StyledRows.of(StyledRows.expandingTabs(line.text, after: 1), .diffRemoved)
+        case .context: return StyledRows.of(StyledRows.expandingTabs(line.text, after: 1), .text)
         }
     }
 
@@ -71,6 +71,7 @@ enum DiffPane {
     static func draw(_ diff: AgentDiff?, role: String, top: Int, in rect: Rect, on canvas: inout Canvas) {
         let diff = diff?.role == role ? diff : nil
         let width = rect.inner.width
-        FullViewPane.draw(title: title(role), count: count(diff), top: top, row: { row(diff, $0, width: width) }, in: rect, on: &canvas)
+        let header = diff.map { Self.header($0, width: width) } ?? []
+        FullViewPane.draw(title: title(role), count: count(diff), top: top, row: { row(diff, $0, header: header, width: width) }, in: rect, on: &canvas)
     }
 }

@@ -35,7 +35,7 @@ enum PlanMarkdown {
                     fence = nil
                     rows.append(StyledRows.of(String(trimmed), .dim))
                 } else {
-                    rows.append(StyledRows.of(line, .code))
+                    rows.append(StyledRows.of(StyledRows.expandingTabs(line), .code))
                 }
                 continue
             }

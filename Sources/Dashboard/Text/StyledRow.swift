@@ -1,3 +1,5 @@
+import TextWidth
+
 /// One glyph with the role it is drawn in: the rows of the plan and diff views mix roles on
 /// a line (bold words, a count in green).
 struct StyledGlyph: Equatable, Sendable {
@@ -15,6 +17,25 @@ enum StyledRows {
     }
 
     static func width(_ row: StyledRow) -> Int { row.reduce(0) { $0 + $1.glyph.width } }
+
+    /// Tabs as blanks to the next stop of 4 columns, counted from after the first `after`
+    /// characters (a diff line's `+`, `-` or blank), so indented code keeps its shape.
+    static func expandingTabs(_ text: String, after prefix: Int = 0) -> String {
+        guard text.contains("\t") else { return text }
+        var out = String(text.prefix(prefix))
+        var column = 0
+        for c in text.dropFirst(prefix) {
+            if c == "\t" {
+                let blanks = 4 - column % 4
+                out += String(repeating: " ", count: blanks)
+                column += blanks
+            } else {
+                out.append(c)
+                column += TextWidth.columns(of: String(c))
+            }
+        }
+        return out
+    }
 
     /// Greedy word wrap at `width` columns: breaks after the last blank that fits, or inside a
     /// word longer than a line; each continuation starts with `hang` blanks.
