@@ -98,8 +98,8 @@ final class PlanDiffRenderTests: XCTestCase {
     /// The pipeline at the top of each size (at the approval gate).
     static let pipeline: [Int: String] = [
         40: "│ ✓ ● approve ○ ○ ○ ○ ○  plan awaits y…│",
-        80: "│ ✓ ● approve ○ ○ ○ ○ ○  plan awaits you: [p] read  [a] approve  [r] reject  A…│",
-        120: "│ ✓ plan ─ ● approve ─ ○ build ─ ○ validate ─ ○ docs ─ ○ merge ─ ○ done  plan awaits you: [p] read  [a] approve  [r] r…│",
+        80: "│ ✓ ● approve ○ ○ ○ ○ ○  plan awaits you: [a] approve  [r] reject  Add a greet…│",
+        120: "│ ✓ plan ─ ● approve ─ ○ build ─ ○ validate ─ ○ docs ─ ○ merge ─ ○ done  plan awaits you: [a] approve  [r] reject  Add…│",
     ]
 
     /// A whole `w`×`h` screen: the pipeline, a full view titled `title` holding `rows`

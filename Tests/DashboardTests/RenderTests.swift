@@ -41,7 +41,7 @@ final class RenderTests: XCTestCase {
             XCTAssertTrue(text.contains("┌ agents"), "\(w)×\(h)")
             XCTAssertTrue(text.contains("┌ messages 1"), "\(w)×\(h)")
             XCTAssertTrue(text.contains("┌ tasks"), "\(w)×\(h)")
-            XCTAssertTrue(text.contains("plan awaits you: [p] read  [a] approve"), "\(w)×\(h)")
+            XCTAssertTrue(text.contains("plan awaits you: [a] approve"), "\(w)×\(h)")
             XCTAssertTrue(canvas.lines[h - 1].contains("⚑ 1"), "the status bar counts what needs attention")
             assertFits(canvas)
         }

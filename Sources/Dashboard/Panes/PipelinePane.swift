@@ -67,7 +67,7 @@ enum PipelinePane {
         switch snap.phase {
         case .idle: return "idle — start a feature: factory start \"…\""
         case .planning: return "the architect is designing"
-        case .awaitingApproval: return "plan awaits you: [p] read  [a] approve  [r] reject"
+        case .awaitingApproval: return "plan awaits you: [a] approve  [r] reject"
         case .implementation: return "waiting for the builder's tasks"
         case .validation: return "waiting for tester, reviewer and security"
         case .documentation: return "waiting for the docwriter"

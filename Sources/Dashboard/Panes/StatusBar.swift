@@ -20,7 +20,7 @@ enum StatusBar {
             ? " Esc/q close · \(gate)↑↓ PgUp PgDn scroll · \(file)g top · G end · ? help"
             : ui.focus == .detail
             ? " ↑↓ PgUp PgDn scroll · g top · G follow · f hold · Enter close · Tab focus · ? help · q quit"
-            : " a approve · r reject · m message · s/x/R agent · Tab focus · / search · f follow · t theme · ? help · q quit"
+            : " a approve · r reject · p plan · d diff · m message · s/x/R agent · Tab focus · / search · f follow · t theme · ? help · q quit"
         canvas.text(hints, x: x, y: rect.y, limit: rect.maxX, role: .keyHint)
     }
 
