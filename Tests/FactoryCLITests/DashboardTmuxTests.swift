@@ -104,6 +104,23 @@ final class DashboardTmuxTests: FactoryTestCase {
             $0.contains("┌ diff · builder") && $0.contains("+Hello from the builder's diff") && $0.contains("greeting.txt  +1 −0")
         }
         assertSane(diff, width: 120, height: 40)
+        // `]` and `[` go from file to file; the border says which rows show.
+        let long = (1...50).map { "line \($0)\n" }.joined()
+        try long.write(toFile: builder + "/long.txt", atomically: true, encoding: .utf8)
+        _ = try git(in: builder, ["add", "long.txt"])
+        _ = try git(in: builder, ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "A long file"])
+        _ = try t.waitFor("the diff read again once the branch moved") { $0.contains("2 files changed  +51 −0") && $0.contains("+50 −0") }
+        try t.send("]")
+        _ = try t.waitFor("the first file at the top") { lines($0)[4].hasPrefix("│── greeting.txt ──") && $0.contains("─ 5–38 of 67 ") }
+        try t.send("[")
+        _ = try t.waitFor("the list of files again") { lines($0)[4].hasPrefix("│2 files changed") }
+        try t.send("]")
+        try t.send("]")
+        _ = try t.waitFor("the second file at the top") { lines($0)[4].hasPrefix("│── long.txt ──") && $0.contains("─ 12–45 of 67 ") }
+        try t.send("G")
+        _ = try t.waitFor("the end") { $0.contains("│+line 50 ") && $0.contains("─ 34–67 of 67 ") }
+        try t.send("g")
+        _ = try t.waitFor("the top") { $0.contains("─ 1–34 of 67 ") }
         try t.send("q")
         _ = try t.waitFor("the panes again") { $0.contains("┌ agents") }
         try t.send("q")

@@ -67,7 +67,8 @@ extension DashboardApp {
         case .bottom: state.viewTop = max(0, count - rows)
         case .nextFile, .previousFile:
             let top = FullViewPane.clampedTop(state.viewTop, count: count, rows: rows)
-            let next = action == .nextFile ? files.first { $0 > top } : files.last { $0 < top }
+            // Before the first file: the list of files, at the top.
+            let next = action == .nextFile ? files.first { $0 > top } : files.last { $0 < top } ?? 0
             if let next { state.viewTop = FullViewPane.clampedTop(next, count: count, rows: rows) }
         case .cancel, .quit: closeView()
         case .plan: state.view == .plan ? closeView() : openView(.plan)
