@@ -299,6 +299,28 @@ final class PlanDiffRenderTests: XCTestCase {
         XCTAssertFalse(rows.joined().contains("Code Review"))
     }
 
+    /// Fragments of markdown and hostile text in every order, at every small width: rows
+    /// never wider than the pane, nothing that acts on a terminal.
+    func testMarkdownFragmentsNeverOverflowOrLeak() {
+        let fragments = ["**", "`", "``", "[", "](", ")", "|", "| a |", "|---|", "- ", "1. ", "> ", "# ", "```", "~~~", "\\", "<", "://", ">",
+                         "\t", "名", "\u{1B}[2J", "\u{202E}", "x", " ", "__", "![", "[x] "]
+        var seed: UInt64 = 42
+        func next() -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int(seed >> 33)
+        }
+        for _ in 0..<300 {
+            let lines = (0..<(1 + next() % 6)).map { _ in (0..<(next() % 8)).map { _ in fragments[next() % fragments.count] }.joined() }
+            for width in [1, 2, 5, 13, 40] {
+                let rows = PlanMarkdown.rows([PlanSection(title: lines[0], lines: lines)], width: width)
+                var canvas = Canvas(width: width + 2, height: rows.count + 2)
+                FullViewPane.draw(title: "t", count: rows.count, top: 0, row: { rows[$0] }, in: Rect(x: 0, y: 0, width: width + 2, height: rows.count + 2), on: &canvas)
+                assertInert(canvas.lines)
+                XCTAssertTrue(canvas.lines.allSatisfy { TextWidth.columns(of: $0) == width + 2 }, "\(lines)")
+            }
+        }
+    }
+
     func testAPlanWithNoDesignSaysSo() throws {
         let rows = try render(.plan, plan: PlanReading(), 80, 24)
         XCTAssertEqual(rows[4], boxRow("PLAN.md has no design for Add a greeting yet, and no tasks", 80))
