@@ -88,6 +88,25 @@ final class DashboardTmuxTests: FactoryTestCase {
         XCTAssertEqual(try t.waitForExit().status, 0)
     }
 
+    /// Left open after approving, the plan view shows the security veto that sends the work
+    /// back, first, while the builder fixes it.
+    func testThePlanViewShowsTheVetoThatSentTheWorkBack() throws {
+        let t = try open(["demo", "--scenario", "veto"], width: 120, height: 40, extraEnvironment: ["FACTORY_SIM_PAUSE": "0.5"])
+        _ = try t.waitFor("the approval gate", timeout: 20) { $0.contains("plan awaits you") }
+        try t.send("p")
+        _ = try t.waitFor("the design") { $0.contains("One command, one module, one test.") }
+        try t.press("a")
+        let vetoed = try t.waitFor("the veto in the plan view", timeout: 40) {
+            $0.contains("Sent back by:") && $0.contains("Security Audit") && $0.contains("Critical Block")
+        }
+        let rows = lines(vetoed)
+        XCTAssertTrue(rows[4].hasPrefix("│Sent back by:"), "the verdict comes first:\n\(vetoed)")
+        _ = try t.waitFor("the pipeline to finish", timeout: 60) { $0.contains("done — merged into main") }
+        try t.send("q")
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+    }
+
     /// `d` on the builder shows its branch against main: the file, its counts, the changed
     /// line; `q` closes the view, a second `q` quits.
     func testTheDiffViewShowsTheBuildersChange() throws {
