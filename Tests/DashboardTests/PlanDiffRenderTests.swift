@@ -334,8 +334,8 @@ final class PlanDiffRenderTests: XCTestCase {
         XCTAssertEqual(DiffPane.fileRows(diff), [4, 12])
         let cut = AgentDiff(role: "builder", unified: Self.unified, lineLimit: 8)
         XCTAssertEqual(cut.lines.count, 8)
-        XCTAssertEqual(cut.note, "cut at 8 lines")
-        XCTAssertEqual(DiffPane.header(cut, width: 60).first, StyledRows.of("diff cut at 8 lines: shown up to there", .attention))
+        XCTAssertEqual(cut.note, "cut at 8 lines: shown up to there")
+        XCTAssertEqual(DiffPane.header(cut, width: 60).first, StyledRows.of("cut at 8 lines: shown up to there", .attention))
     }
 
     /// Tabs in code and diff lines go to stops of 4 columns (after a diff line's mark).

@@ -4,7 +4,8 @@ import FactoryEngine
 /// added and removed lines in their theme roles, each file under a rule. Rows are made only
 /// for the lines on screen, so a diff of 20,000 lines costs a page a frame.
 enum DiffPane {
-    /// Rows above the diff's own lines: the note of a cut diff, the summary, the files, a blank.
+    /// Rows above the diff's own lines: the note of a cut diff (or git's error), the summary,
+    /// the files, a blank.
     static func headerCount(_ diff: AgentDiff) -> Int {
         (diff.note == nil ? 0 : 1) + (diff.files.isEmpty ? 1 : diff.files.count + 2)
     }
@@ -23,7 +24,7 @@ enum DiffPane {
     /// The rows above the diff's own lines (see `headerCount`).
     static func header(_ diff: AgentDiff, width: Int) -> [StyledRow] {
         var rows: [StyledRow] = []
-        if let note = diff.note { rows.append(StyledRows.of("diff \(note): shown up to there", .attention)) }
+        if let note = diff.note { rows.append(StyledRows.of(note, .attention)) }
         guard !diff.files.isEmpty else { return rows + [StyledRows.of("no changes against main", .dim)] }
         let pathWidth = min(max(10, width - 16), diff.files.map { StyledRows.width(StyledRows.of($0.path, .text)) }.max() ?? 0)
         return rows + [summary(diff)] + diff.files.map { fileLine($0, pathWidth: pathWidth) } + [[]]

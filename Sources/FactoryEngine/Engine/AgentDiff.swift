@@ -29,7 +29,8 @@ public struct AgentDiff: Sendable, Equatable {
     public var role: String
     public var files: [File] = []
     public var lines: [Line] = []
-    /// Why the diff shows less than all of it (cut at the read's limit), or git's error.
+    /// Why the diff shows less than all of it (`cut at 2 MB: shown up to there`), or git's
+    /// error (`git diff failed: …`).
     public var note: String?
 
     /// What the view reads at most: 2 MB, 20,000 lines.
@@ -48,7 +49,7 @@ public struct AgentDiff: Sendable, Equatable {
         var inHeader = false
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if lines.count >= lineLimit {
-                self.note = "cut at \(lineLimit) lines"
+                self.note = "cut at \(lineLimit) lines: shown up to there"
                 break
             }
             let kind = Self.kind(of: raw, inHeader: &inHeader)
@@ -93,7 +94,7 @@ extension Engine {
     public func diff(of role: String) -> AgentDiff {
         let result = Git(paths.root).run(["diff", "--no-color", "--no-ext-diff", "--no-textconv", "\(mainBranch)...agent/\(role)"],
                                          limit: AgentDiff.byteLimit)
-        if !result.cut, !result.succeeded { return AgentDiff(role: role, note: result.firstErrorLine) }
-        return AgentDiff(role: role, unified: result.stdout, note: result.cut ? "cut at \(AgentDiff.byteLimit >> 20) MB" : nil)
+        if !result.cut, !result.succeeded { return AgentDiff(role: role, note: "git diff failed: \(result.firstErrorLine)") }
+        return AgentDiff(role: role, unified: result.stdout, note: result.cut ? "cut at \(AgentDiff.byteLimit >> 20) MB: shown up to there" : nil)
     }
 }
