@@ -18,7 +18,7 @@ final class KeyHintsTests: XCTestCase {
         XCTAssertFalse(gate.contains("a approve"), "the old key is not offered")
         let done = KeyHints.line(snapshot(.done), UIState(), keymap: keymap)
         XCTAssertFalse(done.contains("approve"), done)
-        XCTAssertTrue(done.hasPrefix(" S new feature · m message"), done)
+        XCTAssertTrue(done.hasPrefix(" S new feature · p plan · d diff · m message"), done)
         XCTAssertTrue(KeyHints.line(snapshot(.blocked), UIState(), keymap: keymap).contains("u resume"))
         XCTAssertEqual(PipelinePane.waitingFor(snapshot(.awaitingApproval), keymap: keymap), "plan awaits you: [Y] approve  [r] reject")
         XCTAssertTrue(keymap.helpLines.contains { $0.hasPrefix("Y ") && $0.hasSuffix("approve the plan") }, "\(keymap.helpLines)")

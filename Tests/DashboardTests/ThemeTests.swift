@@ -57,6 +57,7 @@ final class ThemeTests: XCTestCase {
             "agent_running", "agent_stalled", "agent_exited", "agent_failed", "agent_killed", "agent_external", "agent_idle",
             "task_done", "task_wip", "task_pending", "task_blocked", "task_failed", "task_unknown",
             "message_sender", "message_time", "message_body", "attention", "escape", "search_match",
+            "diff_added", "diff_removed", "diff_hunk", "code",
         ])
     }
 

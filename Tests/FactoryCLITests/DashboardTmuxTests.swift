@@ -68,6 +68,84 @@ final class DashboardTmuxTests: FactoryTestCase {
         XCTAssertEqual(leftovers, [], "the demo repository (not kept) is removed on quit")
     }
 
+    /// At the approval gate `p` shows the architect's design as text — its table laid out —
+    /// and `a` approves from inside the view; Esc closes it.
+    func testThePlanViewAtTheGateThenApproveFromIt() throws {
+        let t = try open(["demo"], width: 120, height: 40)
+        _ = try t.waitFor("the approval gate") { $0.contains("plan awaits you") }
+        try t.send("p")
+        let plan = try t.waitFor("the design in the plan view") {
+            $0.contains("┌ plan · ") && $0.contains("One command, one module, one test.") && $0.contains("Output   │ stdout │ simplest")
+        }
+        XCTAssertTrue(plan.contains("Design: "), plan)
+        XCTAssertFalse(plan.contains("┌ agents"), "the view takes the panes' place:\n\(plan)")
+        assertSane(plan, width: 120, height: 40)
+        try t.press("a")
+        _ = try t.waitFor("the pipeline to finish", timeout: 40) { $0.contains("done — merged into main") }
+        try t.send("Escape")
+        _ = try t.waitFor("the panes again") { $0.contains("┌ agents") }
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+    }
+
+    /// Left open after approving, the plan view shows the security veto that sends the work
+    /// back, first, while the builder fixes it.
+    func testThePlanViewShowsTheVetoThatSentTheWorkBack() throws {
+        let t = try open(["demo", "--scenario", "veto"], width: 120, height: 40, extraEnvironment: ["FACTORY_SIM_PAUSE": "0.5"])
+        _ = try t.waitFor("the approval gate", timeout: 20) { $0.contains("plan awaits you") }
+        try t.send("p")
+        _ = try t.waitFor("the design") { $0.contains("One command, one module, one test.") }
+        try t.press("a")
+        let vetoed = try t.waitFor("the veto in the plan view", timeout: 40) {
+            $0.contains("Sent back by:") && $0.contains("Security Audit") && $0.contains("Critical Block")
+        }
+        let rows = lines(vetoed)
+        XCTAssertTrue(rows[4].hasPrefix("│Sent back by:"), "the verdict comes first:\n\(vetoed)")
+        _ = try t.waitFor("the pipeline to finish", timeout: 60) { $0.contains("done — merged into main") }
+        try t.send("q")
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+    }
+
+    /// `d` on the builder shows its branch against main: the file, its counts, the changed
+    /// line; `q` closes the view, a second `q` quits.
+    func testTheDiffViewShowsTheBuildersChange() throws {
+        let repo = try makeSimRepo()
+        let builder = repo + "/worktrees/builder"
+        try "Hello from the builder's diff\n".write(toFile: builder + "/greeting.txt", atomically: true, encoding: .utf8)
+        _ = try git(in: builder, ["add", "greeting.txt"])
+        _ = try git(in: builder, ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "A greeting"])
+        let t = try open([], width: 120, height: 40, cwd: repo)
+        _ = try t.waitFor("the dashboard") { $0.contains("┌ agents") && $0.contains("builder") }
+        try t.send("j")
+        try t.send("d")
+        let diff = try t.waitFor("the builder's diff") {
+            $0.contains("┌ diff · builder") && $0.contains("+Hello from the builder's diff") && $0.contains("greeting.txt  +1 −0")
+        }
+        assertSane(diff, width: 120, height: 40)
+        // `]` and `[` go from file to file; the border says which rows show.
+        let long = (1...50).map { "line \($0)\n" }.joined()
+        try long.write(toFile: builder + "/long.txt", atomically: true, encoding: .utf8)
+        _ = try git(in: builder, ["add", "long.txt"])
+        _ = try git(in: builder, ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "A long file"])
+        _ = try t.waitFor("the diff read again once the branch moved") { $0.contains("2 files changed  +51 −0") && $0.contains("+50 −0") }
+        try t.send("]")
+        _ = try t.waitFor("the first file at the top") { lines($0)[4].hasPrefix("│── greeting.txt ──") && $0.contains("─ 5–38 of 67 ") }
+        try t.send("[")
+        _ = try t.waitFor("the list of files again") { lines($0)[4].hasPrefix("│2 files changed") }
+        try t.send("]")
+        try t.send("]")
+        _ = try t.waitFor("the second file at the top") { lines($0)[4].hasPrefix("│── long.txt ──") && $0.contains("─ 12–45 of 67 ") }
+        try t.send("G")
+        _ = try t.waitFor("the end") { $0.contains("│+line 50 ") && $0.contains("─ 34–67 of 67 ") }
+        try t.send("g")
+        _ = try t.waitFor("the top") { $0.contains("─ 1–34 of 67 ") }
+        try t.send("q")
+        _ = try t.waitFor("the panes again") { $0.contains("┌ agents") }
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+    }
+
     /// Another process appends a message to PLAN.md; the dashboard shows it at once.
     func testMessageFromAnotherProcessAppears() throws {
         let dir = root + "/demo"

@@ -61,6 +61,7 @@ extension DashboardApp {
 
     func perform(_ action: KeyAction) {
         state.notice = nil
+        if state.view != nil, performInView(action) { return }
         switch action {
         case .approve: command(.approve(note: nil))
         case .reject: state.prompt = Prompt(kind: .reject)
@@ -98,6 +99,9 @@ extension DashboardApp {
             state.notice = state.roleFilter.map { "messages to or from \($0)" } ?? "all messages"
         case .detail: state.detailOpen ? closeDetail() : openDetail()
         case .attach: attach(selectedRole)
+        case .plan: openView(.plan)
+        case .diff: openView(.diff(role: selectedRole))
+        case .nextFile, .previousFile: state.notice = "d opens the selected agent's diff; ] and [ go through its files"
         case .theme: nextTheme()
         case .help: state.showHelp.toggle()
         case .quit: quit()

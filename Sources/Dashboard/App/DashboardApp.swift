@@ -41,6 +41,10 @@ public final class DashboardApp: @unchecked Sendable {
     var detail: AgentDetail?
     /// The open detail's live source (nil while the detail is closed).
     var detailFeed: AgentDetailFeed?
+    /// What the plan view shows, read off this queue (nil until read, or while closed).
+    var planReading: PlanReading?
+    /// What the diff view shows, read off this queue.
+    var agentDiff: AgentDiff?
     var frameScheduled = false
     var lastFrame = 0.0
     /// Alerts when an item enters the attention queue (nil when none is asked for).
@@ -109,9 +113,11 @@ public final class DashboardApp: @unchecked Sendable {
         // Something new needs the human (an agent asking, say): drawn now, not at the next
         // frame slot. Attention changes are rare, so this never floods the terminal.
         let urgent = snap.attention != snapshot.attention
+        let previous = snapshot
         snapshot = snap
         clampSelection()
         updateDetailFeed()
+        refreshView(after: previous)
         if urgent { drawNow() } else { requestFrame() }
     }
 
@@ -134,7 +140,8 @@ public final class DashboardApp: @unchecked Sendable {
         frameScheduled = false
         guard let screen else { return }
         lastFrame = monotonic()
-        let canvas = Frame.render(snapshot, state, detail: detail, keymap: keymap, width: Int(screen.width), height: Int(screen.height))
+        let canvas = Frame.render(snapshot, state, detail: detail, plan: planReading, diff: agentDiff, keymap: keymap,
+                                  width: Int(screen.width), height: Int(screen.height))
         screen.present(canvas, theme: theme)
         tickWhileAgentsRun()
     }

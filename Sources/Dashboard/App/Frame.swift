@@ -3,8 +3,8 @@ import FactoryEngine
 /// One frame: the snapshot and the UI state drawn into a canvas of the terminal's size.
 /// Pure — it is what the render tests check, with no terminal at all.
 public enum Frame {
-    public static func render(_ snap: Snapshot, _ ui: UIState, detail: AgentDetail? = nil, keymap: Keymap,
-                              width: Int, height: Int) -> Canvas {
+    public static func render(_ snap: Snapshot, _ ui: UIState, detail: AgentDetail? = nil, plan: PlanReading? = nil,
+                              diff: AgentDiff? = nil, keymap: Keymap, width: Int, height: Int) -> Canvas {
         var canvas = Canvas(width: width, height: height)
         let layout = Layout.make(width: width, height: height, focus: ui.focus)
         switch layout.mode {
@@ -18,6 +18,15 @@ public enum Frame {
             return canvas
         case .single, .full:
             PipelinePane.draw(snap, keymap: keymap, in: layout.pipeline, on: &canvas)
+            if let view = ui.view {
+                switch view {
+                case .plan: PlanPane.draw(plan, snap, top: ui.viewTop, in: layout.body, on: &canvas)
+                case .diff(let role): DiffPane.draw(diff, role: role, top: ui.viewTop, in: layout.body, on: &canvas)
+                }
+                StatusBar.draw(snap, ui, keymap: keymap, in: layout.statusBar, on: &canvas)
+                if ui.showHelp { HelpOverlay.draw(keymap, in: Rect(x: 0, y: 0, width: width, height: height), on: &canvas) }
+                return canvas
+            }
             if !layout.agents.isEmpty { AgentsPane.draw(snap, ui, focused: ui.focus == .agents, in: layout.agents, on: &canvas) }
             if !layout.tasks.isEmpty {
                 if ui.detailOpen, snap.agents.indices.contains(ui.selectedAgent) {

@@ -8,13 +8,13 @@ enum KeyHints {
     static let words: [KeyAction: String] = [
         .approve: "approve", .reject: "reject", .allow: "allow", .allowAlways: "always", .deny: "deny",
         .message: "message", .spawn: "spawn", .kill: "kill", .restart: "restart", .resume: "resume",
-        .startFeature: "new feature", .merge: "merge", .attach: "terminal", .detail: "detail",
+        .startFeature: "new feature", .merge: "merge", .attach: "terminal", .detail: "detail", .plan: "plan", .diff: "diff",
         .focusNext: "focus", .search: "search", .follow: "follow", .theme: "theme", .help: "help", .quit: "quit",
     ]
 
     /// The hints in the main view, in the order of what most needs doing.
     static let order: [KeyAction] = [.allow, .allowAlways, .deny, .approve, .reject, .resume, .merge, .startFeature,
-                                     .message, .attach, .spawn, .kill, .restart, .detail, .focusNext, .search, .follow, .theme, .help, .quit]
+                                     .plan, .diff, .message, .attach, .spawn, .kill, .restart, .detail, .focusNext, .search, .follow, .theme, .help, .quit]
 
     /// The hints while the detail view has the keys (scrolling is four actions, one hint).
     static let detailHints: [([KeyAction], String)] = [
@@ -22,8 +22,16 @@ enum KeyHints {
         ([.detail], "close"), ([.attach], "terminal"), ([.focusNext], "focus"), ([.help], "help"), ([.quit], "quit"),
     ]
 
+    /// The hints in the plan or diff view (they take q and Esc to close).
+    static let viewHints: [([KeyAction], String)] = [
+        ([.cancel, .quit], "close"), ([.approve], "approve"), ([.reject], "reject"), ([.up, .down, .pageUp, .pageDown], "scroll"),
+        ([.nextFile, .previousFile], "file"), ([.top], "top"), ([.bottom], "end"), ([.help], "help"),
+    ]
+
     static func line(_ snap: Snapshot, _ ui: UIState, keymap: Keymap) -> String {
-        let hints: [([KeyAction], String)] = ui.focus == .detail
+        let hints: [([KeyAction], String)] = ui.view != nil
+            ? viewHints.filter { applies($0.0[0], snap, ui) }
+            : ui.focus == .detail
             ? detailHints.filter { applies($0.0[0], snap, ui) }
             : order.filter { applies($0, snap, ui) }.compactMap { action in words[action].map { ([action], $0) } }
         let shown = hints.compactMap { actions, word -> String? in
@@ -47,6 +55,7 @@ enum KeyHints {
         case .spawn: return selected.map { !$0.state.isActive } ?? false
         case .kill, .restart: return selected?.state.isActive ?? false
         case .attach: return selected?.session != nil
+        case .nextFile, .previousFile: if case .diff? = ui.view { return true } else { return false }
         default: return true
         }
     }

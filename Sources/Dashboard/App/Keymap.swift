@@ -10,6 +10,8 @@ public enum KeyAction: String, CaseIterable, Sendable {
     case up, down, top, bottom
     case pageUp = "page_up", pageDown = "page_down"
     case follow, search, filter, detail, attach
+    case plan, diff
+    case nextFile = "next_file", previousFile = "previous_file"
     case theme, help, quit, cancel
 
     /// Actions that change the pipeline or the agents: never taken from input that arrives
@@ -45,7 +47,7 @@ public struct Keymap: Sendable {
         ("\t", .focusNext), ("BackTab", .focusPrevious), ("k", .up), ("Up", .up), ("j", .down), ("Down", .down),
         ("g", .top), ("Home", .top), ("G", .bottom), ("End", .bottom),
         ("PageUp", .pageUp), ("PageDown", .pageDown), ("f", .follow), ("/", .search), ("F", .filter),
-        ("\n", .detail), ("\r", .detail), ("Enter", .detail), ("o", .attach), ("t", .theme), ("?", .help), ("q", .quit), ("Escape", .cancel),
+        ("\n", .detail), ("\r", .detail), ("Enter", .detail), ("o", .attach), ("p", .plan), ("d", .diff), ("]", .nextFile), ("[", .previousFile), ("t", .theme), ("?", .help), ("q", .quit), ("Escape", .cancel),
     ]
 
     /// The defaults alone.
@@ -99,7 +101,9 @@ public struct Keymap: Sendable {
             .focusNext: "next pane", .focusPrevious: "previous pane", .up: "up / scroll back a line", .down: "down / scroll on a line",
             .top: "top / oldest", .bottom: "bottom / newest, and follow", .pageUp: "a page back", .pageDown: "a page on",
             .follow: "follow new lines on/off", .search: "search messages", .filter: "messages of one role (cycles)",
-            .detail: "open / close the agent's live detail", .attach: "open the agent's terminal session (Ctrl-] comes back)", .theme: "next theme", .help: "this help", .quit: "quit (agents keep running)",
+            .detail: "open / close the agent's live detail", .attach: "open the agent's terminal session (Ctrl-] comes back)", .plan: "the plan: design, tasks, verdicts that sent it back (a, r work in it)",
+            .diff: "the selected agent's changes against main", .nextFile: "diff: next file", .previousFile: "diff: previous file",
+            .theme: "next theme", .help: "this help", .quit: "quit (agents keep running); in the plan or diff, close it",
             .cancel: "close / cancel",
         ]
         return KeyAction.allCases.map { action in

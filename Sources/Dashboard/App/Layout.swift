@@ -15,6 +15,8 @@ public struct Layout: Equatable, Sendable {
     public var tasks = Rect(x: 0, y: 0, width: 0, height: 0)
     public var messages = Rect(x: 0, y: 0, width: 0, height: 0)
     public var statusBar = Rect(x: 0, y: 0, width: 0, height: 0)
+    /// Everything between the pipeline and the status bar: where a full view goes.
+    public var body = Rect(x: 0, y: 0, width: 0, height: 0)
 
     public static let minimumFull = (width: 60, height: 16)
     public static let minimumSingle = (width: 40, height: 10)
@@ -24,7 +26,7 @@ public struct Layout: Equatable, Sendable {
         let screen = Rect(x: 0, y: 0, width: width, height: height)
         let (body, status) = screen.top(height - 1)
         let (pipeline, rest) = body.top(3)
-        var layout = Layout(mode: .full, pipeline: pipeline, statusBar: status)
+        var layout = Layout(mode: .full, pipeline: pipeline, statusBar: status, body: rest)
         if width < minimumFull.width || height < minimumFull.height {
             layout.mode = .single
             switch focus {

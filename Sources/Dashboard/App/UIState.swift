@@ -6,6 +6,14 @@ public enum PaneID: String, CaseIterable, Sendable {
     case agents, tasks, detail, messages
 }
 
+/// A view that takes the panes' whole place until it is closed.
+public enum FullView: Equatable, Sendable {
+    /// The feature's design and tasks (`p`).
+    case plan
+    /// An agent's changes against main (`d`).
+    case diff(role: String)
+}
+
 /// A one-line prompt at the bottom of the screen.
 public struct Prompt: Equatable, Sendable {
     public enum Kind: Sendable, Equatable {
@@ -88,6 +96,10 @@ public struct UIState: Equatable, Sendable {
     public var detailOpen = false
     /// Where the detail's feed is scrolled to.
     public var detailScroll = FeedScroll()
+    /// The plan or diff view, while open.
+    public var view: FullView?
+    /// The open view's first row shown.
+    public var viewTop = 0
     public var prompt: Prompt?
     /// One line of feedback in the status bar ("plan approved", an error).
     public var notice: String?

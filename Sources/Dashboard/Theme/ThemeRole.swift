@@ -32,6 +32,12 @@ public enum ThemeRole: String, CaseIterable, Sendable {
     /// Control characters from agent output, shown escaped (`^[`) rather than executed.
     case escape
     case searchMatch = "search_match"
+    /// The diff view: lines added and removed, and the `@@` line that starts a hunk.
+    case diffAdded = "diff_added"
+    case diffRemoved = "diff_removed"
+    case diffHunk = "diff_hunk"
+    /// The plan view: a code block or inline code.
+    case code
 }
 
 extension ThemeRole {
@@ -50,13 +56,15 @@ extension ThemeRole {
     ///     phase_blocked → task_blocked   agent_running → task_wip
     ///     agent_failed → task_failed     agent_killed → agent_failed
     ///     search_match → selection
+    ///     diff_added → task_done  diff_removed → task_blocked  diff_hunk → message_sender
+    ///     code → text
     ///
     /// A missing `selection`, `attention` or `search_match` also gains its `emphasis`, so
     /// it never looks like the role it borrowed from.
     public var fallback: ThemeRole? {
         switch self {
         case .text: nil
-        case .dim, .title, .help, .messageBody, .agentExternal, .attention, .taskDone, .taskWIP, .selection: .text
+        case .dim, .title, .help, .messageBody, .agentExternal, .attention, .taskDone, .taskWIP, .selection, .code: .text
         case .border, .messageTime, .escape, .taskPending, .taskUnknown, .agentExited, .agentIdle: .dim
         case .borderFocused, .messageSender: .title
         case .statusBar: .selection
@@ -69,6 +77,9 @@ extension ThemeRole {
         case .agentFailed: .taskFailed
         case .agentKilled: .agentFailed
         case .searchMatch: .selection
+        case .diffAdded: .taskDone
+        case .diffRemoved: .taskBlocked
+        case .diffHunk: .messageSender
         }
     }
 

@@ -10,6 +10,8 @@ public struct ProcessResult: Sendable {
     public var stdout: String
     public var stderr: String
     public var succeeded: Bool { status == 0 }
+    /// stdout stopped at the limit asked for: the rest was never read.
+    public var cut = false
 
     /// The first line of stderr (or stdout), for one-line errors.
     public var firstErrorLine: String {
@@ -19,7 +21,10 @@ public struct ProcessResult: Sendable {
 }
 
 public enum ProcessRunner {
-    public static func run(_ argv: [String], in directory: String? = nil, environment: [String: String] = [:]) -> ProcessResult {
+    /// `limit`: read at most that many bytes of stdout, then close it (the child ends on
+    /// its broken pipe) and mark the result `cut`.
+    public static func run(_ argv: [String], in directory: String? = nil, environment: [String: String] = [:],
+                           limit: Int? = nil) -> ProcessResult {
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe2(&outPipe, O_CLOEXEC) == 0, pipe2(&errPipe, O_CLOEXEC) == 0 else {
             return ProcessResult(status: 127, stdout: "", stderr: "cannot create a pipe: \(String(cString: strerror(errno)))")
@@ -33,28 +38,38 @@ public enum ProcessRunner {
         }
         close(outPipe[1])
         close(errPipe[1])
-        let (out, err) = drain(outPipe[0], errPipe[0])
-        return ProcessResult(status: waitForExit(pid), stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        let (out, err, cut) = drain(outPipe[0], errPipe[0], limit: limit ?? Int.max)
+        var result = ProcessResult(status: waitForExit(pid), stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        result.cut = cut
+        return result
     }
 
-    /// Reads both pipes to EOF without letting either fill up and stall the child.
-    private static func drain(_ a: Int32, _ b: Int32) -> ([UInt8], [UInt8]) {
+    /// Reads both pipes to EOF without letting either fill up and stall the child; the
+    /// first no further than `limit` bytes.
+    private static func drain(_ a: Int32, _ b: Int32, limit: Int) -> ([UInt8], [UInt8], Bool) {
         var fds = [pollfd(fd: a, events: Int16(POLLIN), revents: 0), pollfd(fd: b, events: Int16(POLLIN), revents: 0)]
         var out: [[UInt8]] = [[], []]
         var open = 2
         var buffer = [UInt8](repeating: 0, count: 65536)
+        var cut = false
         while open > 0 {
             guard poll(&fds, 2, -1) >= 0 || errno == EINTR else { break }
             for i in 0..<2 where fds[i].fd >= 0 && fds[i].revents != 0 {
                 let n = read(fds[i].fd, &buffer, buffer.count)
-                if n > 0 { out[i].append(contentsOf: buffer[0..<n]) } else if n == 0 || errno != EINTR {
+                if n > 0 { out[i].append(contentsOf: buffer[0..<n]) }
+                let full = i == 0 && n > 0 && out[0].count > limit
+                if full {
+                    out[0].removeLast(out[0].count - limit)
+                    cut = true
+                }
+                if full || n == 0 || (n < 0 && errno != EINTR) {
                     close(fds[i].fd)
                     fds[i].fd = -1
                     open -= 1
                 }
             }
         }
-        return (out[0], out[1])
+        return (out[0], out[1], cut)
     }
 
     static func currentEnvironment() -> [String: String] {

@@ -5,8 +5,9 @@ public struct Git: Sendable {
     public init(_ directory: String) { self.directory = directory }
 
     /// `--no-optional-locks` so watching a repository never blocks the agents working in it.
-    public func run(_ args: [String]) -> ProcessResult {
-        ProcessRunner.run(Self.launch + [directory] + args)
+    /// `limit`: at most that many bytes of stdout (see `ProcessRunner.run`).
+    public func run(_ args: [String], limit: Int? = nil) -> ProcessResult {
+        ProcessRunner.run(Self.launch + [directory] + args, limit: limit)
     }
 
     /// How every git command of factory starts; in /proc, it marks one of factory's own
