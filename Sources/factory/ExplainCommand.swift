@@ -35,12 +35,20 @@ struct ExplainCommand: ParsableCommand {
         }
         let readings = AgentSignals.readings(of: paths.run(name))
         let deciding = AgentSignals.deciding(readings)
-        let state = deciding?.state?.rawValue ?? "unknown"
+        // The state `status` shows; the signals say how it was decided, or that none could.
+        let agent = try oneShotEngine(paths).snapshot().agents.first { $0.role == name }
+        let active = agent?.state.isActive == true
+        let state = (active ? agent?.state.rawValue : nil) ?? deciding?.state?.rawValue ?? agent?.state.rawValue ?? "unknown"
         if json {
             let signals = readings.map { Report.Signal(source: $0.source, state: $0.state?.rawValue ?? "unknown", evidence: $0.evidence, record: $0.record) }
             return try Output.json(Report(role: name, state: state, decidedBy: deciding?.source, signals: signals), pretty: true)
         }
-        Output.text("\(name): \(state)" + (deciding.map { ", decided by \($0.source)" } ?? " (no signal is fresh)"))
+        let why = deciding.map { ", decided by \($0.source)" }
+            ?? (agent?.state.isActive == true ? " (no signal is fresh: the lifecycle state stands)" : "")
+        Output.text("\(name): \(state)" + why)
         for reading in readings { Output.text("  \(reading.source): \(reading.evidence)") }
+        if agent?.session != nil, !readings.contains(where: { $0.source == ScreenSignal.source }) {
+            Output.text("  screen: no screen rules read this agent's screen (its CLI has none)")
+        }
     }
 }

@@ -16,10 +16,7 @@ struct AttachCommand: ParsableCommand {
         let paths = try currentWorkspace()
         guard Role.all.contains(role) else { throw CLIError("no role \"\(role)\" (roles: \(Role.all.joined(separator: ", ")))") }
         let sessions = TerminalSessions(root: paths.root)
-        do { try TerminalSessions.checkInstalled() } catch { throw CLIError(error.description) }
-        guard sessions.exists(role) else {
-            throw CLIError("\(role) has no terminal session (session: tmux in agents/\(role).md gives it one, when it runs)")
-        }
+        if let problem = try oneShotEngine(paths).sessionProblem(role) { throw CLIError(problem) }
         guard isatty(0) != 0 else { throw CLIError("attach needs a terminal") }
         Output.note("attaching to \(role)'s session: \(TerminalSessions.detachHint)")
         let argv = sessions.attachArgv(role)

@@ -31,6 +31,8 @@ struct SessionsBench: ParsableCommand {
         let dir = try DemoRepository.create(at: nil)
         let terminals = TerminalSessions(root: dir)
         defer {
+            // The agents first, through their keepers; then the sessions' server and the folder.
+            for role in Role.all { _ = try? CommandClient.send(.kill(role: role), to: WorkspacePaths(root: dir).engineSocket, patience: 5) }
             _ = ProcessRunner.run(["tmux", "-L", terminals.socket, "kill-server"])
             try? FileManager.default.removeItem(atPath: dir)
         }

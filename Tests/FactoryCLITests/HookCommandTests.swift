@@ -185,7 +185,7 @@ final class HookCommandTests: FactoryTestCase {
     /// `factory explain ROLE`: nothing yet, then the record that decides, then JSON.
     func testExplainShowsTheDecidingSignal() throws {
         let repo = try makeSimRepo()
-        XCTAssertEqual(try ok("explain", "architect", cwd: repo).stdout, "architect: unknown (no signal is fresh)\n  hooks: no signal yet\n")
+        XCTAssertEqual(try ok("explain", "architect", cwd: repo).stdout, "architect: not_started\n  hooks: no signal yet\n", "no signal, and no agent: its lifecycle state")
         let payload = #"{"hook_event_name":"PermissionRequest","tool_name":"Bash","tool_input":{"command":"rm -rf build"}}"#
         let architect = repo + "/.agent-comms/run/architect"
         try FileManager.default.createDirectory(atPath: architect, withIntermediateDirectories: true)  // as a start makes it

@@ -112,5 +112,8 @@ extension DashboardTmuxTests {
         XCTAssertEqual(r.stderr, "Error: builder has no terminal session (session: tmux in agents/builder.md gives it one, when it runs)\n")
         let s = try factory(["send", "builder", "hi"], cwd: repo)
         XCTAssertEqual(s.stderr, "Error: builder has no terminal session (session: tmux in agents/builder.md gives it one, when it runs)\n")
+        try "---\ncommand: [\"bash\"]\nsession: tmux\n---\n# builder\n".write(toFile: repo + "/agents/builder.md", atomically: true, encoding: .utf8)
+        let idle = try factory(["attach", "builder"], cwd: repo)
+        XCTAssertEqual(idle.stderr, "Error: builder is not running: s (or factory spawn builder) starts it in its session\n")
     }
 }

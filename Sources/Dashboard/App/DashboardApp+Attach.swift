@@ -12,10 +12,8 @@ extension DashboardApp {
     func attach(_ role: String) {
         let sessions = TerminalSessions(root: engine.paths.root)
         guard let screen else { return }
-        guard sessions.exists(role) else {
-            state.notice = snapshot.agents.first(where: { $0.role == role })?.state.isActive == true
-                ? "\(role) runs without a terminal session (session: tmux in agents/\(role).md gives it one)"
-                : "\(role) has no terminal session: it is not running"
+        if let problem = engine.sessionProblem(role) {
+            state.notice = problem
             return requestFrame()
         }
         var status: Int32 = 0

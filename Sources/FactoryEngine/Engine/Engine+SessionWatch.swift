@@ -93,7 +93,9 @@ extension Engine {
         }
         let keys: [String], reason: String?
         switch answer {
-        case .allow, .allowAlways: (keys, reason) = (prompt.keys.allow, nil)
+        case .allow: (keys, reason) = (prompt.keys.allow, nil)
+        case .allowAlways:
+            throw EngineError("\(role) asks on its screen: always is not kept for a screen prompt (the role's lists do not answer screens); y allows it once")
         case .deny(let why): (keys, reason) = (prompt.keys.deny, why.flatMap { $0.isEmpty ? nil : $0 })
         case .questions: throw EngineError("\(role) asks on its screen: answer it with y or n, or in its session (o)")
         }

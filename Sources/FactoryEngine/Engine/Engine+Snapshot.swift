@@ -60,7 +60,7 @@ extension Engine {
                 items.append(Attention(kind: .request, role: a.role, message: "\(a.role) asks: \(question.line)\(more): y answers, n declines (factory answer \(a.role) TEXT)",
                                        about: request.requestID))
             } else {
-                items.append(Attention(kind: .request, role: a.role, message: "\(a.role) asks to run \(request.summary): y allows, A always, n denies",
+                items.append(Attention(kind: .request, role: a.role, message: "\(a.role) asks to run \(request.summary): " + (request.tool == SessionScreen.tool ? "y allows, n denies (on its screen)" : "y allows, A always, n denies"),
                                        about: request.requestID))
             }
         } }

@@ -181,6 +181,9 @@ public final class Keeper {
         var mask = sigset_t()
         sigemptyset(&mask)
         sigaddset(&mask, SIGTERM)
+        // In a terminal session, the session closing (tmux killed, the server gone) hangs up
+        // the keeper: it ends the agent too, rather than leave it running with no terminal.
+        if spec.terminalSession != nil { sigaddset(&mask, SIGHUP) }
         pthread_sigmask(SIG_BLOCK, &mask, nil)
         signals = signalfd(-1, &mask, Int32(SFD_CLOEXEC | SFD_NONBLOCK))
     }

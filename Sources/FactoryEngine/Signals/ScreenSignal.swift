@@ -26,7 +26,7 @@ public struct ScreenSignal: Codable, Sendable, Equatable {
 
     /// As one of `AgentSignals`' readings.
     var reading: SignalReading {
-        let at = Date(timeIntervalSince1970: since).formatted(date: .omitted, time: .standard)
+        let at = HookSignals.clock(since, .current)
         let what = rule.map { "rule \($0) since \(at): \(saw)" } ?? "since \(at): \(saw)"
         return SignalReading(source: Self.source, state: AgentActivity(rawValue: state), record: nil, evidence: what)
     }
