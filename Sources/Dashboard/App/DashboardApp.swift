@@ -105,6 +105,7 @@ public final class DashboardApp: @unchecked Sendable {
         // Something new needs the human (an agent asking, say): drawn now, not at the next
         // frame slot. Attention changes are rare, so this never floods the terminal.
         let urgent = snap.attention != snapshot.attention
+        state.keepPlaces(from: snapshot, to: snap)
         snapshot = snap
         clampSelection()
         updateDetailFeed()

@@ -14,10 +14,22 @@ enum StatusBar {
         if let notice = ui.notice {
             x = canvas.text(" \(notice) ", x: x, y: rect.y, limit: rect.maxX, role: .keyHint)
         }
-        let hints = ui.focus == .detail
-            ? " ↑↓ PgUp PgDn scroll · g top · G follow · f hold · Enter close · Tab focus · ? help · q quit"
-            : " a approve · r reject · m message · s/x/R agent · Tab focus · / search · f follow · t theme · ? help · q quit"
-        canvas.text(hints, x: x, y: rect.y, limit: rect.maxX, role: .keyHint)
+        canvas.text(hints(snap, ui), x: x, y: rect.y, limit: rect.maxX, role: .keyHint)
+    }
+
+    /// What the keys do where the user is.
+    static func hints(_ snap: Snapshot, _ ui: UIState) -> String {
+        if ui.reader != nil { return " ↑↓ PgUp PgDn scroll · g top · G end · Esc close · ? help · q quit" }
+        if ui.focus == .detail { return " ↑↓ PgUp PgDn scroll · g top · G follow · f hold · Enter close · Tab focus · ? help · q quit" }
+        let asking = snap.agents.contains { $0.request != nil }
+        if ui.focus == .messages, MessagesPane.activeSearch(ui) != nil {
+            return " n/N next/previous match\(asking ? " (y/A answer; n denies from another pane)" : "") · Esc clear · Enter read · / search · F role · f follow · Tab focus · ? help"
+        }
+        let answer = asking ? " y/A/n answer ·" : ""
+        if ui.focus == .messages {
+            return "\(answer) ↑↓ PgUp PgDn scroll · Enter read · / search · F role · f follow · Tab focus · ? help · q quit"
+        }
+        return "\(answer) a approve · r reject · m message · s/x/R agent · Tab focus · / search · f follow · t theme · ? help · q quit"
     }
 
     /// The prompt: its label, the end of its text (where the cursor is) and, after a failed

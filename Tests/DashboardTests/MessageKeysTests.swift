@@ -1,0 +1,78 @@
+@testable import Dashboard
+import FactoryEngine
+import Foundation
+import PlanDocument
+import XCTest
+
+/// `n` is the search's while a search is shown in the focused messages pane, and denies a
+/// request everywhere else; the help and the hints say so. Selections stay on what they show.
+final class MessageKeysTests: XCTestCase {
+    func testNMovesBetweenMatchesOnlyWhileSearching() throws {
+        let map = try Keymap()
+        XCTAssertEqual(map.action(for: .char("n")), .deny)
+        XCTAssertEqual(map.action(for: .char("n"), searching: true), .nextMatch)
+        XCTAssertEqual(map.action(for: .char("N"), searching: true), .previousMatch)
+        XCTAssertNil(map.action(for: .char("N")))
+        XCTAssertEqual(map.action(for: .char("y"), searching: true), .allow, "other keys act as ever")
+
+        let mine = try Keymap(overrides: "next_match = >\n")
+        XCTAssertEqual(mine.action(for: .char(">"), searching: true), .nextMatch)
+        XCTAssertEqual(mine.action(for: .char("n"), searching: true), .deny, "the search no longer borrows n")
+    }
+
+    func testHelpAndHintsSayWhatNDoes() throws {
+        let help = try Keymap().helpLines
+        XCTAssertTrue(help.contains { $0.hasPrefix("n ") && $0.contains("deny what an agent asks") && $0.contains("(n: not while searching messages)") }, "\(help)")
+        XCTAssertTrue(help.contains { $0.hasPrefix("n ") && $0.contains("next message found") })
+        XCTAssertTrue(help.contains { $0.hasPrefix("N ") && $0.contains("previous message found") })
+
+        var snap = Fixture.snapshot()
+        var ui = UIState()
+        ui.focus = .messages
+        ui.search = "fix"
+        XCTAssertTrue(StatusBar.hints(snap, ui).hasPrefix(" n/N next/previous match · Esc clear"))
+        snap.agents[1].request = PermissionRequest(requestID: "r1", tool: "Bash", inputJSON: "{}", summary: "Bash: ls", toolUseID: "",
+                                                   receivedAt: Date(timeIntervalSince1970: 0))
+        XCTAssertTrue(StatusBar.hints(snap, ui).contains("n/N next/previous match (y/A answer; n denies from another pane)"))
+        ui.focus = .agents
+        XCTAssertTrue(StatusBar.hints(snap, ui).hasPrefix(" y/A/n answer · a approve"))
+    }
+
+    func testSelectionStaysOnItsAgentTaskAndMessage() {
+        let plan = { (ids: [String]) in
+            "# Plan\n\n## Tasks\n\n| ID | Agent | Status | Description |\n|----|-------|--------|-------------|\n"
+                + ids.map { "| \($0) | builder | pending | task \($0) |\n" }.joined()
+        }
+        var old = Fixture.snapshot()
+        old.plan = PlanDocument(plan(["T1", "T2", "T3"])).view
+        old.plan.messages = [Fixture.message("one", line: 20), Fixture.message("two", line: 24)]
+        var ui = UIState()
+        ui.selectedAgent = 2
+        ui.selectedTask = 1
+        ui.messageScroll.hold(at: MessagePlace(line: 24, row: 1), messageCount: 2)
+        ui.reader = MessageReader(line: 20)
+        let role = old.agents[2].role
+
+        var new = old
+        new.agents.insert(new.agents[4], at: 0)
+        new.plan = PlanDocument(plan(["T0", "T1", "T2", "T3"])).view
+        new.plan.messages = [Fixture.message("one", line: 21), Fixture.message("two", line: 25), Fixture.message("three", line: 29)]
+        ui.keepPlaces(from: old, to: new)
+        XCTAssertEqual(new.agents[ui.selectedAgent].role, role)
+        XCTAssertEqual(new.plan.tasks[ui.selectedTask].id, "T2")
+        XCTAssertEqual(ui.messageScroll.top, MessagePlace(line: 25, row: 1), "the same message, a line lower in PLAN.md")
+        XCTAssertEqual(ui.reader?.line, 21)
+
+        // Drawn: the selected row is the same agent's, one row lower.
+        let lines = { (snap: Snapshot, ui: UIState) -> [String] in
+            var canvas = Canvas(width: 40, height: 8)
+            AgentsPane.draw(snap, ui, focused: true, in: Rect(x: 0, y: 0, width: 40, height: 8), on: &canvas)
+            return (0..<8).map { y in canvas.cells[y * 40 + 1].role == .selection ? canvas.line(y) : "" }
+        }
+        var before = UIState()
+        before.selectedAgent = 2
+        XCTAssertEqual(lines(old, before).filter { !$0.isEmpty }.first?.contains(role), true)
+        XCTAssertEqual(lines(new, ui).firstIndex { !$0.isEmpty }, 4, "a row arrived above it")
+        XCTAssertEqual(lines(new, ui).filter { !$0.isEmpty }.first?.contains(role), true)
+    }
+}
