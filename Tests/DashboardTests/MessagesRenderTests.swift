@@ -98,6 +98,18 @@ final class MessagesRenderTests: XCTestCase {
         assertLines(pane(messages(30), ui), ["┌ messages 30 · paused, 20 new ────┐"] + rows)
         ui.messageScroll = log(messages(30), ui).toggled(ui.messageScroll, rows: 6, messageCount: 30)
         XCTAssertTrue(pane(messages(30), ui)[6].contains("message number 29"), "f follows again, to the newest")
+
+        // A pane with room to spare keeps it: what arrives waits for a move.
+        var short = UIState()
+        short.messageScroll = log(messages(1), short).toggled(short.messageScroll, rows: 6, messageCount: 1)
+        let empty = Array(repeating: "│                                  │", count: 4) + ["└──────────────────────────────────┘"]
+        assertLines(pane(messages(3), short), [
+            "┌ messages 3 · paused, 2 new ──────┐",
+            "│Builder → Architect (10:25)       │",
+            "│  message number 0                │",
+        ] + empty)
+        short.messageScroll = log(messages(3), short).scrolled(short.messageScroll, by: -1, rows: 6, messageCount: 3)
+        XCTAssertTrue(pane(messages(3), short)[6].contains("message number 2"), "a move shows them")
     }
 
     /// The search: its query and count in the title, its matches highlighted, n and N.

@@ -13,6 +13,9 @@ extension UIState {
             selectedTask = i
         }
         if let line = messageScroll.top?.line { messageScroll.top?.line = Self.line(of: line, from: old.plan.messages, to: new.plan.messages) }
+        if messageScroll.shownThrough != Int.max {
+            messageScroll.shownThrough = Self.line(of: messageScroll.shownThrough, from: old.plan.messages, to: new.plan.messages)
+        }
         if let line = reader?.line { reader?.line = Self.line(of: line, from: old.plan.messages, to: new.plan.messages) }
     }
 

@@ -9,7 +9,7 @@ extension MessageLog {
         if delta > 0 && to >= followingTop(rows: rows) {
             scroll.follow()
         } else if !(scroll.isFollowing && to == from) {
-            scroll.hold(at: place(to), messageCount: messageCount)
+            scroll.hold(at: place(to), messageCount: messageCount, newestLine: newestLine)
         }
         return scroll
     }
@@ -18,7 +18,7 @@ extension MessageLog {
     func atOldest(_ scroll: MessageScroll, rows: Int, messageCount: Int) -> MessageScroll {
         guard !isEmpty else { return scroll }
         var scroll = scroll
-        scroll.hold(at: place(Position(index: 0, row: 0)), messageCount: messageCount)
+        scroll.hold(at: place(Position(index: 0, row: 0)), messageCount: messageCount, newestLine: newestLine)
         return scroll
     }
 
@@ -29,7 +29,7 @@ extension MessageLog {
             scroll.follow()
             return scroll
         }
-        scroll.hold(at: isEmpty ? MessagePlace(line: Int.max) : place(followingTop(rows: rows)), messageCount: messageCount)
+        scroll.hold(at: isEmpty ? MessagePlace(line: Int.max) : place(followingTop(rows: rows)), messageCount: messageCount, newestLine: newestLine)
         return scroll
     }
 
@@ -41,7 +41,7 @@ extension MessageLog {
         let next = ((current + step) % count + count) % count
         let wentRound = step > 0 ? next <= current : next >= current
         var scroll = scroll
-        scroll.hold(at: MessagePlace(line: messages[next].line), messageCount: messageCount)
+        scroll.hold(at: MessagePlace(line: messages[next].line), messageCount: messageCount, newestLine: newestLine)
         return (scroll, wentRound ? "search went round to the \(step > 0 ? "first" : "last") match" : nil)
     }
 }

@@ -16,10 +16,13 @@ struct MessageLog {
 
     let messages: [PlanMessage]
     let width: Int
+    /// The PLAN.md line of the newest message, shown or not.
+    let newestLine: Int
 
     init(_ all: [PlanMessage], ui: UIState, width: Int) {
         messages = MessagesPane.isFiltered(ui) ? all.filter { MessagesPane.matches($0, ui) } : all
         self.width = width
+        newestLine = all.last?.line ?? -1
     }
 
     var isEmpty: Bool { messages.isEmpty }
@@ -96,6 +99,6 @@ struct MessageLog {
         let top = top(scroll, rows: height)
         if top.row == 0 { return top.index }
         let next = top.index + 1
-        return next < messages.count && wrapped(top.index).count - top.row < height ? next : top.index
+        return next < messages.count && scroll.shows(line: messages[next].line) && wrapped(top.index).count - top.row < height ? next : top.index
     }
 }

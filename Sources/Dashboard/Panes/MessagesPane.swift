@@ -19,7 +19,7 @@ enum MessagesPane {
         }
         let top = log.top(ui.messageScroll, rows: inner.height)
         var y = inner.y, index = top.index, skip = top.row
-        while index < log.messages.count && y < inner.maxY {
+        while index < log.messages.count && y < inner.maxY && ui.messageScroll.shows(line: log.messages[index].line) {
             for (row, line) in log.wrapped(index).enumerated().dropFirst(skip) where y < inner.maxY {
                 // The header of the message Enter opens is marked while the pane has the keys.
                 let role: ThemeRole = focused && row == 0 && index == current ? .selection : line.role
