@@ -91,3 +91,24 @@ extension TmuxSession {
         try send("Enter")
     }
 }
+
+/// The mouse in a real terminal (reports as xterm's SGR encoding, which ncurses asks for).
+extension DashboardTmuxTests {
+    func testAClickSelectsAnAgentRow() throws {
+        let t = try open(["demo"], width: 120, height: 40)
+        let screen = try t.waitFor("the approval gate") { $0.contains("plan awaits you") }
+        XCTAssertEqual(try t.display("#{mouse_any_flag}"), "1", "the dashboard asks for the mouse")
+        let row = try XCTUnwrap(lines(screen).firstIndex { $0.hasPrefix("│tester ") })
+        // A left press at column 4 of that row, as one write: ESC [ < 0 ; 4 ; ROW M.
+        let press = "\u{1B}[<0;4;\(row + 1)M".utf8.map { String($0, radix: 16) }
+        _ = try t.tmux(["send-keys", "-t", "t", "-H"] + press)
+        try t.send("Enter")
+        try t.waitFor("the tester's detail") { $0.contains("┌ tester ·") }
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+
+        let off = try open(["demo", "--no-mouse"], width: 120, height: 40)
+        try off.waitFor("the approval gate") { $0.contains("plan awaits you") }
+        XCTAssertEqual(try off.display("#{mouse_any_flag}"), "0", "--no-mouse leaves the mouse to the terminal")
+    }
+}

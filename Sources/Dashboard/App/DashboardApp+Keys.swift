@@ -49,6 +49,10 @@ extension DashboardApp {
 
     func handle(_ key: Key, inBurst burst: Bool = false) {
         if state.prompt != nil { return edit(prompt: key) }
+        if case .mouse(let event) = key {
+            take(mouse: event)
+            return requestFrame()
+        }
         let searching = state.focus == .messages && state.reader == nil && MessagesPane.activeSearch(state) != nil
         guard let action = keymap.action(for: key, searching: searching) else { return }
         if state.showHelp, action != .help, action != .quit { state.showHelp = false; return requestFrame() }

@@ -23,10 +23,21 @@ public enum KeyAction: String, CaseIterable, Sendable {
     }
 }
 
-/// A key as curses delivers it: a character, or a special key code.
+/// A key as curses delivers it: a character, a special key code, or the mouse.
 public enum Key: Hashable, Sendable {
     case char(Character)
     case code(Int32)
+    case mouse(MouseEvent)
+}
+
+/// A left press or a turn of the wheel, at a cell of the screen.
+public struct MouseEvent: Hashable, Sendable {
+    public enum Kind: Int32, Sendable {
+        case press = 1, wheelUp = 4, wheelDown = 5
+    }
+    public var kind: Kind
+    public var x: Int
+    public var y: Int
 }
 
 /// Keys to actions, with the defaults of the help overlay and overrides from
@@ -135,6 +146,7 @@ public struct Keymap: Sendable {
         case .code(keyBackTab): return "S-Tab"
         case .code(keyEnter): return "Enter"
         case .code(let c): return "#\(c)"
+        case .mouse: return "mouse"
         }
     }
 }
