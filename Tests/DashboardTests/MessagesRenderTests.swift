@@ -2,6 +2,7 @@
 import FactoryEngine
 import PlanDocument
 import XCTest
+import Dispatch
 
 /// The messages pane and the reader drawn whole: every row of the canvas is compared.
 final class MessagesRenderTests: XCTestCase {
@@ -155,6 +156,29 @@ final class MessagesRenderTests: XCTestCase {
         XCTAssertEqual(pane(all, ui, width: 46)[2], "│  message number 10                         │")
         ui.messageScroll = log(all, ui, width: 46).jumped(ui.messageScroll, by: -1, rows: 6, messageCount: 14).0
         XCTAssertEqual(pane(all, ui, width: 46)[2], "│  message number 1                          │", "N goes back")
+    }
+
+    /// The search ignores case, in any script, and reads the sender too; over 100,000
+    /// messages a frame stays quick.
+    func testSearchIgnoresCaseAndScalesToAHundredThousandMessages() throws {
+        var ui = UIState()
+        let few = [Fixture.message("Un ÉTÉ chaud", line: 1), Fixture.message("FIX the parser", line: 5), Fixture.message("other", from: "Fixer", line: 9)]
+        ui.search = "été"
+        XCTAssertEqual(MessagesPane.shown(few, ui).map(\.line), [1])
+        ui.search = "fix"
+        XCTAssertEqual(MessagesPane.shown(few, ui).map(\.line), [5, 9])
+
+        let many = (0..<100_000).map { Fixture.message("message \($0) with a body long enough to wrap once or twice in a narrow pane", line: $0 * 3) }
+        let snap = Fixture.snapshot(messages: many)
+        ui.search = "99 WITH"
+        let keymap = try Keymap()
+        let start = DispatchTime.now().uptimeNanoseconds
+        var canvas = Canvas(width: 0, height: 0)
+        for _ in 0..<5 { canvas = Frame.render(snap, ui, keymap: keymap, width: 120, height: 40) }
+        let perFrame = Double(DispatchTime.now().uptimeNanoseconds - start) / 5 / 1e6
+        XCTAssertTrue(canvas.lines[3].contains("\"99 WITH\" 1000 found"), canvas.lines[3])
+        // A loose bound for a debug build on a shared machine.
+        XCTAssertLessThan(perFrame, 250, "a frame took \(perFrame) ms")
     }
 
     /// Filters are named, so an empty pane says why.

@@ -20,7 +20,7 @@ struct MessageLog {
     let newestLine: Int
 
     init(_ all: [PlanMessage], ui: UIState, width: Int) {
-        messages = MessagesPane.isFiltered(ui) ? all.filter { MessagesPane.matches($0, ui) } : all
+        messages = MessagesPane.shown(all, ui)
         self.width = width
         newestLine = all.last?.line ?? -1
     }

@@ -1,3 +1,4 @@
+import CLibc
 import FactoryEngine
 import PlanDocument
 
@@ -54,10 +55,22 @@ enum MessagesPane {
 
     static func isFiltered(_ ui: UIState) -> Bool { ui.roleFilter != nil || activeSearch(ui) != nil }
 
-    static func matches(_ m: PlanMessage, _ ui: UIState) -> Bool {
-        if let role = ui.roleFilter?.lowercased(), m.from.lowercased() != role, !m.to.contains(where: { $0.lowercased() == role }) { return false }
-        if let q = activeSearch(ui)?.lowercased(), !m.body.lowercased().contains(q), !m.from.lowercased().contains(q) { return false }
-        return true
+    /// The messages the role filter and the search let through. Every message is searched
+    /// each frame: an ASCII query goes to the C library's search, which folds ASCII letters
+    /// only (UTF-8's other bytes never equal them).
+    static func shown(_ all: [PlanMessage], _ ui: UIState) -> [PlanMessage] {
+        guard isFiltered(ui) else { return all }
+        let role = ui.roleFilter?.lowercased()
+        let query = activeSearch(ui)?.lowercased()
+        let ascii = query?.utf8.allSatisfy { $0 < 0x80 } ?? true
+        let needle = Array((query ?? "").utf8CString)
+        func found(_ text: String) -> Bool {
+            ascii ? text.withCString { strcasestr($0, needle) != nil } : text.lowercased().contains(query ?? "")
+        }
+        return all.filter { m in
+            if let role, m.from.lowercased() != role, !m.to.contains(where: { $0.lowercased() == role }) { return false }
+            return query == nil || found(m.body) || found(m.from)
+        }
     }
 
     /// A row with what the search found in it drawn in the search's role.
