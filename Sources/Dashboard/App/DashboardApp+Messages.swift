@@ -3,9 +3,12 @@ import FactoryEngine
 /// The messages pane's keys: scrolling by wrapped row, following, the search's matches and
 /// the reader.
 extension DashboardApp {
+    /// The terminal's size in cells (80×24 before the screen is open).
+    var screenSize: (width: Int, height: Int) { screen.map { (Int($0.width), Int($0.height)) } ?? (80, 24) }
+
     /// The log as the messages pane lays it out at the terminal's size, and its rows.
     var messageLog: (log: MessageLog, rows: Int) {
-        let (w, h) = screen.map { (Int($0.width), Int($0.height)) } ?? (80, 24)
+        let (w, h) = screenSize
         let inner = Layout.make(width: w, height: h, focus: .messages).messages.inner
         return (MessageLog(snapshot.plan.messages, ui: state, width: max(1, inner.width)), max(1, inner.height))
     }
@@ -42,7 +45,7 @@ extension DashboardApp {
     /// The reader's keys; false for a key the reader leaves to the dashboard.
     func readerTakes(_ action: KeyAction) -> Bool {
         guard var reader = state.reader else { return false }
-        let (w, h) = screen.map { (Int($0.width), Int($0.height)) } ?? (80, 24)
+        let (w, h) = screenSize
         let size = ReaderPane.rowCount(snapshot, reader, width: w, height: h)
         let delta: Int
         switch action {

@@ -8,7 +8,7 @@ extension DashboardApp {
             if event.kind != .press { for _ in 0..<abs(rows) { _ = readerTakes(rows < 0 ? .up : .down) } }
             return
         }
-        let (w, h) = screen.map { (Int($0.width), Int($0.height)) } ?? (80, 24)
+        let (w, h) = screenSize
         let layout = Layout.make(width: w, height: h, focus: state.focus)
         let agent = selectedRole
         switch event.kind {
