@@ -20,4 +20,9 @@ enum Fixture {
         PlanMessage(from: from, to: ["Architect"], time: "10:25", body: body, line: line)
     }
 
+    /// A PLAN.md view with one task table, a pending builder task per ID.
+    static func plan(tasks ids: [String]) -> PlanView {
+        PlanDocument("# Plan\n\n## Tasks\n\n| ID | Agent | Status | Description |\n|----|-------|--------|-------------|\n"
+            + ids.map { "| \($0) | builder | pending | task \($0) |\n" }.joined()).view
+    }
 }

@@ -39,12 +39,8 @@ final class MessageKeysTests: XCTestCase {
     }
 
     func testSelectionStaysOnItsAgentTaskAndMessage() {
-        let plan = { (ids: [String]) in
-            "# Plan\n\n## Tasks\n\n| ID | Agent | Status | Description |\n|----|-------|--------|-------------|\n"
-                + ids.map { "| \($0) | builder | pending | task \($0) |\n" }.joined()
-        }
         var old = Fixture.snapshot()
-        old.plan = PlanDocument(plan(["T1", "T2", "T3"])).view
+        old.plan = Fixture.plan(tasks: ["T1", "T2", "T3"])
         old.plan.messages = [Fixture.message("one", line: 20), Fixture.message("two", line: 24)]
         var ui = UIState()
         ui.selectedAgent = 2
@@ -55,7 +51,7 @@ final class MessageKeysTests: XCTestCase {
 
         var new = old
         new.agents.insert(new.agents[4], at: 0)
-        new.plan = PlanDocument(plan(["T0", "T1", "T2", "T3"])).view
+        new.plan = Fixture.plan(tasks: ["T0", "T1", "T2", "T3"])
         new.plan.messages = [Fixture.message("one", line: 21), Fixture.message("two", line: 25), Fixture.message("three", line: 29)]
         ui.keepPlaces(from: old, to: new)
         XCTAssertEqual(new.agents[ui.selectedAgent].role, role)
@@ -74,5 +70,39 @@ final class MessageKeysTests: XCTestCase {
         XCTAssertEqual(lines(old, before).filter { !$0.isEmpty }.first?.contains(role), true)
         XCTAssertEqual(lines(new, ui).firstIndex { !$0.isEmpty }, 4, "a row arrived above it")
         XCTAssertEqual(lines(new, ui).filter { !$0.isEmpty }.first?.contains(role), true)
+    }
+
+    /// The tasks pane drawn whole, with `>` before the selected row, before and after a task
+    /// arrives above the selected one.
+    func testTheSelectedTaskStaysSelectedWhenARowArrivesAbove() {
+        var old = Fixture.snapshot()
+        old.plan = Fixture.plan(tasks: ["T1", "T2", "T3"])
+        var new = old
+        new.plan = Fixture.plan(tasks: ["T0", "T1", "T2", "T3"])
+        var ui = UIState()
+        ui.focus = .tasks
+        ui.selectedTask = 1
+        let drawn = { (snap: Snapshot, ui: UIState) -> [String] in
+            var canvas = Canvas(width: 44, height: 6)
+            TasksPane.draw(snap, ui, focused: true, in: Rect(x: 0, y: 0, width: 44, height: 6), on: &canvas)
+            return (0..<6).map { y in (canvas.cells[y * 44 + 1].role == .selection ? ">" : " ") + canvas.line(y) }
+        }
+        XCTAssertEqual(drawn(old, ui), [
+            " ┌ tasks 0/0 ───────────────────────────────┐",
+            " │T1    pending builder      task T1        │",
+            ">│T2    pending builder      task T2        │",
+            " │T3    pending builder      task T3        │",
+            " │                                          │",
+            " └──────────────────────────────────────────┘",
+        ])
+        ui.keepPlaces(from: old, to: new)
+        XCTAssertEqual(drawn(new, ui), [
+            " ┌ tasks 0/0 ───────────────────────────────┐",
+            " │T0    pending builder      task T0        │",
+            " │T1    pending builder      task T1        │",
+            ">│T2    pending builder      task T2        │",
+            " │T3    pending builder      task T3        │",
+            " └──────────────────────────────────────────┘",
+        ])
     }
 }

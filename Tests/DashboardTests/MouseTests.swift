@@ -7,8 +7,7 @@ import XCTest
 final class MouseTests: XCTestCase {
     func testAPressSelectsTheAgentOrTaskUnderIt() {
         var snap = Fixture.snapshot()
-        snap.plan = PlanDocument("# Plan\n\n## Tasks\n\n| ID | Agent | Status | Description |\n|----|-------|--------|-------------|\n"
-            + (1...3).map { "| T\($0) | builder | pending | task \($0) |\n" }.joined()).view
+        snap.plan = Fixture.plan(tasks: ["T1", "T2", "T3"])
         let layout = Layout.make(width: 120, height: 40, focus: .agents)
         var ui = UIState()
         ui.focus = .messages
