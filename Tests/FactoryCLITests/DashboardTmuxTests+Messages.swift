@@ -82,6 +82,14 @@ extension DashboardTmuxTests {
     }
 }
 
+extension DashboardTmuxTests {
+    /// A mouse report as xterm's SGR encoding writes it (1-based cells): button 0 is a
+    /// left press, 64 the wheel up, 65 down.
+    func mouse(_ t: TmuxSession, button: Int, x: Int, y: Int) throws {
+        _ = try t.tmux(["send-keys", "-t", "t", "-H"] + "\u{1B}[<\(button);\(x);\(y)M".utf8.map { String($0, radix: 16) })
+    }
+}
+
 extension TmuxSession {
     /// Opens a prompt with `key`, waits for its label, types `text` and presses Enter.
     func answer(_ key: String, prompt label: String, with text: String) throws {
@@ -95,15 +103,20 @@ extension TmuxSession {
 /// The mouse in a real terminal (reports as xterm's SGR encoding, which ncurses asks for).
 extension DashboardTmuxTests {
     func testAClickSelectsAnAgentRow() throws {
-        let t = try open(["demo"], width: 120, height: 40)
+        let dir = root + "/demo"
+        let t = try open(["demo", "--keep", dir], width: 120, height: 40)
         let screen = try t.waitFor("the approval gate") { $0.contains("plan awaits you") }
         XCTAssertEqual(try t.display("#{mouse_any_flag}"), "1", "the dashboard asks for the mouse")
         let row = try XCTUnwrap(lines(screen).firstIndex { $0.hasPrefix("│tester ") })
-        // A left press at column 4 of that row, as one write: ESC [ < 0 ; 4 ; ROW M.
-        let press = "\u{1B}[<0;4;\(row + 1)M".utf8.map { String($0, radix: 16) }
-        _ = try t.tmux(["send-keys", "-t", "t", "-H"] + press)
+        try mouse(t, button: 0, x: 4, y: row + 1)
         try t.send("Enter")
         try t.waitFor("the tester's detail") { $0.contains("┌ tester ·") }
+
+        // The wheel over the messages pane: it takes the focus and scrolls back.
+        for i in 0..<30 { try say(dir + "/.agent-comms/PLAN.md", "wheel message \(i)") }
+        try t.waitFor("the messages") { $0.contains("wheel message 29") }
+        try mouse(t, button: 64, x: 100, y: 20)
+        try t.waitFor("the pane scrolled back") { $0.contains("· paused ") && !$0.contains("wheel message 29") && $0.contains("Enter read") }
         try t.send("q")
         XCTAssertEqual(try t.waitForExit().status, 0)
 
