@@ -33,7 +33,7 @@ let package = Package(
         // Workspace discovery; grows into the orchestration engine.
         .target(name: "FactoryEngine", dependencies: ["PlanDocument", "BundledFiles", "CLibc", "InertText", "Yams"]),
         // The only module that calls curses.
-        .target(name: "Dashboard", dependencies: ["CNcursesw", "TextWidth", "InertText", "BundledFiles", "FactoryEngine", "PlanDocument"]),
+        .target(name: "Dashboard", dependencies: ["CNcursesw", "CLibc", "TextWidth", "InertText", "BundledFiles", "FactoryEngine", "PlanDocument"]),
         .executableTarget(
             name: "factory",
             dependencies: [

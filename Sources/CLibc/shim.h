@@ -10,6 +10,8 @@
 int wcwidth(wchar_t c);
 int pipe2(int pipefd[2], int flags);
 int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *actions, const char *path);
+// Case-insensitive substring search (the dashboard's message search, over every message).
+char *strcasestr(const char *haystack, const char *needle);
 
 #include <unistd.h>
 #include <sys/syscall.h>

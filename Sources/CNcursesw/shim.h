@@ -51,6 +51,25 @@ static inline void factory_bracketed_paste(int on) {
     // putp writes through stdio here, not curses' own buffer that doupdate flushes.
     fflush(stdout);
 }
+// The mouse: a left press and the wheel, each reported as it happens (no click timing).
+// The terminal's own selection still works with Shift held.
+static inline void factory_mouse(int on) {
+    mousemask(on ? (BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED) : 0, NULL);
+    mouseinterval(0);
+}
+static inline int factory_key_mouse(void) { return KEY_MOUSE; }
+// The mouse event waiting: 1 a left press, 4 the wheel up, 5 the wheel down, 0 another
+// event, -1 none.
+static inline int factory_mouse_event(int *x, int *y) {
+    MEVENT e;
+    if (getmouse(&e) != OK) return -1;
+    *x = e.x;
+    *y = e.y;
+    if (e.bstate & BUTTON1_PRESSED) return 1;
+    if (e.bstate & BUTTON4_PRESSED) return 4;
+    if (e.bstate & BUTTON5_PRESSED) return 5;
+    return 0;
+}
 static inline int factory_has_cursor_addressing(void) {
     char *cup = tigetstr("cup");
     return cup != NULL && cup != (char *)-1;

@@ -17,6 +17,7 @@ struct ScreenOptions: ParsableArguments {
         valueName: "CMD"))
     var notify: [String] = []
     @Flag(name: .customLong("no-color"), help: "No colours (also when NO_COLOR is set).") var noColor = false
+    @Flag(name: .customLong("no-mouse"), help: "Leave the mouse to the terminal (clicks select text without Shift).") var noMouse = false
     @Option(name: .customLong("max-agents"), help: "At most this many agents run at once.") var maxAgents = EngineOptions().maxConcurrentAgents
 
     func validate() throws {
@@ -31,6 +32,7 @@ struct ScreenOptions: ParsableArguments {
         o.desktop = alerts.desktop
         o.notifyCommand = alerts.command
         o.noColor = o.noColor || noColor
+        o.mouse = !noMouse
         o.keymapText = UserConfig.directory().flatMap { try? String(contentsOfFile: $0 + "/keys.conf", encoding: .utf8) }
         return o
     }

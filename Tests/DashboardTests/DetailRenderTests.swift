@@ -248,7 +248,7 @@ final class DetailRenderTests: XCTestCase {
             "line 21", "line 22", "line 23", "line 24", "line 25",
         ], width: 44))
         XCTAssertEqual(canvas.lines[0], "┌ factory " + String(repeating: "─", count: 38) + " spent $0.1200 (plan $0.1200) ─┐")
-        XCTAssertTrue(canvas.lines[23].hasPrefix(" k j PgUp PgDn scroll · g top · G follow · f hold · Enter close"), canvas.lines[23])
+        XCTAssertTrue(canvas.lines[23].hasPrefix(" k/j/PgUp/PgDn scroll · g top · G follow · f hold · Enter close"), canvas.lines[23])
     }
 
     /// 120×40: more room, so the commits and changes are listed; held, the note shows.

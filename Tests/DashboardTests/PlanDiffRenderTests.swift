@@ -129,8 +129,8 @@ final class PlanDiffRenderTests: XCTestCase {
         }
     }
 
-    static let planStatus = " Esc q close · a approve · r reject · k j PgUp PgDn scroll · g top · G end · ? help"
-    static let diffStatus = " Esc q close · a approve · r reject · k j PgUp PgDn scroll · ] [ file · g top · G end · ? help"
+    static let planStatus = " Esc/q close · a approve · r reject · k/j/PgUp/PgDn scroll · g top · G end · ? help"
+    static let diffStatus = " Esc/q close · a approve · r reject · k/j/PgUp/PgDn scroll · ]/[ file · g top · G end · ? help"
 
     /// The design under its title, its list, its table aligned by display width (two CJK
     /// cells as wide as `Decision`), its code kept; then the tasks.

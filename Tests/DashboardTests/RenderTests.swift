@@ -8,19 +8,11 @@ import XCTest
 /// hostile text.
 final class RenderTests: XCTestCase {
     func snapshot(messages: [PlanMessage] = [], phase: Phase = .awaitingApproval) -> Snapshot {
-        var plan = PlanDocument(PlanTemplate.text()).view
-        plan.messages = messages
-        let agents = Role.all.map {
-            AgentSnapshot(role: $0, state: $0 == "builder" ? .running : .notStarted, pid: nil, exitCode: nil, startedAt: nil,
-                          attempts: 0, tasks: TaskCounts(done: 0, total: 0), worktree: nil, external: [])
-        }
-        return Snapshot(phase: phase, feature: "Add a greeting", agents: agents,
-                        attention: [Attention(kind: .approval, role: "architect", message: "the plan awaits approval")],
-                        tasks: TaskCounts(done: 0, total: 0), blockedReason: nil, conflicts: [], plan: plan, time: 0)
+        Fixture.snapshot(messages: messages, phase: phase)
     }
 
-    func message(_ body: String, from: String = "Builder") -> PlanMessage {
-        PlanMessage(from: from, to: ["Architect"], time: "10:25", body: body, line: 1)
+    func message(_ body: String, from: String = "Builder", line: Int = 1) -> PlanMessage {
+        Fixture.message(body, from: from, line: line)
     }
 
     func render(_ snap: Snapshot, _ ui: UIState = UIState(), _ w: Int, _ h: Int) throws -> Canvas {
@@ -102,13 +94,12 @@ final class RenderTests: XCTestCase {
     }
 
     func testMessagesFollowTheNewestAndScrollBack() throws {
-        let messages = (0..<50).map { message("message number \($0)") }
+        let messages = (0..<50).map { message("message number \($0)", line: $0 * 4) }
         let following = try render(snapshot(messages: messages), UIState(), 100, 20).lines.joined(separator: "\n")
         XCTAssertTrue(following.contains("message number 49"))
         XCTAssertFalse(following.contains("message number 10"))
         var ui = UIState()
-        ui.follow = false
-        ui.messageOffset = 40
+        ui.messageScroll.hold(at: MessagePlace(line: 9 * 4), messageCount: 50)
         let back = try render(snapshot(messages: messages), ui, 100, 20).lines.joined(separator: "\n")
         XCTAssertTrue(back.contains("message number 9"))
         XCTAssertFalse(back.contains("message number 49"))

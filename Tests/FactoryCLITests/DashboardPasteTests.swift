@@ -63,10 +63,7 @@ extension DashboardTmuxTests {
         let lock = dir + "/.agent-comms/PLAN.md.lock"
         try? FileManager.default.removeItem(atPath: lock)
         try FileManager.default.createDirectory(atPath: lock, withIntermediateDirectories: false)
-        try t.send("m")
-        try t.waitFor("the message prompt") { $0.contains("Message to architect:") }
-        try t.send("-l", "keep this text")
-        try t.send("Enter")
+        try t.answer("m", prompt: "Message to architect:", with: "keep this text")
         let failed = try t.waitFor("the error in the prompt") { $0.contains("not sent") }
         XCTAssertTrue(failed.contains("Message to architect: keep this text"), "the text is still in the prompt:\n\(failed)")
         XCTAssertEqual(humanMessages(dir), before)

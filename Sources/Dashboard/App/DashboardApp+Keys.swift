@@ -49,7 +49,12 @@ extension DashboardApp {
 
     func handle(_ key: Key, inBurst burst: Bool = false) {
         if state.prompt != nil { return edit(prompt: key) }
-        guard let action = keymap.action(for: key) else { return }
+        if case .mouse(let event) = key {
+            take(mouse: event)
+            return requestFrame()
+        }
+        let searching = state.focus == .messages && state.reader == nil && MessagesPane.activeSearch(state) != nil
+        guard let action = keymap.action(for: key, searching: searching) else { return }
         if state.showHelp, action != .help, action != .quit { state.showHelp = false; return requestFrame() }
         if burst, action.changesWork {
             state.notice = "\(action.rawValue) ignored: keys came faster than typing"
@@ -62,6 +67,7 @@ extension DashboardApp {
     func perform(_ action: KeyAction) {
         state.notice = nil
         if state.view != nil, performInView(action) { return }
+        if readerTakes(action) { return }
         switch action {
         case .approve: command(.approve(note: nil))
         case .reject: state.prompt = Prompt(kind: .reject)
@@ -82,14 +88,16 @@ extension DashboardApp {
             state.focus = all[(i + (action == .focusNext ? 1 : all.count - 1)) % all.count]
         case .up: move(-1)
         case .down: move(1)
+        case .top where state.focus == .messages: messagesToOldest()
+        case .bottom where state.focus == .messages: state.messageScroll.follow()
         case .top: move(-1_000_000)
         case .bottom: move(1_000_000)
         case .pageUp: move(-pageSize)
         case .pageDown: move(pageSize)
         case .follow where state.focus == .detail: toggleDetailFollowing()
-        case .follow:
-            state.follow.toggle()
-            state.messageOffset = 0
+        case .follow: toggleMessageFollowing()
+        case .nextMatch: jumpToMatch(1)
+        case .previousMatch: jumpToMatch(-1)
         case .search: state.prompt = Prompt(kind: .search, text: state.search ?? "")
         case .filter:
             // All → architect → builder → … → docwriter → all.
@@ -97,6 +105,7 @@ extension DashboardApp {
             let next = state.roleFilter.flatMap { roles.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
             state.roleFilter = next < roles.count ? roles[next] : nil
             state.notice = state.roleFilter.map { "messages to or from \($0)" } ?? "all messages"
+        case .detail where state.focus == .messages: openReader()
         case .detail: state.detailOpen ? closeDetail() : openDetail()
         case .attach: attach(selectedRole)
         case .plan: openView(.plan)
@@ -143,11 +152,7 @@ extension DashboardApp {
             updateDetailFeed()
         case .tasks:
             state.selectedTask = max(0, min(snapshot.plan.tasks.count - 1, state.selectedTask + delta))
-        case .messages:
-            // Up scrolls back through older messages and pauses following.
-            let count = snapshot.plan.messages.count
-            state.messageOffset = max(0, min(max(0, count - 1), state.messageOffset - delta))
-            state.follow = state.messageOffset == 0
+        case .messages: scrollMessages(by: delta)
         case .detail: scrollDetail(by: delta)
         }
     }

@@ -14,6 +14,8 @@ public struct DashboardOptions: Sendable {
     public var desktop = DesktopNotification.off
     /// Run for each new item while this dashboard drives (argv; the event as JSON on stdin).
     public var notifyCommand: [String]?
+    /// Clicks focus a pane and select a row, the wheel scrolls (`--no-mouse`: off).
+    public var mouse = true
     public var noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
     public var keymapText: String?
     /// Runs after the terminal is given back, before exit (the demo removes its repository).
@@ -75,7 +77,7 @@ public final class DashboardApp: @unchecked Sendable {
         // The terminal's modes as the user had them, before curses changes anything.
         CrashGuard.install()
         let screen: Screen
-        do { screen = try Screen(noColor: options.noColor) } catch {
+        do { screen = try Screen(noColor: options.noColor, mouse: options.mouse) } catch {
             CrashGuard.disarm()
             throw error
         }
@@ -114,6 +116,7 @@ public final class DashboardApp: @unchecked Sendable {
         // frame slot. Attention changes are rare, so this never floods the terminal.
         let urgent = snap.attention != snapshot.attention
         let previous = snapshot
+        state.keepPlaces(from: snapshot, to: snap)
         snapshot = snap
         clampSelection()
         updateDetailFeed()

@@ -37,6 +37,9 @@ public enum Frame {
                 }
             }
             if !layout.messages.isEmpty { MessagesPane.draw(snap, ui, focused: ui.focus == .messages, in: layout.messages, on: &canvas) }
+            if let reader = ui.reader {
+                ReaderPane.draw(snap, reader, search: MessagesPane.activeSearch(ui), in: ReaderPane.rect(width: width, height: height), on: &canvas)
+            }
             StatusBar.draw(snap, ui, keymap: keymap, in: layout.statusBar, on: &canvas)
             if ui.showHelp { HelpOverlay.draw(keymap, in: Rect(x: 0, y: 0, width: width, height: height), on: &canvas) }
         }

@@ -28,15 +28,35 @@ enum KeyHints {
         ([.nextFile, .previousFile], "file"), ([.top], "top"), ([.bottom], "end"), ([.help], "help"),
     ]
 
+    /// The hints while a message is open whole in the reader.
+    static let readerHints: [([KeyAction], String)] = [
+        ([.up, .down, .pageUp, .pageDown], "scroll"), ([.top], "top"), ([.bottom], "end"), ([.cancel], "close"), ([.help], "help"), ([.quit], "quit"),
+    ]
+
+    /// The hints in the messages pane; while a search is shown, `n`/`N` move between matches.
+    static func messagesHints(searching: Bool) -> [([KeyAction], String)] {
+        (searching ? [([KeyAction.nextMatch, .previousMatch], "next/previous match"), ([.cancel], "clear")]
+                   : [([KeyAction.up, .down, .pageUp, .pageDown], "scroll")])
+            + [([.detail], "read"), ([.search], "search"), ([.filter], "role"), ([.follow], "follow"), ([.focusNext], "focus"), ([.help], "help"), ([.quit], "quit")]
+    }
+
     static func line(_ snap: Snapshot, _ ui: UIState, keymap: Keymap) -> String {
-        let hints: [([KeyAction], String)] = ui.view != nil
+        let asking = snap.agents.contains { $0.request != nil }
+        let searching = ui.focus == .messages && MessagesPane.activeSearch(ui) != nil
+        // An agent asking comes first wherever the keys are (n denies except while searching).
+        let answer: [([KeyAction], String)] = asking && ui.reader == nil && ui.view == nil
+            ? (searching ? [([.allow, .allowAlways], "answer")] : [([.allow, .allowAlways, .deny], "answer")]) : []
+        let hints: [([KeyAction], String)] = ui.reader != nil ? readerHints
+            : ui.view != nil
             ? viewHints.filter { applies($0.0[0], snap, ui) }
+            : ui.focus == .messages ? answer + messagesHints(searching: searching)
             : ui.focus == .detail
             ? detailHints.filter { applies($0.0[0], snap, ui) }
-            : order.filter { applies($0, snap, ui) }.compactMap { action in words[action].map { ([action], $0) } }
+            : answer + order.filter { applies($0, snap, ui) && !(asking && [.allow, .allowAlways, .deny].contains($0)) }
+                .compactMap { action in words[action].map { ([action], $0) } }
         let shown = hints.compactMap { actions, word -> String? in
             let keys = actions.compactMap { keymap.label(of: $0) }
-            return keys.isEmpty ? nil : keys.joined(separator: " ") + " " + word
+            return keys.isEmpty ? nil : keys.joined(separator: "/") + " " + word
         }
         return " " + shown.joined(separator: " · ")
     }
@@ -62,8 +82,10 @@ enum KeyHints {
 }
 
 extension Keymap {
-    /// The first key bound to `action`, as the help writes it; nil when none is.
+    /// The first key bound to `action` (the search's own keys too), as the help writes it;
+    /// nil when none is.
     public func label(of action: KeyAction) -> String? {
-        bindings.filter { $0.value == action }.map { Self.label($0.key) }.sorted { ($0.count, $0) < ($1.count, $1) }.first
+        (bindings.filter { $0.value == action } + searchBindings.filter { $0.value == action }).map { Self.label($0.key) }
+            .sorted { ($0.count, $0) < ($1.count, $1) }.first
     }
 }

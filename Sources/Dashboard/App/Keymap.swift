@@ -12,6 +12,7 @@ public enum KeyAction: String, CaseIterable, Sendable {
     case follow, search, filter, detail, attach
     case plan, diff
     case nextFile = "next_file", previousFile = "previous_file"
+    case nextMatch = "next_match", previousMatch = "previous_match"
     case theme, help, quit, cancel
 
     /// Actions that change the pipeline or the agents: never taken from input that arrives
@@ -25,16 +26,30 @@ public enum KeyAction: String, CaseIterable, Sendable {
     }
 }
 
-/// A key as curses delivers it: a character, or a special key code.
+/// A key as curses delivers it: a character, a special key code, or the mouse.
 public enum Key: Hashable, Sendable {
     case char(Character)
     case code(Int32)
+    case mouse(MouseEvent)
+}
+
+/// A left press or a turn of the wheel, at a cell of the screen.
+public struct MouseEvent: Hashable, Sendable {
+    public enum Kind: Int32, Sendable {
+        case press = 1, wheelUp = 4, wheelDown = 5
+    }
+    public var kind: Kind
+    public var x: Int
+    public var y: Int
 }
 
 /// Keys to actions, with the defaults of the help overlay and overrides from
-/// `~/.config/factory/keys.conf` (`approve = A`, one per line).
+/// `~/.config/factory/keys.conf` (`approve = A`, one per line). The search's keys
+/// (`next_match`, `previous_match`) act while a search is shown in the focused messages
+/// pane, and leave their keys to the main table otherwise (`n` denies a request then).
 public struct Keymap: Sendable {
     public private(set) var bindings: [Key: KeyAction] = [:]
+    public private(set) var searchBindings: [Key: KeyAction] = [:]
 
     // Curses key codes (stable across ncurses builds).
     public static let keyDown: Int32 = 0o402, keyUp: Int32 = 0o403, keyHome: Int32 = 0o406, keyEnd: Int32 = 0o550
@@ -49,6 +64,7 @@ public struct Keymap: Sendable {
         ("PageUp", .pageUp), ("PageDown", .pageDown), ("f", .follow), ("/", .search), ("F", .filter),
         ("\n", .detail), ("\r", .detail), ("Enter", .detail), ("o", .attach), ("p", .plan), ("d", .diff), ("]", .nextFile), ("[", .previousFile), ("t", .theme), ("?", .help), ("q", .quit), ("Escape", .cancel),
     ]
+    public static let searchDefaults: [(String, KeyAction)] = [("n", .nextMatch), ("N", .previousMatch)]
 
     /// The defaults alone.
     public static let standard: Keymap = (try? Keymap()) ?? Keymap(empty: ())
@@ -57,6 +73,7 @@ public struct Keymap: Sendable {
 
     public init(overrides text: String? = nil) throws(KeymapError) {
         for (name, action) in Self.defaults { if let key = Self.key(named: name) { bindings[key] = action } }
+        for (name, action) in Self.searchDefaults { if let key = Self.key(named: name) { searchBindings[key] = action } }
         guard let text else { return }
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
@@ -66,12 +83,20 @@ public struct Keymap: Sendable {
                 throw KeymapError("keys.conf:\(number + 1): expected ACTION = KEY with ACTION one of \(KeyAction.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard let key = Self.key(named: parts[1]) else { throw KeymapError("keys.conf:\(number + 1): unknown key \"\(parts[1])\"") }
-            bindings = bindings.filter { $0.value != action }
-            bindings[key] = action
+            if Self.searchDefaults.contains(where: { $0.1 == action }) {
+                searchBindings = searchBindings.filter { $0.value != action }
+                searchBindings[key] = action
+            } else {
+                bindings = bindings.filter { $0.value != action }
+                bindings[key] = action
+            }
         }
     }
 
-    public func action(for key: Key) -> KeyAction? { bindings[key] }
+    /// `searching`: a search is shown in the focused messages pane, and its keys come first.
+    public func action(for key: Key, searching: Bool = false) -> KeyAction? {
+        (searching ? searchBindings[key] : nil) ?? bindings[key]
+    }
 
     static func key(named name: String) -> Key? {
         switch name {
@@ -101,14 +126,19 @@ public struct Keymap: Sendable {
             .focusNext: "next pane", .focusPrevious: "previous pane", .up: "up / scroll back a line", .down: "down / scroll on a line",
             .top: "top / oldest", .bottom: "bottom / newest, and follow", .pageUp: "a page back", .pageDown: "a page on",
             .follow: "follow new lines on/off", .search: "search messages", .filter: "messages of one role (cycles)",
-            .detail: "open / close the agent's live detail", .attach: "open the agent's terminal session (Ctrl-] comes back)", .plan: "the plan: design, tasks, verdicts that sent it back (a, r work in it)",
+            .detail: "open / close the agent's live detail; in messages, read the message whole", .attach: "open the agent's terminal session (Ctrl-] comes back)", .plan: "the plan: design, tasks, verdicts that sent it back (a, r work in it)",
             .diff: "the selected agent's changes against main", .nextFile: "diff: next file", .previousFile: "diff: previous file",
+            .nextMatch: "next message found (while searching, in the messages pane)", .previousMatch: "previous message found (likewise)",
             .theme: "next theme", .help: "this help", .quit: "quit (agents keep running); in the plan or diff, close it",
             .cancel: "close / cancel",
         ]
         return KeyAction.allCases.map { action in
-            let keys = Set(bindings.filter { $0.value == action }.map { Self.label($0.key) }).sorted().joined(separator: " ")
-            return "\(keys.padding(toLength: 14, withPad: " ", startingAt: 0)) \(names[action] ?? action.rawValue)"
+            let bound = bindings.filter { $0.value == action }.map(\.key) + searchBindings.filter { $0.value == action }.map(\.key)
+            let keys = Set(bound.map(Self.label)).sorted().joined(separator: " ")
+            // A key the search borrows says so where it is explained.
+            let lent = searchBindings.keys.filter { bindings[$0] == action }.map { Self.label($0) }.sorted()
+            let note = lent.isEmpty ? "" : " (\(lent.joined(separator: " ")): not while searching messages)"
+            return "\(keys.padding(toLength: 14, withPad: " ", startingAt: 0)) \(names[action] ?? action.rawValue)\(note)"
         }
     }
 
@@ -127,6 +157,7 @@ public struct Keymap: Sendable {
         case .code(keyBackTab): return "S-Tab"
         case .code(keyEnter): return "Enter"
         case .code(let c): return "#\(c)"
+        case .mouse: return "mouse"
         }
     }
 }

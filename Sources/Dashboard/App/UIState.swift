@@ -79,15 +79,23 @@ public struct Prompt: Equatable, Sendable {
     public var shownText: String { text.replacingOccurrences(of: "\n", with: "⏎") }
 }
 
+/// The message open in the reader (by its line in PLAN.md) and its first row shown.
+public struct MessageReader: Equatable, Sendable {
+    public var line: Int
+    public var top = 0
+
+    public init(line: Int) { self.line = line }
+}
+
 /// What the screen shows besides the snapshot: focus, selection, scrolling, overlays.
 public struct UIState: Equatable, Sendable {
     public var focus: PaneID = .agents
     public var selectedAgent = 0
     public var selectedTask = 0
-    /// Messages hidden below the bottom of the pane (0 = the newest is visible).
-    public var messageOffset = 0
-    /// New messages scroll into view at once.
-    public var follow = true
+    /// The messages pane: following the newest, or held at a row.
+    public var messageScroll = MessageScroll()
+    /// One message read whole, over the panes.
+    public var reader: MessageReader?
     public var roleFilter: String?
     public var search: String?
     public var showHelp = false

@@ -36,8 +36,7 @@ enum TasksPane {
         }
         let all = rows(snap.plan)
         // Keep the selected task in view.
-        let selectedRow = all.firstIndex(of: .task(ui.selectedTask)) ?? 0
-        let first = max(0, min(selectedRow - inner.height + 1, all.count - inner.height))
+        let first = firstRow(all, selected: ui.selectedTask, height: inner.height)
         for (offset, row) in all.dropFirst(first).prefix(inner.height).enumerated() {
             let y = inner.y + offset
             switch row {
@@ -47,6 +46,12 @@ enum TasksPane {
                 drawTask(tasks[index], selected: focused && index == ui.selectedTask, y: y, inner: inner, on: &canvas)
             }
         }
+    }
+
+    /// The first row shown: as far on as keeps the selected task in view.
+    static func firstRow(_ all: [Row], selected: Int, height: Int) -> Int {
+        let selectedRow = all.firstIndex(of: .task(selected)) ?? 0
+        return max(0, min(selectedRow - height + 1, all.count - height))
     }
 
     private static func drawTask(_ task: PlanTask, selected: Bool, y: Int, inner: Rect, on canvas: inout Canvas) {

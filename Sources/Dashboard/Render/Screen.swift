@@ -26,7 +26,7 @@ final class Screen {
     }
 
     /// Opens the terminal. Errors say what is wrong with the terminal, and leave it as it was.
-    init(noColor: Bool) throws(DashboardError) {
+    init(noColor: Bool, mouse: Bool = false) throws(DashboardError) {
         try Self.preflight()
         Locale.ensureUTF8()
         let term = getenv("TERM").map { String(cString: $0) } ?? ""
@@ -55,6 +55,7 @@ final class Screen {
         // Pasted text arrives marked, so it is taken as text and never as keys
         // (`PasteReader`); `close` and `CrashGuard` switch it off again.
         factory_bracketed_paste(1)
+        if mouse { factory_mouse(1) }
     }
 
     /// The terminal's size now (from the kernel, not the last SIGWINCH ncurses saw).
@@ -156,6 +157,12 @@ final class Screen {
         while true {
             let r = wget_wch(factory_stdscr(), &ch)
             if r == ERR { break }
+            if r == factory_key_code_yes(), Int32(ch) == factory_key_mouse() {
+                var x: Int32 = 0, y: Int32 = 0
+                let kind = factory_mouse_event(&x, &y)
+                if let kind = MouseEvent.Kind(rawValue: kind) { keys.append(.mouse(MouseEvent(kind: kind, x: Int(x), y: Int(y)))) }
+                continue
+            }
             if r == factory_key_code_yes() { keys.append(.code(Int32(ch))); continue }
             if let scalar = Unicode.Scalar(UInt32(ch)) { keys.append(.char(Character(scalar))) }
         }
@@ -182,6 +189,7 @@ final class Screen {
             wrefresh(factory_stdscr())
         }
         factory_bracketed_paste(0)
+        factory_mouse(0)
         endwin()
         if let screen { delscreen(screen) }
         screen = nil
