@@ -36,10 +36,26 @@ struct JSONWriter {
     mutating func beginArray() { open(0x5B) }
     mutating func endArray() { close(0x5D) }
 
+    /// A key from PLAN.md, escaped like any string.
     mutating func key(_ name: String) {
         separate()
         quoted(name)
-        if pretty { bytes.append(contentsOf: [0x20, 0x3A, 0x20]) } else { bytes.append(0x3A) }
+        colon()
+    }
+
+    /// A key of the contract: plain ASCII, written as it is.
+    mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(0x22)
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(0x22)
+        colon()
+    }
+
+    private mutating func colon() {
+        if pretty { bytes.append(0x20) }
+        bytes.append(0x3A)
+        if pretty { bytes.append(0x20) }
         afterKey = true
     }
 
@@ -68,7 +84,8 @@ struct JSONWriter {
 
     mutating func bool(_ b: Bool) {
         separate()
-        bytes.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        let word: StaticString = b ? "true" : "false"
+        word.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     mutating func strings(_ list: [String]) {
@@ -78,13 +95,13 @@ struct JSONWriter {
     }
 
     /// `"name" : "value"` and the like, for the common members.
-    mutating func member(_ name: String, _ value: String) { key(name); string(value) }
-    mutating func member(_ name: String, _ value: Int) { key(name); int(value) }
-    mutating func member(_ name: String, _ value: Bool) { key(name); bool(value) }
-    mutating func member(_ name: String, _ value: [String]) { key(name); strings(value) }
+    mutating func member(_ name: StaticString, _ value: String) { key(name); string(value) }
+    mutating func member(_ name: StaticString, _ value: Int) { key(name); int(value) }
+    mutating func member(_ name: StaticString, _ value: Bool) { key(name); bool(value) }
+    mutating func member(_ name: StaticString, _ value: [String]) { key(name); strings(value) }
 
     /// An array of objects, one for each of `items`, whose members `members` writes.
-    mutating func objects<C: Collection>(_ name: String, _ items: C, _ members: (inout JSONWriter, C.Element) -> Void) {
+    mutating func objects<C: Collection>(_ name: StaticString, _ items: C, _ members: (inout JSONWriter, C.Element) -> Void) {
         array(name, items) { w, item in
             w.beginObject()
             members(&w, item)
@@ -93,7 +110,7 @@ struct JSONWriter {
     }
 
     /// An array of `items`, each written by `element`.
-    mutating func array<C: Collection>(_ name: String, _ items: C, _ element: (inout JSONWriter, C.Element) -> Void) {
+    mutating func array<C: Collection>(_ name: StaticString, _ items: C, _ element: (inout JSONWriter, C.Element) -> Void) {
         key(name)
         beginArray()
         for item in items { element(&self, item) }
@@ -142,32 +159,38 @@ struct JSONWriter {
     /// and every other character `Inert` finds unsafe (DEL, C1, bidi) as `\uXXXX`.
     private mutating func quoted(_ s: String) {
         bytes.append(0x22)
-        var s = s
-        s.withUTF8 { utf8 in
-            var clean = 0  // start of the run not yet copied
-            var i = 0
-            while i < utf8.count {
-                let b = utf8[i]
-                var unsafe: UInt32? = nil, width = 1
-                if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F {
-                    unsafe = UInt32(b)
-                } else if b >= 0x80 {
-                    width = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
-                    // Only two- and three-byte sequences hold unsafe characters.
-                    if width < 4, let scalar = Self.scalar(utf8, at: i, width: width), Inert.isUnsafe(scalar) {
-                        unsafe = scalar.value
-                    }
-                }
-                if let unsafe {
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean..<i]))
-                    escape(unsafe)
-                    clean = i + width
-                }
-                i += width
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean..<utf8.count]))
+        if s.utf8.withContiguousStorageIfAvailable({ escaped($0) }) == nil {
+            // Not stored as UTF-8 (bridged): made so once.
+            var copy = s
+            copy.makeContiguousUTF8()
+            _ = copy.utf8.withContiguousStorageIfAvailable { escaped($0) }
         }
         bytes.append(0x22)
+    }
+
+    private mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var clean = 0  // start of the run not yet copied
+        var i = 0
+        while i < utf8.count {
+            let b = utf8[i]
+            var unsafe: UInt32? = nil, width = 1
+            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F {
+                unsafe = UInt32(b)
+            } else if b >= 0x80 {
+                width = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+                // Only two- and three-byte sequences hold unsafe characters.
+                if width < 4, let scalar = Self.scalar(utf8, at: i, width: width), Inert.isUnsafe(scalar) {
+                    unsafe = scalar.value
+                }
+            }
+            if let unsafe {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean..<i]))
+                escape(unsafe)
+                clean = i + width
+            }
+            i += width
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean..<utf8.count]))
     }
 
     /// One character escaped: the short forms JSONEncoder uses, else `\u` and four lowercase

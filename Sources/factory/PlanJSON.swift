@@ -33,7 +33,10 @@ enum PlanJSON {
         // The first field of each name, as the Encodable form keeps them in a dictionary.
         var byName: [String: String] = [:]
         for f in view.fields where byName[f.name] == nil { byName[f.name] = f.value }
-        for name in byName.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { w.member(name, byName[name]!) }
+        for name in byName.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            w.key(name)
+            w.string(byName[name]!)
+        }
         w.endObject()
         w.array("messages", view.messages) { w, m in message(m, into: &w) }
         w.member("sections", view.sections)
