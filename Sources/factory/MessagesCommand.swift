@@ -30,11 +30,12 @@ struct MessagesCommand: ParsableCommand {
             return
         }
         var follower = MessageFollower(path: try location.resolve().path, fromStart: true)
-        let directory = follower.path.contains("/") ? String(follower.path[..<follower.path.lastIndex(of: "/")!]) : "."
-        let name = String(follower.path.split(separator: "/").last ?? "")
+        let slash = follower.path.lastIndex(of: "/")
+        let directory = slash.map { $0 == follower.path.startIndex ? "/" : String(follower.path[..<$0]) } ?? "."
+        let name = String(slash.map { follower.path[follower.path.index(after: $0)...] } ?? Substring(follower.path))
         let box = Box { printer.show(follower.fresh()) }
         // Watch first, then print what is there: a message written in between is not lost.
-        keepAlive = FileWatcher(directories: [directory.isEmpty ? "/" : directory], only: [directory: [name]], queue: .main) { _ in box.run() }
+        keepAlive = FileWatcher(directories: [directory], only: [directory: [name]], queue: .main) { _ in box.run() }
         box.run()
         dispatchMain()
     }

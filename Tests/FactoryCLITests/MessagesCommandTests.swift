@@ -122,6 +122,16 @@ final class MessagesCommandTests: FactoryTestCase {
         XCTAssertEqual(follower.lines().count, 4, "a message printed twice")
     }
 
+    func testFollowPrintsReadablyWithABlankLineBetweenMessages() throws {
+        try say("Architect", "Builder", "before")
+        let follower = try startFollower([])
+        defer { follower.stop() }
+        try follower.waitForText { $0.contains("before") }
+        try say("Builder", "Tester", "after\nsecond line", time: "11:00")
+        let text = try follower.waitForText { $0.contains("second line") }
+        XCTAssertEqual(text, "Architect → Builder (2026-11-24 10:25)\n    before\n\nBuilder → Tester (11:00)\n    after\n    second line\n")
+    }
+
     /// `factory messages --follow --file PLAN ARGS`, its output in a file.
     private func startFollower(_ args: [String]) throws -> Follower {
         let out = scratch + "/follow-\(UUID().uuidString).out"
@@ -140,9 +150,21 @@ final class MessagesCommandTests: FactoryTestCase {
         let process: Process
         let output: String
 
+        func text() -> String { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
+
+        @discardableResult
+        func waitForText(file: StaticString = #filePath, line: UInt = #line, until done: (String) -> Bool) throws -> String {
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                if done(text()) { return text() }
+                usleep(20_000)
+            }
+            XCTFail("the follower printed: \(text())", file: file, line: line)
+            throw CLIHarnessError.timedOut(process.arguments ?? [])
+        }
+
         func lines() -> [[String: Any]] {
-            let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-            return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            return text().split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         }
 
         @discardableResult
