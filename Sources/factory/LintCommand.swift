@@ -16,6 +16,6 @@ struct LintCommand: ParsableCommand {
         let errors = doc.view.diagnostics.filter { $0.severity == .error }.count
         let warnings = doc.view.diagnostics.count - errors
         Output.text(doc.view.diagnostics.isEmpty ? "\(file.path): no problems" : "\(errors) error(s), \(warnings) warning(s)")
-        if errors > 0 { throw ExitCode(1) }
+        Output.finish(keeping: doc, status: errors > 0 ? 1 : 0)
     }
 }

@@ -1,9 +1,11 @@
 import Foundation
-import InertText
 import PlanDocument
 
-/// New PLAN.md messages as events of kind `message`, for `factory events --follow`: the
-/// message log tailed from a shell, whether or not an engine runs.
+/// New PLAN.md messages as they arrive, for `factory messages --follow` and
+/// `factory events --follow`: the message log tailed from a shell, whether or not an engine
+/// runs. Messages are told apart by what they say (from, to, time, body, and which
+/// occurrence of those it is), not by their place in the file, so PLAN.md can be replaced by
+/// a rename, cut short, deleted and written again without a message shown twice or missed.
 struct MessageFollower {
     /// One message, as `factory events --follow` prints it.
     struct Event: Encodable {
@@ -12,29 +14,51 @@ struct MessageFollower {
         var to: [String]
         var time: String
         var body: String
+
+        init(_ m: PlanMessage) { (from, to, time, body) = (m.from, m.to, m.time, m.body) }
+    }
+
+    /// What makes a message the same message wherever it stands.
+    private struct Identity: Hashable {
+        var from: String, to: [String], time: String, body: String
+        init(_ m: PlanMessage) { (from, to, time, body) = (m.from, m.to, m.time, m.body) }
     }
 
     let path: String
-    private var seen: Int
+    /// How many of each message have been seen: a message beyond that count is new.
+    private var seen: [Identity: Int] = [:]
     private var stamp: [Int] = []
 
-    init(path: String) {
+    /// Starts after the messages PLAN.md has now, or (`fromStart`) before all of them, so
+    /// that the first `fresh()` returns them.
+    init(path: String, fromStart: Bool = false) {
         self.path = path
-        seen = Self.read(path)?.count ?? 0
+        guard !fromStart else { return }
         stamp = Self.stamp(path)
+        _ = newMessages(in: Self.read(path) ?? [])
     }
 
-    /// Messages that arrived since the last call. PLAN.md is parsed again only when it
-    /// changed; one that cannot be read now is tried again on the next change, and one that
-    /// lost messages (rewritten, cut short) starts counting from what it has.
-    mutating func fresh() -> [Event] {
+    /// Messages that arrived since the last call, in file order. PLAN.md is parsed again
+    /// only when it changed; one that cannot be read now (missing, half renamed) is tried
+    /// again on the next change.
+    mutating func fresh() -> [PlanMessage] {
         let now = Self.stamp(path)
         guard now != stamp else { return [] }
         stamp = now
         guard let all = Self.read(path) else { return [] }
-        defer { seen = all.count }
-        guard all.count > seen else { return [] }
-        return all[seen...].map { Event(from: $0.from, to: $0.to, time: $0.time, body: $0.body) }
+        return newMessages(in: all)
+    }
+
+    private mutating func newMessages(in all: [PlanMessage]) -> [PlanMessage] {
+        var counted: [Identity: Int] = [:], fresh: [PlanMessage] = []
+        for m in all {
+            let id = Identity(m)
+            let n = counted[id, default: 0] + 1
+            counted[id] = n
+            if n > seen[id, default: 0] { fresh.append(m) }
+        }
+        for (id, n) in counted where n > seen[id, default: 0] { seen[id] = n }
+        return fresh
     }
 
     private static func read(_ path: String) -> [PlanMessage]? {

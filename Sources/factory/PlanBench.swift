@@ -5,7 +5,8 @@ import Glibc
 #endif
 
 /// `factory bench plan`: parse a generated 20 MB PLAN.md, and run cmark-gfm on the same
-/// file side by side, reporting medians and ratios of time and peak memory.
+/// file side by side, reporting medians and ratios of time and peak memory; then
+/// `factory plan --json` and `factory lint` as whole processes against cmark-gfm's time.
 struct PlanBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
@@ -35,11 +36,13 @@ struct PlanBench: ParsableCommand {
         print(String(format: "in-process parse: median %.1f ms (target < 150 ms) %@", parse * 1000, parse < 0.150 ? "PASS" : "FAIL"))
 
         let selfPath = executablePath()
-        var ours: [ChildRun] = [], cmark: [ChildRun] = []
+        var ours: [ChildRun] = [], cmark: [ChildRun] = [], json: [ChildRun] = [], lint: [ChildRun] = []
         for _ in 0..<runs {
-            // Alternate so both see the same machine load.
+            // Alternate so all see the same machine load.
             ours.append(try ChildRun.measure([selfPath, "bench", "parse-once", path]))
             cmark.append(try ChildRun.measure(["cmark-gfm", "-e", "table", path]))
+            json.append(try ChildRun.measure([selfPath, "plan", "--json", "--file", path]))
+            lint.append(try ChildRun.measure([selfPath, "lint", "--file", path]))
         }
         let ourTime = median(ours.map(\.seconds)), cmarkTime = median(cmark.map(\.seconds))
         let ourRSS = median(ours.map { Double($0.peakKB) }), cmarkRSS = median(cmark.map { Double($0.peakKB) })
@@ -48,6 +51,11 @@ struct PlanBench: ParsableCommand {
         let speed = cmarkTime / ourTime, memory = cmarkRSS / ourRSS
         print(String(format: "speed ratio (cmark-gfm / factory): %.2fx (target >= 2x) %@", speed, speed >= 2 ? "PASS" : "FAIL"))
         print(String(format: "memory ratio (cmark-gfm / factory): %.2fx (target > 1x) %@", memory, memory > 1 ? "PASS" : "FAIL"))
+        let jsonTime = median(json.map(\.seconds)), lintTime = median(lint.map(\.seconds))
+        print(String(format: "factory plan --json FILE > /dev/null:  median %.1f ms, %.2fx cmark-gfm's time (target <= 1x) %@",
+                     jsonTime * 1000, jsonTime / cmarkTime, jsonTime <= cmarkTime ? "PASS" : "FAIL"))
+        print(String(format: "factory lint --file FILE:              median %.1f ms, %.2fx cmark-gfm's time (target <= 0.5x) %@",
+                     lintTime * 1000, lintTime / cmarkTime, lintTime <= cmarkTime / 2 ? "PASS" : "FAIL"))
     }
 }
 

@@ -13,7 +13,8 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let (file, doc) = try location.read()
         if json {
-            try Output.json(doc.view, pretty: true)
+            PlanJSON.print(doc.view)
+            Output.finish(keeping: doc)
         } else {
             Output.text(PlanSummary.render(doc.view, path: file.path), terminator: "")
         }

@@ -92,7 +92,7 @@ struct EventsCommand: ParsableCommand {
         let box = Box {
             printNew()
             for message in messages.fresh() {
-                if let data = try? Inert.json(message) { FileHandle.standardOutput.write(data + Data([0x0A])) }
+                if let data = try? Inert.json(MessageFollower.Event(message)) { FileHandle.standardOutput.write(data + Data([0x0A])) }
             }
         }
         keepAlive = FileWatcher(directories: [paths.comms], queue: .main) { _ in box.run() }

@@ -24,9 +24,7 @@ struct SayCommand: ParsableCommand {
         if body == "-" { body = readStandardInput() }
         let recipients = to.split(separator: ",").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty }
         // A message to a name no PLAN.md knows would sit in the log with nobody to read it.
-        if let unknown = recipients.first(where: { !MessageParty.isKnown($0) }) {
-            throw CLIError("unknown recipient \"\(unknown)\": --to takes \(MessageParty.known.joined(separator: ", ")) (comma-separated)")
-        }
+        for name in recipients { try checkParty(name, "recipient", option: "--to", note: " (comma-separated)") }
         try location.update([.appendMessage(from: from, to: recipients, body: body, time: time ?? Clock.minute())])
     }
 }

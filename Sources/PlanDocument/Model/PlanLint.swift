@@ -2,33 +2,34 @@
 /// status words.
 enum PlanLint {
     static func check(_ view: inout PlanView) {
-        var firstLine: [String: Int] = [:]
-        for task in view.tasks {
-            let key = taskKey(task.id)
-            if let earlier = firstLine[key] {
+        // Each ID's key once: a big plan has ten thousand tasks, each named again by the next.
+        let keys = view.tasks.map { taskKey($0.id) }
+        let depKeys = view.tasks.map { $0.dependsOn.map(taskKey) }
+        var firstLine: [String: Int] = [:], index: [String: Int] = [:]
+        for (i, task) in view.tasks.enumerated() {
+            if let earlier = firstLine[keys[i]] {
                 view.diagnostics.append(Diagnostic(line: task.line, severity: .error, message: "duplicate task ID \(task.id) (first on line \(earlier))"))
             } else {
-                firstLine[key] = task.line
+                firstLine[keys[i]] = task.line
+                index[keys[i]] = i
             }
             if task.status == .unknown {
                 view.diagnostics.append(Diagnostic(line: task.line, severity: .warning, message: "task \(task.id): unknown status \"\(task.statusText)\""))
             }
         }
-        for task in view.tasks {
-            for dep in task.dependsOn where firstLine[taskKey(dep)] == nil {
+        for (i, task) in view.tasks.enumerated() {
+            for (dep, key) in zip(task.dependsOn, depKeys[i]) where firstLine[key] == nil {
                 view.diagnostics.append(Diagnostic(line: task.line, severity: .error, message: "task \(task.id) depends on unknown task \(dep)"))
             }
         }
-        cycles(&view)
+        cycles(&view, edges: depKeys.map { $0.compactMap { index[$0] } })
         view.diagnostics.sort { ($0.line, $0.severity.rawValue) < ($1.line, $1.severity.rawValue) }
     }
 
     /// Reports each dependency cycle once, at the first task of it met in file order.
     /// Iterative, so a 10,000-long chain cannot overflow the stack.
-    private static func cycles(_ view: inout PlanView) {
-        var index: [String: Int] = [:]
-        for (i, t) in view.tasks.enumerated() where index[taskKey(t.id)] == nil { index[taskKey(t.id)] = i }
-        let edges = view.tasks.map { $0.dependsOn.compactMap { index[taskKey($0)] } }
+    /// `edges[i]`: the indices of the tasks task `i` depends on.
+    private static func cycles(_ view: inout PlanView, edges: [[Int]]) {
         var state = [UInt8](repeating: 0, count: view.tasks.count) // 0 new, 1 on path, 2 finished
         for root in view.tasks.indices where state[root] == 0 {
             var path: [(node: Int, next: Int)] = [(root, 0)]
