@@ -43,3 +43,25 @@ extension DashboardTmuxTests {
         XCTAssertEqual(try t.waitForExit().status, 0)
     }
 }
+
+extension DashboardTmuxTests {
+    /// A key rebound in keys.conf shows in the status bar, the gate hint and the help, and works.
+    func testAReboundApproveKeyShowsEverywhereAndWorks() throws {
+        let repo = try makeSimRepo()
+        try FileManager.default.createDirectory(atPath: root + "/config/factory", withIntermediateDirectories: true)
+        try "approve = Y\n".write(toFile: root + "/config/factory/keys.conf", atomically: true, encoding: .utf8)
+        try ok("start", "Add a greeting", cwd: repo)
+        let t = try open([], width: 160, height: 40, cwd: repo)
+        let gate = try t.waitFor("the plan at the gate", timeout: 30) { $0.contains("plan awaits you") }
+        XCTAssertTrue(gate.contains("plan awaits you: [Y] approve"), gate)
+        XCTAssertTrue(lines(gate).last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.contains("Y approve") == true, gate)
+        try t.send("?")
+        let help = try t.waitFor("the help") { $0.contains("keys (? or Esc to close)") }
+        XCTAssertTrue(lines(help).contains { $0.contains("Y ") && $0.contains("approve the plan") }, help)
+        try t.send("?")
+        try t.press("Y")
+        try t.waitFor("the plan approved", timeout: 30) { $0.contains("plan approved") || $0.contains("✓ approve") }
+        try t.send("q")
+        XCTAssertEqual(try t.waitForExit().status, 0)
+    }
+}
