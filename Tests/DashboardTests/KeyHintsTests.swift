@@ -22,5 +22,13 @@ final class KeyHintsTests: XCTestCase {
         XCTAssertTrue(KeyHints.line(snapshot(.blocked), UIState(), keymap: keymap).contains("u resume"))
         XCTAssertEqual(PipelinePane.waitingFor(snapshot(.awaitingApproval), keymap: keymap), "plan awaits you: [Y] approve  [r] reject")
         XCTAssertTrue(keymap.helpLines.contains { $0.hasPrefix("Y ") && $0.hasSuffix("approve the plan") }, "\(keymap.helpLines)")
+        XCTAssertNil(keymap.warning, "Y was free")
+    }
+
+    /// A key taken from another action, leaving it keyless, is said.
+    func testAKeyTakenFromAnotherActionIsSaid() throws {
+        let keymap = try Keymap(overrides: "approve = A\n")
+        XCTAssertEqual(keymap.warning, "keys.conf: line 1 takes A from allow_always, which has no key now")
+        XCTAssertNil(try Keymap(overrides: "approve = A\nallow_always = Z\n").warning, "given another key: nothing lost")
     }
 }

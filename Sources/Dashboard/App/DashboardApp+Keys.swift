@@ -57,7 +57,7 @@ extension DashboardApp {
         guard let action = keymap.action(for: key, searching: searching) else { return }
         if state.showHelp, action != .help, action != .quit { state.showHelp = false; return requestFrame() }
         if burst, action.changesWork {
-            state.notice = "\(action.rawValue) ignored: keys came faster than typing"
+            state.notice = "\(KeyHints.words[action] ?? action.rawValue) ignored: keys came faster than typing"
             return requestFrame()
         }
         perform(action)

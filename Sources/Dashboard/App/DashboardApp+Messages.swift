@@ -55,7 +55,8 @@ extension DashboardApp {
         case .pageDown: delta = size.height
         case .top: delta = -size.rows
         case .bottom: delta = size.rows
-        case .cancel, .detail:
+        case .cancel, .detail, .quit:
+            // q closes the reader, as it closes the plan and diff views: it never quits from a view.
             state.reader = nil
             return true
         default: return false

@@ -36,6 +36,8 @@ public final class DashboardApp: @unchecked Sendable {
     var state = UIState()
     var snapshot: Snapshot
     var theme: Theme
+    /// The notice on screen, for its expiry.
+    var shownNotice: String?
     /// The name the theme was loaded by (`solarized-dark`), which `t` steps on from: a
     /// theme's own `name =` is for people (`Solarized Dark`) and names no file.
     var themeName = ThemeLoader.defaultName
@@ -69,6 +71,7 @@ public final class DashboardApp: @unchecked Sendable {
         do { theme = try ThemeLoader.load(options.theme, userDirectory: ThemeLoader.defaultUserDirectory()) } catch { throw DashboardError(error.description) }
         themeName = options.theme
         do { keymap = try Keymap(overrides: options.keymapText) } catch { throw DashboardError(error.description) }
+        state.notice = keymap.warning
         snapshot = engine.snapshot(refreshing: false)
     }
 
@@ -147,7 +150,23 @@ public final class DashboardApp: @unchecked Sendable {
                                   width: Int(screen.width), height: Int(screen.height))
         screen.present(canvas, theme: theme)
         tickWhileAgentsRun()
+        expireNotice()
     }
+
+    /// A notice is feedback on what was just done: it goes after a while, so an old one is
+    /// never read as news ("plan approved" long after the veto).
+    private func expireNotice() {
+        guard let notice = state.notice, notice != shownNotice else { return }
+        shownNotice = notice
+        ui.asyncAfter(deadline: .now() + Self.noticeLife) { [weak self] in
+            guard let self, self.state.notice == notice else { return }
+            self.state.notice = nil
+            self.shownNotice = nil
+            self.requestFrame()
+        }
+    }
+
+    static let noticeLife = 12.0
 
     /// Runtimes move once a second while an agent runs; ages of last activity keep moving
     /// after, at their own pace (a minute, an hour). With nothing to age there is no timer.

@@ -88,9 +88,21 @@ public struct Keymap: Sendable {
                 searchBindings[key] = action
             } else {
                 bindings = bindings.filter { $0.value != action }
+                if let taken = bindings[key], taken != action { displaced.append((number + 1, parts[1], taken)) }
                 bindings[key] = action
             }
         }
+    }
+
+    /// Keys keys.conf gave to another action, leaving their old action with no key: said,
+    /// not silently lost (line, key, the action that lost it).
+    public private(set) var displaced: [(line: Int, key: String, action: KeyAction)] = []
+
+    /// One line about what keys.conf left without a key, or nil.
+    public var warning: String? {
+        let keyless = displaced.filter { d in !bindings.values.contains(d.action) }
+        guard !keyless.isEmpty else { return nil }
+        return "keys.conf: " + keyless.map { "line \($0.line) takes \($0.key) from \($0.action.rawValue), which has no key now" }.joined(separator: "; ")
     }
 
     /// `searching`: a search is shown in the focused messages pane, and its keys come first.

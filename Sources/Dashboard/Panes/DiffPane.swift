@@ -67,7 +67,7 @@ enum DiffPane {
         return StyledRows.of("  ", .text) + path + pad + StyledRows.of("+\(file.added)", .diffAdded) + StyledRows.of(" −\(file.removed)", .diffRemoved)
     }
 
-    static func title(_ role: String) -> String { "diff · \(role) · main...agent/\(role) · ] [ file · Esc close" }
+    static func title(_ role: String) -> String { "diff · \(role) · main...agent/\(role)" }
 
     static func draw(_ diff: AgentDiff?, role: String, top: Int, in rect: Rect, on canvas: inout Canvas) {
         let diff = diff?.role == role ? diff : nil

@@ -15,13 +15,16 @@ enum PlanPane {
             rows += PlanMarkdown.rows(reading.verdicts, width: width)
             rows.append([])
         }
+        if reading.design.isEmpty {
+            rows.append(StyledRows.of("PLAN.md has no design for \(feature.isEmpty ? "this feature" : feature) yet", .dim))
+            rows.append([])
+        }
         return rows + PlanMarkdown.rows(reading.design + reading.tasks, width: width)
     }
 
-    static func title(_ snap: Snapshot) -> String {
-        let keys = snap.phase == .awaitingApproval ? "a approve · r reject · " : ""
-        return "plan · \(snap.feature) · \(keys)Esc close"
-    }
+    /// The keys are in the status bar, made from the binding table: a title naming them
+    /// would go stale the moment one is rebound.
+    static func title(_ snap: Snapshot) -> String { "plan · \(snap.feature)" }
 
     static func draw(_ reading: PlanReading?, _ snap: Snapshot, top: Int, in rect: Rect, on canvas: inout Canvas) {
         let rows = rows(reading, feature: snap.feature, width: rect.inner.width)

@@ -41,7 +41,10 @@ extension Engine {
             return phase == .blocked ? "merge blocked: \(reason ?? "see factory status")" : "merge: phase \(phase.rawValue)"
         case .resume:
             try resume()
-            return "resumed: phase \(queue.sync { state.phase.rawValue })"
+            let (phase, reason) = queue.sync { (state.phase, state.blockedReason) }
+            // Resumed into the same block (a conflict still there): said as it is.
+            if phase == .blocked { throw EngineError("still blocked: \(reason ?? "see factory status")") }
+            return "resumed: phase \(phase.rawValue)"
         case .allow(let role, let always):
             return try answer(role: role, always ? .allowAlways : .allow)
         case .deny(let role, let reason):

@@ -20,8 +20,10 @@ public struct PlanReading: Sendable, Equatable {
         let designs = plan.sections { $0.lowercased().hasPrefix("design") }
         // `## Design: <feature>`; a plan with one design only may name it otherwise.
         let named = designs.filter { $0.title.lowercased().contains(feature.lowercased()) && !feature.isEmpty }
+        // Never another feature's design: only one that names no feature stands in.
+        let unnamed = designs.filter { !$0.title.contains(":") }
         let taskTitles = Set(plan.view.taskTables.map(\.section))
-        self.init(verdicts: plan.failedVerdictSections, design: named.isEmpty ? Array(designs.suffix(1)) : named,
+        self.init(verdicts: plan.failedVerdictSections, design: named.isEmpty ? Array(unnamed.suffix(1)) : named,
                   tasks: plan.sections { taskTitles.contains($0) })
     }
 }
