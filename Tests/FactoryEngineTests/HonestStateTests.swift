@@ -91,3 +91,25 @@ final class HonestStateTests: XCTestCase {
         XCTAssertEqual(try factory.repo.git("status", "--porcelain", "--", ".agent-comms/HISTORY.md"), "", "committed")
     }
 }
+
+/// A process in a worktree that ends without touching a file is seen to end.
+final class ExternalProcessTests: XCTestCase {
+    func testAnExternalProcessThatEndsIsNoLongerShown() throws {
+        let factory = try SimFactory()
+        defer { factory.remove() }
+        let engine = try factory.engine()
+        defer { engine.shutdown() }
+        engine.drive()
+        let worktree = factory.paths.worktree("builder")
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        sleeper.arguments = ["2"]
+        sleeper.currentDirectoryURL = URL(fileURLWithPath: worktree)
+        try sleeper.run()
+        FileManager.default.createFile(atPath: worktree + "/touched.txt", contents: Data("x".utf8))
+        XCTAssertNotNil(waitFor(engine, timeout: 10) { $0.agents.first { $0.role == "builder" }?.external.isEmpty == false }, "seen while it runs")
+        sleeper.waitUntilExit()
+        XCTAssertNotNil(waitFor(engine, timeout: 10) { $0.agents.first { $0.role == "builder" }?.external.isEmpty == true },
+                        "gone once it ended, with no file touched since")
+    }
+}

@@ -22,6 +22,7 @@ final class WorktreeTracker: @unchecked Sendable {
     private var loaded = false
     private var stale: Set<String> = []
     private var refreshScheduled = false
+    private var processRecheckScheduled = false
     /// Watched directory → the role whose worktree it belongs to.
     private var watchedRoles: [String: String] = [:]
     private var stopped = false
@@ -56,6 +57,7 @@ final class WorktreeTracker: @unchecked Sendable {
         }
         statuses = collected.values
         loaded = true
+        recheckProcesses()
     }
 
     /// Something changed in these watched directories: their worktrees are read again soon.
@@ -89,7 +91,23 @@ final class WorktreeTracker: @unchecked Sendable {
         for role in roles {
             statuses[role] = WorktreeMonitor.status(of: paths.worktree(role), mainBranch: mainBranch, processes: processes)
         }
+        recheckProcesses()
     }
+
+    /// A process in a worktree leaves no file behind when it ends: while any worktree shows
+    /// one, it is looked for again every few seconds, so the `ext:N` goes when they do.
+    private func recheckProcesses() {
+        let busy = Set(statuses.filter { !$0.value.processes.isEmpty }.map(\.key))
+        guard !busy.isEmpty, !processRecheckScheduled else { return }
+        processRecheckScheduled = true
+        queue.asyncAfter(deadline: .now() + Self.processRecheck) { [weak self] in
+            guard let self, !self.stopped else { return }
+            self.processRecheckScheduled = false
+            self.scheduleRefresh(busy)
+        }
+    }
+
+    static let processRecheck = 3.0
 
     /// The worktrees, their git directories and the branch refs, loose and packed: branches
     /// moving — an agent's, or main after a merge — change every worktree's ahead/behind.
