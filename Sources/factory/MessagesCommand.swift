@@ -22,8 +22,10 @@ struct MessagesCommand: ParsableCommand {
     @Flag(help: "One JSON object a line: body, from, line, time, to.") var json = false
 
     func run() throws {
-        if let from { try checkParty(from, "sender", option: "--from") }
-        if let to { try checkParty(to, "recipient", option: "--to") }
+        // A name some message already uses is a party too (`factory say` takes any sender).
+        let present = Set(((try? location.read().1.view.messages) ?? []).flatMap { [$0.from.lowercased()] + $0.to.map { $0.lowercased() } })
+        if let from, !present.contains(from.lowercased()) { try checkParty(from, "sender", option: "--from") }
+        if let to, !present.contains(to.lowercased()) { try checkParty(to, "recipient", option: "--to") }
         var printer = MessagePrinter(json: json, from: from?.lowercased(), to: to?.lowercased())
         guard follow else {
             printer.show(try location.read().1.view.messages)

@@ -33,6 +33,9 @@ final class MessagesCommandTests: FactoryTestCase {
         let both = try ok("messages", "--file", planPath, "--from", "tester", "--to", "Reviewer").stdout
         XCTAssertTrue(both.hasPrefix("Tester → Builder, Reviewer"), both)
         XCTAssertFalse(both.contains("three"), both)
+        // A sender some message already has is one to filter by, whatever its name.
+        try say("Bob", "Tester", "from bob")
+        XCTAssertTrue(try ok("messages", "--file", planPath, "--from", "bob").stdout.contains("from bob"))
         for option in ["--from", "--to"] {
             let r = try factory("messages", "--file", planPath, option, "Bilder")
             XCTAssertNotEqual(r.status, 0, r.summary)

@@ -188,6 +188,11 @@ extension DashboardApp {
         case .char("\t"):
             if case .type(let role, let record) = prompt.kind { prompt.kind = .type(role: role, record: !record) }
             state.prompt = prompt
+        case .char("\u{15}"):
+            // Ctrl-U clears the line, as in a shell.
+            prompt.text = ""
+            prompt.error = nil
+            state.prompt = prompt
         case .char("\u{7F}"), .char("\u{8}"), .code(Keymap.keyBackspace):
             if !prompt.text.isEmpty { prompt.text.removeLast() }
             prompt.error = nil
