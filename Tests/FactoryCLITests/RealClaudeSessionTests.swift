@@ -1,3 +1,4 @@
+import FactoryEngine
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -86,7 +87,11 @@ final class RealClaudeSessionTests: FactoryTestCase {
         try JSONSerialization.data(withJSONObject: settings).write(to: URL(fileURLWithPath: env["HOME"]! + "/.claude.json"))
         env["TMUX"] = nil
         try ok("start", "Create a file", cwd: repo)
-        addTeardownBlock { _ = try? self.factory(["kill", "architect"], cwd: repo) }
+        addTeardownBlock {
+            _ = try? self.factory(["kill", "architect"], cwd: repo)
+            // And the sessions' server: its keeper, hung up, ends whatever still runs there.
+            _ = ProcessRunner.run(["tmux", "-L", TerminalSessions(root: repo).socket, "kill-server"])
+        }
         return (repo, env)
     }
 

@@ -21,7 +21,10 @@ extension DashboardTmuxTests {
 
         """
         try role.write(toFile: repo + "/agents/builder.md", atomically: true, encoding: .utf8)
-        addTeardownBlock { _ = try? self.factory(["kill", "builder"], cwd: repo) }
+        addTeardownBlock {
+            _ = try? self.factory(["kill", "builder"], cwd: repo)
+            _ = ProcessRunner.run(["tmux", "-L", TerminalSessions(root: repo).socket, "kill-server"])
+        }
         return repo
     }
 
