@@ -226,13 +226,14 @@ final class RealClaudeTests: FactoryTestCase {
         // The agent now asks about git push with nothing driving: the request sits in its log.
         let log = repo + "/.agent-comms/logs/architect.log"
         let deadline = Date().addingTimeInterval(30)
+        // The request's whole line in the log (a line is whole once its newline follows it).
         func asked() -> Bool {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            return text.components(separatedBy: "control_request").count > 2 && text.contains("git push origin main")
+            return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+                .contains { $0.contains("control_request") && $0.contains("git push origin main") }
         }
         while !asked() && Date() < deadline { usleep(50_000) }
         XCTAssertTrue(asked(), "the agent asked about git push while nothing drove")
-        Thread.sleep(forTimeInterval: 0.5)
         let next = try startClaudeDriver(repo, port: modelPort)
         defer { next.terminate() }
         let ended = try waitForStatus(repo) { agent($0, "architect")?["exitCode"] is Int }

@@ -27,8 +27,12 @@ final class BudgetTests: XCTestCase {
         XCTAssertEqual(held?.budgetUSD, 0.001)
         XCTAssertEqual(held?.attention.first { $0.kind == .budget }?.message,
                        "the feature has spent $0.0084 of its $0.0010 budget: no agent starts; factory budget N raises it")
-        Thread.sleep(forTimeInterval: 1)
-        XCTAssertEqual(engine.snapshot().agents.first { $0.role == "builder" }?.state, .notStarted, "the builder waits for the human")
+        // The builder stays down for a while: checked again and again, not once after a pause.
+        let watchUntil = Date().addingTimeInterval(1)
+        while Date() < watchUntil {
+            XCTAssertEqual(engine.snapshot().agents.first { $0.role == "builder" }?.state, .notStarted, "the builder waits for the human")
+            usleep(50_000)
+        }
         XCTAssertEqual(try engine.perform(.budget(usd: 1)), "budget $1.00; the feature has spent $0.0084")
         XCTAssertNotNil(waitFor(engine, timeout: 40) { $0.phase == .done }, "raised: the pipeline goes on")
         let events = (try? String(contentsOfFile: factory.paths.events, encoding: .utf8)) ?? ""
