@@ -1,6 +1,7 @@
 import ArgumentParser
 import FactoryEngine
 import Foundation
+import InertText
 import PlanDocument
 
 struct MessagesCommand: ParsableCommand {
@@ -35,6 +36,14 @@ struct MessagesCommand: ParsableCommand {
         let slash = follower.path.lastIndex(of: "/")
         let directory = slash.map { $0 == follower.path.startIndex ? "/" : String(follower.path[..<$0]) } ?? "."
         let name = String(slash.map { follower.path[follower.path.index(after: $0)...] } ?? Substring(follower.path))
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CLIError("\(Inert.text(directory)) is not a directory; nothing to follow")
+        }
+        // As tail -F does: say so, and wait for the file to appear.
+        if !FileManager.default.fileExists(atPath: follower.path) {
+            FileHandle.standardError.write(Data("factory: \(Inert.text(follower.path)) does not exist yet; waiting for it\n".utf8))
+        }
         let box = Box { printer.show(follower.fresh()) }
         // Watch first, then print what is there: a message written in between is not lost.
         keepAlive = FileWatcher(directories: [directory], only: [directory: [name]], queue: .main) { _ in box.run() }

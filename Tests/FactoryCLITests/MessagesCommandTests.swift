@@ -125,6 +125,26 @@ final class MessagesCommandTests: FactoryTestCase {
         XCTAssertEqual(follower.lines().count, 4, "a message printed twice")
     }
 
+    func testFollowingAPlanNotYetThereSaysSoAndPrintsItsMessagesWhenItComes() throws {
+        let plan = try planBytes()
+        try FileManager.default.removeItem(atPath: planPath)
+        let follower = try startFollower(["--json"])
+        defer { follower.stop() }
+        let deadline = Date().addingTimeInterval(10)
+        while !follower.errors().contains("does not exist yet; waiting for it") && Date() < deadline { usleep(20_000) }
+        XCTAssertEqual(follower.errors(), "factory: \(planPath) does not exist yet; waiting for it\n")
+        try writePlan(plan)
+        try say("Architect", "Builder", "arrived")
+        let bodies = try follower.wait { $0.count == 1 }.compactMap { $0["body"] as? String }
+        XCTAssertEqual(bodies, ["arrived"])
+    }
+
+    func testFollowingInAFolderThatIsNotThereIsAnError() throws {
+        let r = try factory("messages", "--follow", "--file", root + "/gone/PLAN.md")
+        XCTAssertEqual(r.status, 1)
+        assertOneLine(r.stderr, mentioning: "is not a directory", r)
+    }
+
     func testFollowPrintsReadablyWithABlankLineBetweenMessages() throws {
         try say("Architect", "Builder", "before")
         let follower = try startFollower([])
@@ -144,7 +164,8 @@ final class MessagesCommandTests: FactoryTestCase {
         p.arguments = ["messages", "--follow", "--file", planPath] + args
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        p.standardError = FileHandle.nullDevice
+        FileManager.default.createFile(atPath: out + ".err", contents: nil)
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: out + ".err"))
         try p.run()
         return Follower(process: p, output: out)
     }
@@ -154,6 +175,7 @@ final class MessagesCommandTests: FactoryTestCase {
         let output: String
 
         func text() -> String { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
+        func errors() -> String { (try? String(contentsOfFile: output + ".err", encoding: .utf8)) ?? "" }
 
         @discardableResult
         func waitForText(file: StaticString = #filePath, line: UInt = #line, until done: (String) -> Bool) throws -> String {
