@@ -10,6 +10,8 @@
 int wcwidth(wchar_t c);
 int pipe2(int pipefd[2], int flags);
 int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *actions, const char *path);
+// Returns freed heap in glibc's arenas to the system (malloc.h).
+int malloc_trim(size_t pad);
 // Case-insensitive substring search (the dashboard's message search, over every message).
 char *strcasestr(const char *haystack, const char *needle);
 

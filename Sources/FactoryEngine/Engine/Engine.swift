@@ -73,6 +73,8 @@ public final class Engine: @unchecked Sendable {
     var planWriteProblem: String?
     /// PLAN.md as this engine last wrote it: the watcher's echo of that write is skipped.
     var lastWrittenPlan: FileStamp?
+    /// Heap freed by re-reads of PLAN.md, given back to the system (see HeapTrim).
+    var heapTrim = HeapTrim()
 
     public init(paths: WorkspacePaths, options: EngineOptions = EngineOptions()) throws {
         self.paths = paths
