@@ -9,7 +9,8 @@ import PlanDocument
 /// merged cleanly does main move, by a fast-forward to the last of those commits — with the
 /// HISTORY.md entry committed on top first, so main gets the merge and its history
 /// together or not at all. On a conflict main is untouched and the conflicting files are
-/// reported; a missing agent branch is a failure, never a branch silently left out.
+/// reported; a missing agent branch, or a worktree off its branch (whose commits would be
+/// left out), is a failure, never a branch silently left out.
 public struct MergeQueue {
     public static let order = ["builder", "tester", "reviewer", "security", "docwriter", "architect"]
 
@@ -33,6 +34,9 @@ public struct MergeQueue {
         guard let base = try? git.output(["rev-parse", "refs/heads/\(mainBranch)"]) else { return .failed("no branch \(mainBranch)") }
         if let missing = Self.order.map({ "agent/\($0)" }).first(where: { !git.branchExists($0) }) {
             return .failed("branch \(missing) is missing (renamed or deleted?)")
+        }
+        if let off = Self.order.lazy.compactMap({ WorktreeBranch.problem($0, WorkspacePaths(root: git.directory)) }).first {
+            return .failed(off)
         }
         let branches = Self.order.map { "agent/\($0)" }.filter { branch in
             guard let count = try? git.output(["rev-list", "--count", "\(base)..refs/heads/\(branch)"]) else { return false }
