@@ -30,9 +30,14 @@ final class PlanFileFaultTests: XCTestCase {
         }
         let reported = waitFor(engine, timeout: 5) { PlanHealthTests.attention($0).contains("not a regular file") }
         XCTAssertNotNil(reported, "the pipe is reported")
-        XCTAssertThrowsError(try PlanFile(path: plan).update(.appendMessage(from: "Human", to: ["Builder"], body: "x", time: "t"))) {
-            XCTAssertTrue("\($0)".contains("not a regular file"), "\($0)")
+        // A write is refused at once (off this thread, so a regression fails instead of hanging).
+        let refused = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            do { try PlanFile(path: plan).update(.appendMessage(from: "Human", to: ["Builder"], body: "x", time: "t")) } catch {
+                if "\(error)".contains("not a regular file") { refused.signal() }
+            }
         }
+        XCTAssertEqual(refused.wait(timeout: .now() + 5), .success, "a write is refused as not a regular file")
         var st = stat()
         XCTAssertTrue(stat(plan, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO, "the pipe is left as it is")
     }
@@ -127,9 +132,9 @@ final class PlanFileFaultTests: XCTestCase {
         print("PlanFileFaultTests: \(kept) of \(edits) factory edits outlived writers that do not look before they rename")
     }
 
-    /// The disk fills up under `.agent-comms` (a 1 MB tmpfs there): state.json cannot be
-    /// saved. The engine says so, the last state.json stays whole and no temporary file is
-    /// left taking room; once there is room, the next save goes through.
+    /// The disk fills up under `.agent-comms` (a 1 MB tmpfs there): state.json and PLAN.md
+    /// cannot be written. The engine says so, the last state.json and PLAN.md stay whole and
+    /// no temporary file is left taking room; once there is room, the next save goes through.
     func testAFullDiskKeepsTheLastStateWhole() throws {
         let factory = try SimFactory()
         defer { factory.remove() }
@@ -153,6 +158,13 @@ final class PlanFileFaultTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: factory.paths.state)), before, "the last state.json, whole")
         let left = try FileManager.default.contentsOfDirectory(atPath: comms).filter { $0.hasPrefix("state.json") || $0.hasPrefix(".state.json") }
         XCTAssertEqual(left, ["state.json"], "no temporary file left behind")
+        // PLAN.md too: the write fails with the cause, and the file is left as it was.
+        let plan = try Data(contentsOf: URL(fileURLWithPath: factory.paths.plan))
+        XCTAssertThrowsError(try engine.perform(.tell(role: "builder", text: "no room"))) {
+            XCTAssertTrue("\($0)".contains("No space left on device"), "\($0)")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: factory.paths.plan)), plan, "PLAN.md whole")
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: comms).contains { $0.hasSuffix(".tmp") }, "no temporary file left")
 
         try FileManager.default.removeItem(atPath: comms + "/filler")
         _ = try engine.perform(.budget(usd: 9))
