@@ -61,6 +61,32 @@ final class GitFaultTests: XCTestCase {
         XCTAssertNotEqual(try factory.repo.git("rev-parse", "main"), mainBefore, "merged once the lock is gone")
     }
 
+    /// A lock left on main's ref (`refs/heads/main.lock`): git would bring the merge into
+    /// main's checkout and then fail to move main, leaving its files half merged. The merge
+    /// stops before touching anything, names the lock, and goes through once it is gone.
+    func testALockedMainRefStopsTheMergeWithTheCheckoutClean() throws {
+        let factory = try SimFactory()
+        defer { factory.remove() }
+        let mainBefore = try factory.repo.git("rev-parse", "main")
+        let lock = try Git(factory.repo.path).output(["rev-parse", "--git-path", "refs/heads/main.lock"])
+        let lockPath = lock.hasPrefix("/") ? lock : factory.repo.path + "/" + lock
+        XCTAssertTrue(FileManager.default.createFile(atPath: lockPath, contents: Data()))
+        let engine = try factory.engine()
+        defer { engine.shutdown() }
+        try engine.start(feature: "Locked ref")
+        engine.drive()
+        let blocked = waitFor(engine, timeout: 30) { $0.phase == .blocked || $0.phase == .done }
+        XCTAssertEqual(blocked?.phase, .blocked)
+        XCTAssertTrue(blocked?.blockedReason?.contains("refs/heads/main.lock") ?? false, "\(String(describing: blocked?.blockedReason))")
+        XCTAssertEqual(try factory.repo.git("rev-parse", "main"), mainBefore, "main untouched")
+        assertNoMergeInProgress(factory.repo)
+
+        try FileManager.default.removeItem(atPath: lockPath)
+        try engine.resume()
+        XCTAssertEqual(waitFor(engine, timeout: 30) { $0.phase == .done || $0.phase == .blocked }?.phase, .done)
+        assertNoMergeInProgress(factory.repo)
+    }
+
     /// An `index.lock` left in a validator's worktree: validation cannot reset it to the
     /// builder's work, so the pipeline blocks naming the lock instead of validating stale
     /// files; once it is gone, `resume` goes on.
