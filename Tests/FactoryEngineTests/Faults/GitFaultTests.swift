@@ -38,53 +38,39 @@ final class GitFaultTests: XCTestCase {
     /// before main moves, says why, leaves no merge half done; once the lock is gone,
     /// `resume` merges.
     func testALockedMainIndexStopsTheMergeCleanly() throws {
-        let factory = try SimFactory()
-        defer { factory.remove() }
-        let mainBefore = try factory.repo.git("rev-parse", "main")
-        let lock = try Git(factory.repo.path).output(["rev-parse", "--git-path", "index.lock"])
-        let lockPath = lock.hasPrefix("/") ? lock : factory.repo.path + "/" + lock
-        XCTAssertTrue(FileManager.default.createFile(atPath: lockPath, contents: Data()))
-        let engine = try factory.engine()
-        defer { engine.shutdown() }
-        try engine.start(feature: "Locked index")
-        engine.drive()
-        let blocked = waitFor(engine, timeout: 30) { $0.phase == .blocked || $0.phase == .done }
-        XCTAssertEqual(blocked?.phase, .blocked)
-        XCTAssertEqual(blocked?.blockedPhase, .merge)
-        XCTAssertTrue(blocked?.blockedReason?.contains("index.lock") ?? false, "\(String(describing: blocked?.blockedReason))")
-        XCTAssertEqual(try factory.repo.git("rev-parse", "main"), mainBefore, "main untouched")
-        assertNoMergeInProgress(factory.repo)
-
-        try FileManager.default.removeItem(atPath: lockPath)
-        try engine.resume()
-        XCTAssertEqual(waitFor(engine, timeout: 30) { $0.phase == .done || $0.phase == .blocked }?.phase, .done)
-        XCTAssertNotEqual(try factory.repo.git("rev-parse", "main"), mainBefore, "merged once the lock is gone")
+        try assertMergeWaitsForLock("index.lock")
     }
 
     /// A lock left on main's ref (`refs/heads/main.lock`): git would bring the merge into
     /// main's checkout and then fail to move main, leaving its files half merged. The merge
     /// stops before touching anything, names the lock, and goes through once it is gone.
     func testALockedMainRefStopsTheMergeWithTheCheckoutClean() throws {
+        try assertMergeWaitsForLock("refs/heads/main.lock")
+    }
+
+    private func assertMergeWaitsForLock(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let factory = try SimFactory()
         defer { factory.remove() }
         let mainBefore = try factory.repo.git("rev-parse", "main")
-        let lock = try Git(factory.repo.path).output(["rev-parse", "--git-path", "refs/heads/main.lock"])
+        let lock = try Git(factory.repo.path).output(["rev-parse", "--git-path", name])
         let lockPath = lock.hasPrefix("/") ? lock : factory.repo.path + "/" + lock
         XCTAssertTrue(FileManager.default.createFile(atPath: lockPath, contents: Data()))
         let engine = try factory.engine()
         defer { engine.shutdown() }
-        try engine.start(feature: "Locked ref")
+        try engine.start(feature: "Locked")
         engine.drive()
         let blocked = waitFor(engine, timeout: 30) { $0.phase == .blocked || $0.phase == .done }
-        XCTAssertEqual(blocked?.phase, .blocked)
-        XCTAssertTrue(blocked?.blockedReason?.contains("refs/heads/main.lock") ?? false, "\(String(describing: blocked?.blockedReason))")
-        XCTAssertEqual(try factory.repo.git("rev-parse", "main"), mainBefore, "main untouched")
-        assertNoMergeInProgress(factory.repo)
+        XCTAssertEqual(blocked?.phase, .blocked, file: file, line: line)
+        XCTAssertEqual(blocked?.blockedPhase, .merge, file: file, line: line)
+        XCTAssertTrue(blocked?.blockedReason?.contains(name) ?? false, "\(String(describing: blocked?.blockedReason))", file: file, line: line)
+        XCTAssertEqual(try factory.repo.git("rev-parse", "main"), mainBefore, "main untouched", file: file, line: line)
+        assertNoMergeInProgress(factory.repo, file: file, line: line)
 
         try FileManager.default.removeItem(atPath: lockPath)
         try engine.resume()
-        XCTAssertEqual(waitFor(engine, timeout: 30) { $0.phase == .done || $0.phase == .blocked }?.phase, .done)
-        assertNoMergeInProgress(factory.repo)
+        XCTAssertEqual(waitFor(engine, timeout: 30) { $0.phase == .done || $0.phase == .blocked }?.phase, .done, file: file, line: line)
+        XCTAssertNotEqual(try factory.repo.git("rev-parse", "main"), mainBefore, "merged once the lock is gone", file: file, line: line)
+        assertNoMergeInProgress(factory.repo, file: file, line: line)
     }
 
     /// An `index.lock` left in a validator's worktree: validation cannot reset it to the
