@@ -79,12 +79,14 @@ enum FileBytes {
     static func replace(_ path: String, withTemporary temp: String, ifStill expected: Identity) throws(PlanFileError) -> Bool {
         guard (try? identity(path)) == expected else { unlink(temp); return false }
         guard factory_exchange_paths(temp, path) == 0 else {
-            guard errno == EINVAL || errno == ENOSYS else {
-                let reason = errnoText()
+            let failure = errno
+            guard [EINVAL, ENOSYS, EXDEV, EOPNOTSUPP].contains(failure) else {
+                let reason = String(cString: strerror(failure))
                 unlink(temp)
                 throw .io("cannot rename \(temp) over \(path): \(reason)")
             }
-            // A file system that cannot swap: a plain rename, right after the look.
+            // A kernel or file system that cannot swap (some overlay and network file
+            // systems): a plain rename, right after the look.
             try replace(path, withRenamed: temp)
             return true
         }
