@@ -153,6 +153,25 @@ final class GitFaultTests: XCTestCase {
         return end
     }
 
+    /// Two branches that conflict at the merge: every agent's branch keeps its commits,
+    /// main is not left mid-merge, and the user is told which files conflict.
+    func testAMergeConflictKeepsTheWorkAndLeavesMainWhole() throws {
+        let factory = try SimFactory()
+        defer { factory.remove() }
+        let engine = try factory.engine(environment: ["FACTORY_SIM_SCENARIO": "conflict"])
+        defer { engine.shutdown() }
+        let mainBefore = try factory.repo.git("rev-parse", "main")
+        try engine.start(feature: "Conflict")
+        engine.drive()
+        XCTAssertNotNil(waitFor(engine, timeout: 30) { $0.phase == .merge || $0.phase == .blocked })
+        let tips = try MergeQueue.order.map { try factory.repo.git("rev-parse", "agent/\($0)") }
+        let blocked = try XCTUnwrap(waitFor(engine, timeout: 30) { $0.phase == .blocked })
+        XCTAssertEqual(try MergeQueue.order.map { try factory.repo.git("rev-parse", "agent/\($0)") }, tips, "every branch keeps its work")
+        XCTAssertEqual(try factory.repo.git("rev-parse", "main"), mainBefore, "main untouched")
+        assertNoMergeInProgress(factory.repo)
+        XCTAssertTrue(blocked.attention.contains { $0.kind == .conflict && $0.message.contains("src/greeting.txt") }, "\(blocked.attention)")
+    }
+
     /// `git init` and nothing else: `factory init` makes the first commit, and a whole
     /// feature runs to its merge.
     func testAFeatureRunsInARepositoryThatHadNoCommits() throws {
