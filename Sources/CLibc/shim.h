@@ -32,7 +32,7 @@ static const int factory_open_path = O_PATH;
 
 // Swaps two paths in one step (renameat2 with RENAME_EXCHANGE, Linux 3.15+): a new file goes
 // in and the one it replaced stays at hand, to see whether it is still the one that was read.
-// -1 with errno EINVAL or ENOSYS where the file system or kernel cannot.
+// -1 with errno EINVAL, ENOSYS, EXDEV or EOPNOTSUPP where the file system or kernel cannot.
 static inline int factory_exchange_paths(const char *a, const char *b) {
 #ifdef SYS_renameat2
     return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 1 << 1 /* RENAME_EXCHANGE */);

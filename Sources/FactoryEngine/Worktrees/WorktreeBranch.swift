@@ -7,7 +7,7 @@ enum WorktreeBranch {
     /// Why `role`'s worktree is not on `agent/<role>`, or nil. A missing or broken worktree
     /// is nil here: it is reported on its own.
     static func problem(_ role: String, _ paths: WorkspacePaths) -> String? {
-        let worktree = paths.worktree(role), shown = paths.relative(paths.worktree(role))
+        let worktree = paths.worktree(role), shown = paths.relative(worktree)
         guard FileManager.default.fileExists(atPath: worktree) else { return nil }
         let branch = "agent/\(role)"
         // --quiet: exit 1 for a detached HEAD, 128 for no repository at all.

@@ -90,13 +90,18 @@ enum FileBytes {
             try replace(path, withRenamed: temp)
             return true
         }
-        let displaced = try? identity(temp)
-        // Someone else's write was swapped out: it goes back (two outside writes within
-        // these microseconds could still lose the second; those writers race each other).
-        if displaced != expected { _ = factory_exchange_paths(temp, path) }
+        defer { syncDirectory(of: path) }
+        guard (try? identity(temp)) != expected else {
+            unlink(temp)
+            return true
+        }
+        // Someone else's write was swapped out: it goes back, and the edit is made again on
+        // it (two outside writes within these microseconds could still lose the second;
+        // those writers race each other). Should the swap back fail, ours stays in place —
+        // not applied twice — and theirs stays beside it, not deleted.
+        guard factory_exchange_paths(temp, path) == 0 else { return true }
         unlink(temp)
-        syncDirectory(of: path)
-        return displaced == expected
+        return false
     }
 
     private static func replace(_ path: String, withRenamed temp: String) throws(PlanFileError) {
