@@ -25,7 +25,7 @@ let package = Package(
         // Text from outside made safe for a terminal: visible escapes, and JSON with no raw control.
         .target(name: "InertText"),
         // PLAN.md as a lossless document: parse, typed view, minimal edits, locked atomic writes.
-        .target(name: "PlanDocument", dependencies: ["TextWidth"]),
+        .target(name: "PlanDocument", dependencies: ["TextWidth", "CLibc"]),
         // agents/, themes/ and screens/ from the package root, embedded in the binary at build time.
         .executableTarget(name: "embed-files"),
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),

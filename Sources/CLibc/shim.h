@@ -20,6 +20,7 @@ char *strcasestr(const char *haystack, const char *needle);
 #include <sys/signalfd.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 
@@ -30,6 +31,18 @@ int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
 #define O_PATH 010000000
 #endif
 static const int factory_open_path = O_PATH;
+
+// Swaps two paths in one step (renameat2 with RENAME_EXCHANGE, Linux 3.15+): a new file goes
+// in and the one it replaced stays at hand, to see whether it is still the one that was read.
+// -1 with errno EINVAL, ENOSYS, EXDEV or EOPNOTSUPP where the file system or kernel cannot.
+static inline int factory_exchange_paths(const char *a, const char *b) {
+#ifdef SYS_renameat2
+    return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 1 << 1 /* RENAME_EXCHANGE */);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
 
 // A file descriptor that becomes readable when process `pid` exits — for watching agents
 // that are not our children (re-adopted after a restart). -1 where the kernel lacks it.

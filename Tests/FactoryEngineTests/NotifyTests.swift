@@ -169,7 +169,8 @@ final class NotifyTests: XCTestCase {
     }
 }
 
-private final class Failures: @unchecked Sendable {
+/// What concurrent work reports (nil: fine), kept under a lock.
+final class Failures: @unchecked Sendable {
     private let lock = NSLock()
     private var list: [String?] = []
     func add(_ failure: String?) { lock.lock(); list.append(failure); lock.unlock() }

@@ -122,6 +122,7 @@ extension Engine {
     /// Puts the validators' worktrees on the builder's work; the reason it could not, if so.
     private func resetValidators() -> String? {
         if let missing = missingBranch("builder") { return missing }
+        if let off = (["builder"] + Phase.validation.roles).lazy.compactMap({ WorktreeBranch.problem($0, self.paths) }).first { return off }
         defer { worktrees.refreshNow() }
         for role in Phase.validation.roles {
             let result = Git(paths.worktree(role)).run(["reset", "--quiet", "--hard", "agent/builder"])

@@ -90,7 +90,7 @@ public final class Engine: @unchecked Sendable {
         // to refuse to start.
         do { plan = try PlanFile(path: paths.plan).read() } catch {
             plan = PlanDocument(bytes: [])
-            planReadProblem = paths.relative(error.description)
+            planReadProblem = error.description.replacingOccurrences(of: paths.root + "/", with: "")
         }
         queue.setSpecific(key: Self.queueKey, value: ObjectIdentifier(self))
         try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)

@@ -9,7 +9,8 @@ import PlanDocument
 /// merged cleanly does main move, by a fast-forward to the last of those commits — with the
 /// HISTORY.md entry committed on top first, so main gets the merge and its history
 /// together or not at all. On a conflict main is untouched and the conflicting files are
-/// reported; a missing agent branch is a failure, never a branch silently left out.
+/// reported; a missing agent branch, or a worktree off its branch (whose commits would be
+/// left out), is a failure, never a branch silently left out.
 public struct MergeQueue {
     public static let order = ["builder", "tester", "reviewer", "security", "docwriter", "architect"]
 
@@ -33,6 +34,9 @@ public struct MergeQueue {
         guard let base = try? git.output(["rev-parse", "refs/heads/\(mainBranch)"]) else { return .failed("no branch \(mainBranch)") }
         if let missing = Self.order.map({ "agent/\($0)" }).first(where: { !git.branchExists($0) }) {
             return .failed("branch \(missing) is missing (renamed or deleted?)")
+        }
+        if let off = Self.order.lazy.compactMap({ WorktreeBranch.problem($0, WorkspacePaths(root: git.directory)) }).first {
+            return .failed(off)
         }
         let branches = Self.order.map { "agent/\($0)" }.filter { branch in
             guard let count = try? git.output(["rev-list", "--count", "\(base)..refs/heads/\(branch)"]) else { return false }
@@ -58,12 +62,23 @@ public struct MergeQueue {
     public func apply(tip: String) -> String? {
         let current = (try? git.output(["symbolic-ref", "--short", "HEAD"])) ?? ""
         guard current == mainBranch else { return "the main checkout is on \(current.isEmpty ? "a detached HEAD" : current), not \(mainBranch)" }
+        if let lock = leftLock() { return "cannot move \(mainBranch): \(lock) is there (a git that stopped left it?); remove it if no git is running" }
         let result = git.run(["merge", "--quiet", "--ff-only", tip])
         guard !result.succeeded else { return nil }
         // git names the files in the way on the lines after the first.
         let lines = result.stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         let files = lines.dropFirst().prefix { !$0.hasPrefix("Please") && !$0.hasPrefix("Aborting") }
         return "cannot move \(mainBranch): \(result.firstErrorLine)" + (files.isEmpty ? "" : " \(files.joined(separator: ", "))")
+    }
+
+    /// A lock file on main's ref or HEAD. git would bring the merge into the checkout first
+    /// and then fail to move main, leaving main's files half merged: so look before.
+    private func leftLock() -> String? {
+        for ref in ["refs/heads/\(mainBranch)", "HEAD"] {
+            guard let lock = try? git.output(["rev-parse", "--git-path", "\(ref).lock"]) else { continue }
+            if FileManager.default.fileExists(atPath: lock.hasPrefix("/") ? lock : "\(git.directory)/\(lock)") { return lock }
+        }
+        return nil
     }
 
     /// `-c user.name=… -c user.email=…` when the repository has no identity of its own.

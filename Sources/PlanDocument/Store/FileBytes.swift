@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLibc
 
 /// Whole-file reads and crash-safe replacement, on file descriptors.
 enum FileBytes {
@@ -9,7 +10,9 @@ enum FileBytes {
     }
 
     static func read(_ path: String) throws(PlanFileError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so a named pipe in the file's place is refused below instead of
+        // waiting forever for a writer (it changes nothing for a regular file).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw .io("cannot read \(path): \(errnoText())") }
         defer { close(fd) }
         var st = stat()
@@ -65,6 +68,53 @@ enum FileBytes {
     /// Writes a temporary file beside `path`, fsyncs it, renames it over `path`, and
     /// fsyncs the directory: a reader sees the old file or the new one, never a mix.
     static func replace(_ path: String, with bytes: [UInt8]) throws(PlanFileError) {
+        try replace(path, withRenamed: try writeTemporary(beside: path, bytes))
+    }
+
+    /// Puts `temp` (from `writeTemporary`) in `path`'s place if `path` is still the file that
+    /// was read (`expected`); false, with `temp` gone and `path` left as it is, if another
+    /// writer got there first. The two are swapped in one step and the file taken out is
+    /// looked at: a write that lands between the last look and the swap (a writer that takes
+    /// no lock: an editor, an agent's `>>`) goes back in place instead of being lost.
+    static func replace(_ path: String, withTemporary temp: String, ifStill expected: Identity) throws(PlanFileError) -> Bool {
+        guard (try? identity(path)) == expected else { unlink(temp); return false }
+        guard factory_exchange_paths(temp, path) == 0 else {
+            let failure = errno
+            guard [EINVAL, ENOSYS, EXDEV, EOPNOTSUPP].contains(failure) else {
+                let reason = String(cString: strerror(failure))
+                unlink(temp)
+                throw .io("cannot rename \(temp) over \(path): \(reason)")
+            }
+            // A kernel or file system that cannot swap (some overlay and network file
+            // systems): a plain rename, right after the look.
+            try replace(path, withRenamed: temp)
+            return true
+        }
+        defer { syncDirectory(of: path) }
+        guard (try? identity(temp)) != expected else {
+            unlink(temp)
+            return true
+        }
+        // Someone else's write was swapped out: it goes back, and the edit is made again on
+        // it (two outside writes within these microseconds could still lose the second;
+        // those writers race each other). Should the swap back fail, ours stays in place —
+        // not applied twice — and theirs stays beside it, not deleted.
+        guard factory_exchange_paths(temp, path) == 0 else { return true }
+        unlink(temp)
+        return false
+    }
+
+    private static func replace(_ path: String, withRenamed temp: String) throws(PlanFileError) {
+        guard rename(temp, path) == 0 else {
+            let reason = errnoText()
+            unlink(temp)
+            throw .io("cannot rename \(temp) over \(path): \(reason)")
+        }
+        syncDirectory(of: path)
+    }
+
+    /// A new file beside `path` (same mode) holding `bytes`, fsynced; its path.
+    static func writeTemporary(beside path: String, _ bytes: [UInt8]) throws(PlanFileError) -> String {
         let dir = directory(of: path)
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let temp = "\(dir)/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
@@ -73,8 +123,7 @@ enum FileBytes {
         if stat(path, &st) == 0 { mode = st.st_mode & 0o7777 }
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw .io("cannot create \(temp): \(errnoText())") }
-        var ok = false
-        defer { if !ok { unlink(temp) } }
+        defer { close(fd) }
         fchmod(fd, mode)
         var written = 0
         while written < bytes.count {
@@ -82,20 +131,21 @@ enum FileBytes {
             if n < 0 {
                 if errno == EINTR { continue }
                 let reason = errnoText()
-                close(fd)
+                unlink(temp)
                 throw .io("cannot write \(temp): \(reason)")
             }
             written += n
         }
         guard fsync(fd) == 0 else {
             let reason = errnoText()
-            close(fd)
+            unlink(temp)
             throw .io("cannot fsync \(temp): \(reason)")
         }
-        close(fd)
-        guard rename(temp, path) == 0 else { throw .io("cannot rename \(temp) over \(path): \(errnoText())") }
-        ok = true
-        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        return temp
+    }
+
+    private static func syncDirectory(of path: String) {
+        let dfd = open(directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 { fsync(dfd); close(dfd) }
     }
 

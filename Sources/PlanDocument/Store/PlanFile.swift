@@ -7,7 +7,9 @@ import Glibc
 /// Every change takes an advisory lock (`PLAN.md.lock` beside it), reads the bytes as they
 /// are now, applies the edit as an edit, writes a temporary file, fsyncs it, and renames it
 /// over PLAN.md. Writers that do not lock (editors, agents) are caught by comparing the
-/// file's identity just before the rename: if it moved, the edit is applied again.
+/// file's identity before and after the new file is written, and by looking at the file
+/// the new one replaced (`FileBytes.replace(_:withTemporary:ifStill:)`): if it moved, the
+/// edit is applied again to what they wrote.
 public struct PlanFile: Sendable {
     public let path: String
 
@@ -34,7 +36,14 @@ public struct PlanFile: Sendable {
         _ = try FileBytes.identity(path)
         let lock = try FileLock.acquire(lockPath, timeout: lockTimeout)
         defer { lock.release() }
-        for _ in 0..<20 {
+        // Writers that take no lock can keep PLAN.md busy; a growing, random pause between
+        // tries (up to 20 ms, a few seconds in all) finds the gap between their writes.
+        var pause = 0.001
+        for attempt in 0..<200 {
+            if attempt > 0 {
+                usleep(UInt32(Double.random(in: 0...pause) * 1_000_000))
+                pause = min(pause * 1.5, 0.02)
+            }
             let before = try FileBytes.identity(path)
             let current = try read()
             let updated: PlanDocument
@@ -42,10 +51,10 @@ public struct PlanFile: Sendable {
             if updated.bytes == current.bytes { return current }
             // Someone wrote between our read and now: read again rather than overwrite.
             guard try FileBytes.identity(path) == before else { continue }
-            try FileBytes.replace(path, with: updated.bytes)
-            return updated
+            let temp = try FileBytes.writeTemporary(beside: path, updated.bytes)
+            if try FileBytes.replace(path, withTemporary: temp, ifStill: before) { return updated }
         }
-        throw .busy("PLAN.md kept changing under \(path); gave up after 20 tries")
+        throw .busy("PLAN.md kept changing under \(path); gave up after 200 tries")
     }
 
     public func update(_ edit: PlanEdit) throws(PlanFileError) -> PlanDocument { try update([edit]) }
