@@ -1,0 +1,71 @@
+import Foundation
+import XCTest
+
+/// Names that try to leave `worktrees/` or to pass for git options are refused in one line,
+/// wherever they come in: a command's role argument (run here or sent over the driving
+/// engine's socket) and the repository's own branch.
+final class NameInjectionTests: FactoryTestCase {
+    static let hostileNames = ["../x", "a/../../b", "/etc", "/tmp/x", "--upload-pack=touch pwned", "-b", "-", "..", "builder/../../x"]
+
+    /// Every command that takes a role, with every hostile name, with no engine running.
+    func testRoleArgumentsAreRefusedInOneLine() throws {
+        let repo = try makeSimRepo()
+        try assertRefused(in: repo)
+    }
+
+    /// The same names sent over the socket to the engine that drives.
+    func testRoleArgumentsSentToTheDrivingEngineAreRefused() throws {
+        let repo = try makeSimRepo()
+        let driver = try startDriver(in: repo)
+        defer {
+            driver.terminate()
+            driver.waitUntilExit()
+        }
+        try assertRefused(in: repo)
+    }
+
+    /// A repository whose branch is named like an option (`git update-ref` makes one): git
+    /// would read it as one in `main...agent/builder`; factory refuses it in one line and
+    /// names it.
+    func testAMainBranchThatLooksLikeAnOptionIsRefused() throws {
+        let repo = try makeSimRepo()
+        for bad in ["--output=pwned", "-b"] {
+            _ = try git(in: repo, ["update-ref", "refs/heads/\(bad)", "HEAD"])
+            _ = try git(in: repo, ["symbolic-ref", "HEAD", "refs/heads/\(bad)"])
+            for args in [["status"], ["start", "Add a greeting"], ["run", "--headless"]] {
+                let r = try factory(args, cwd: repo)
+                XCTAssertNotEqual(r.status, 0, r.summary)
+                XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "one line: \(r.summary)")
+                XCTAssertTrue(r.stderr.contains(bad) && r.stderr.contains("branch"), "the error names the branch: \(r.summary)")
+            }
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: repo).filter { $0.hasPrefix("pwned") }
+        XCTAssertEqual(leftovers, [])
+    }
+
+    // MARK: helpers
+
+    private func assertRefused(in repo: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let branches = try git(in: repo, ["branch", "--list", "--format=%(refname)"])
+        let worktrees = try git(in: repo, ["worktree", "list", "--porcelain"])
+        var refused = 0
+        for name in Self.hostileNames {
+            let commands: [[String]] = [["spawn", "--", name], ["kill", "--", name], ["restart", "--", name], ["allow", "--", name],
+                                        ["deny", "--", name], ["tell", "--", name, "hi"], ["answer", "--", name, "1"],
+                                        ["explain", "--", name], ["attach", "--", name], ["send", "--", name, "hi"]]
+            for args in commands {
+                let r = try factory(args, cwd: repo)
+                XCTAssertNotEqual(r.status, 0, "refused: \(r.summary)", file: file, line: line)
+                XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "one line: \(r.summary)", file: file, line: line)
+                XCTAssertTrue(r.stderr.contains("role"), "the error says what is wrong: \(r.summary)", file: file, line: line)
+                refused += 1
+            }
+        }
+        XCTAssertEqual(refused, Self.hostileNames.count * 10)
+        XCTAssertEqual(try git(in: repo, ["branch", "--list", "--format=%(refname)"]), branches, "no branch made", file: file, line: line)
+        XCTAssertEqual(try git(in: repo, ["worktree", "list", "--porcelain"]), worktrees, "no worktree made", file: file, line: line)
+        for path in [repo + "/x", root + "/x", root + "/b", repo + "/pwned", repo + "/worktrees/x"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path), "\(path) was not created", file: file, line: line)
+        }
+    }
+}
