@@ -64,6 +64,11 @@ public final class DashboardApp: @unchecked Sendable {
     /// Reads that brought keys, counted so a paste left open can be ended after a quiet second.
     var reads = 0
     static let frameInterval = 1.0 / 30
+    /// Frames drawn, for `crashInFrame`.
+    var frames = 0
+    /// `FACTORY_TEST_CRASH_IN_DRAW=N` traps inside the Nth frame: the tests' way to check that
+    /// a bug in a draw still gives the terminal back (no outside input can cause one).
+    static let crashInFrame = ProcessInfo.processInfo.environment["FACTORY_TEST_CRASH_IN_DRAW"].flatMap { Int($0) }
 
     public init(engine: Engine, options: DashboardOptions) throws(DashboardError) {
         self.engine = engine
@@ -148,6 +153,8 @@ public final class DashboardApp: @unchecked Sendable {
         lastFrame = monotonic()
         let canvas = Frame.render(snapshot, state, detail: detail, plan: planReading, diff: agentDiff, keymap: keymap,
                                   width: Int(screen.width), height: Int(screen.height))
+        frames += 1
+        if frames == Self.crashInFrame { fatalError("FACTORY_TEST_CRASH_IN_DRAW: a trap inside frame \(frames)") }
         screen.present(canvas, theme: theme)
         tickWhileAgentsRun()
         expireNotice()
@@ -213,6 +220,19 @@ public final class DashboardApp: @unchecked Sendable {
         }
         winch.resume()
         sources.append(winch)
+        // Ctrl-Z (or SIGTSTP from kill): the shell gets its terminal back as it was; on `fg`
+        // every cell is drawn again at the terminal's size then (the shell drew over the
+        // screen, and the size may have changed meanwhile). Curses' own handler would do
+        // this from inside a signal handler, and redraw only what curses knew, at the old size.
+        signal(SIGTSTP, SIG_IGN)
+        let stop = DispatchSource.makeSignalSource(signal: SIGTSTP, queue: ui)
+        stop.setEventHandler { [weak self] in
+            guard let self, let screen = self.screen else { return }
+            screen.suspended { kill(getpid(), SIGSTOP) }
+            self.draw()
+        }
+        stop.resume()
+        sources.append(stop)
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: ui)
