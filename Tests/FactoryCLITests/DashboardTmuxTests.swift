@@ -405,7 +405,7 @@ private func boxEdges(_ screen: String) -> [String] {
 }
 
 /// The parameter lists of every SGR sequence (`ESC [ … m`) in a `capture-pane -e` screen.
-private func sgrSequences(_ screen: String) -> [[String]] {
+func sgrSequences(_ screen: String) -> [[String]] {
     var result: [[String]] = []
     let scalars = Array(screen.unicodeScalars)
     var i = 0
