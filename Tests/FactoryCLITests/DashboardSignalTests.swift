@@ -132,13 +132,22 @@ extension DashboardTmuxTests {
             _ = try t.waitFor("the panes again") { $0.contains("┌ agents") }
             try t.resize(width: 120, height: 40)
         }
-        try t.send("q")
+        try quitToShell(t)
         let end = try ttyCheck(t, "TTY-end")
         XCTAssertTrue(end.contains("TTY-end:same"), end)
         XCTAssertEqual(try t.display("#{alternate_on} #{cursor_flag} #{mouse_any_flag}"), "0 1 0")
     }
 
     // MARK: helpers
+
+    /// `q`, then waits for the shell's prompt on the normal screen (keys typed earlier would
+    /// reach the dashboard).
+    func quitToShell(_ t: TmuxSession) throws {
+        try t.send("q")
+        _ = try t.waitFor("the shell's prompt after quitting") { s in
+            (try? t.display("#{alternate_on}")) == "0" && lines(s).last { !$0.isEmpty }?.hasPrefix("sh>") == true
+        }
+    }
 
     /// Has the pane's shell print `LABEL:same` when its terminal modes are what they were
     /// before the dashboard (`$B`), else `LABEL:changed`; the screen once it did. (The
@@ -173,5 +182,28 @@ extension DashboardTmuxTests {
         try session.start(command, width: width, height: height, cwd: root)
         _ = try session.waitFor("the shell's prompt") { $0.contains("sh>") }
         return session
+    }
+}
+
+extension DashboardTmuxTests {
+    /// SIGSTOP cannot be caught, so the terminal stays the dashboard's and the shell writes
+    /// over it; on `fg` (SIGCONT) every cell is drawn again.
+    func testAStopFromOutsideThenContinueRedrawsWhole() throws {
+        let t = try openShell(width: 100, height: 30)
+        try t.send("-l", #"B=$(stty -g); "$F" demo"#)
+        try t.send("Enter")
+        _ = try t.waitFor("the dashboard") { $0.contains("plan awaits you") && $0.contains("┌ agents") }
+        kill(try dashboardPid(t), SIGSTOP)
+        _ = try t.waitFor("the shell noticing the stop") { $0.contains("Stopped") }
+        try t.send("-l", "fg")
+        try t.send("Enter")
+        let back = try t.waitFor("the dashboard drawn whole again") { s in
+            !s.contains("Stopped") && ["┌ factory", "┌ agents", "┌ messages", "plan awaits you", "⚑"].allSatisfy(s.contains)
+        }
+        assertSane(back, width: 100, height: 30)
+        try quitToShell(t)
+        let end = try ttyCheck(t, "TTY-end")
+        XCTAssertTrue(end.contains("TTY-end:same"), end)
+        XCTAssertEqual(try t.display("#{alternate_on} #{cursor_flag} #{mouse_any_flag}"), "0 1 0")
     }
 }

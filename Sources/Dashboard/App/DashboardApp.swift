@@ -84,6 +84,7 @@ public final class DashboardApp: @unchecked Sendable {
     public func run(drive: Bool) throws(DashboardError) -> Never {
         // The terminal's modes as the user had them, before curses changes anything.
         CrashGuard.install()
+        let jobControl = JobControl.install()
         let screen: Screen
         do { screen = try Screen(noColor: options.noColor, mouse: options.mouse) } catch {
             CrashGuard.disarm()
@@ -92,6 +93,7 @@ public final class DashboardApp: @unchecked Sendable {
         self.screen = screen
         redirectStandardError()
         watchSignals()
+        if let jobControl { watchJobControl(jobControl) }
         startAlerts()
         watchKeyboard()
         engine.subscribe { [weak self] snap in
@@ -220,19 +222,6 @@ public final class DashboardApp: @unchecked Sendable {
         }
         winch.resume()
         sources.append(winch)
-        // Ctrl-Z (or SIGTSTP from kill): the shell gets its terminal back as it was; on `fg`
-        // every cell is drawn again at the terminal's size then (the shell drew over the
-        // screen, and the size may have changed meanwhile). Curses' own handler would do
-        // this from inside a signal handler, and redraw only what curses knew, at the old size.
-        signal(SIGTSTP, SIG_IGN)
-        let stop = DispatchSource.makeSignalSource(signal: SIGTSTP, queue: ui)
-        stop.setEventHandler { [weak self] in
-            guard let self, let screen = self.screen else { return }
-            screen.suspended { kill(getpid(), SIGSTOP) }
-            self.draw()
-        }
-        stop.resume()
-        sources.append(stop)
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: ui)
@@ -240,6 +229,26 @@ public final class DashboardApp: @unchecked Sendable {
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// Ctrl-Z (or SIGTSTP from kill): the shell gets its terminal back as it was, and the
+    /// process stops. On `fg` — or any SIGCONT, after a SIGSTOP that gave no chance to give
+    /// the terminal back — every cell is drawn again at the terminal's size then (the shell
+    /// drew over the screen, and the size may have changed meanwhile).
+    private func watchJobControl(_ fd: Int32) {
+        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: ui)
+        source.setEventHandler { [weak self] in
+            guard let self, let screen = self.screen else { return }
+            let seen = JobControl.drain(fd)
+            if seen.stop {
+                screen.suspended { JobControl.stopHere() }
+            } else if seen.resume {
+                screen.resumed()
+            }
+            self.draw()
+        }
+        source.resume()
+        sources.append(source)
     }
 
     /// While the screen is up, stderr goes to `.agent-comms/logs/dashboard.log`: a message
