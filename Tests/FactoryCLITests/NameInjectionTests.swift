@@ -16,12 +16,7 @@ final class NameInjectionTests: FactoryTestCase {
     /// The same names sent over the socket to the engine that drives.
     func testRoleArgumentsSentToTheDrivingEngineAreRefused() throws {
         let repo = try makeSimRepo()
-        let driver = try startDriver(in: repo)
-        defer {
-            driver.terminate()
-            driver.waitUntilExit()
-        }
-        try assertRefused(in: repo)
+        try whileDriven(repo) { try assertRefused(in: repo) }
     }
 
     /// A repository whose branch is named like an option (`git update-ref` makes one): git
@@ -43,7 +38,52 @@ final class NameInjectionTests: FactoryTestCase {
         XCTAssertEqual(leftovers, [])
     }
 
+    /// A feature never becomes a branch or a path: one named like git options goes through
+    /// the whole pipeline as text, to the merge and the history's commit message.
+    func testAFeatureNamedLikeAnOptionIsOnlyText() throws {
+        let repo = try makeSimRepo()
+        try whileDriven(repo) { try runToDone(repo) }
+    }
+
+    /// Starts a feature named like options, approves it, waits for it to be merged.
+    private func runToDone(_ repo: String) throws {
+        let feature = "--upload-pack=touch pwned -b x ../../escape"
+        try ok("start", "--", feature, cwd: repo)
+        try waitForPhase("awaiting_approval", in: repo)
+        try ok("approve", cwd: repo)
+        try waitForPhase("done", in: repo)
+        let history = try git(in: repo, ["log", "--format=%s", "-5", "main"])
+        XCTAssertTrue(history.contains(feature), "the feature is the history's words:\n\(history)")
+        let branches = try git(in: repo, ["branch", "--list", "--format=%(refname:short)"]).split(separator: "\n").map(String.init)
+        XCTAssertEqual(branches.filter { !$0.hasPrefix("agent/") && $0 != "main" }, [], "no branch from the feature")
+        for path in [repo + "/pwned", repo + "/worktrees/pwned", root + "/escape", repo + "/x"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path), "\(path) was not created")
+        }
+    }
+
     // MARK: helpers
+
+    /// `body` while `factory run --headless` drives `repo`.
+    private func whileDriven(_ repo: String, _ body: () throws -> Void) throws {
+        let driver = try startDriver(in: repo)
+        defer {
+            driver.terminate()
+            driver.waitUntilExit()
+        }
+        try body()
+    }
+
+    private func waitForPhase(_ wanted: String, in repo: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let deadline = Date().addingTimeInterval(30)
+        var phase: String?
+        repeat {
+            let r = try factory(["status", "--json"], cwd: repo)
+            phase = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["phase"] as? String
+            if phase == wanted { return }
+            usleep(50_000)
+        } while Date() < deadline
+        XCTFail("phase never became \(wanted) (is \(phase ?? "?"))", file: file, line: line)
+    }
 
     private func assertRefused(in repo: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let branches = try git(in: repo, ["branch", "--list", "--format=%(refname)"])
