@@ -38,6 +38,23 @@ final class NameInjectionTests: FactoryTestCase {
         XCTAssertEqual(leftovers, [])
     }
 
+    /// A task's owner is a role name: `task add` and `task set` refuse one that is a path or
+    /// an option in one line, and PLAN.md is left as it was.
+    func testTaskOwnersThatArePathsOrOptionsAreRefused() throws {
+        try ok("task", "add", "--file", planPath, "--agent", "builder", "A task")
+        let before = try planBytes()
+        for name in Self.hostileNames {
+            for args in [["task", "add", "--file", planPath, "--agent=\(name)", "Escape"], ["task", "set", "T1", "--file", planPath, "--agent=\(name)"]] {
+                let r = try factory(args)
+                XCTAssertNotEqual(r.status, 0, "refused: \(r.summary)")
+                XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "one line: \(r.summary)")
+                XCTAssertTrue(r.stderr.contains("role name"), r.summary)
+            }
+        }
+        XCTAssertEqual(try planBytes(), before, "PLAN.md is unchanged")
+        try ok("task", "set", "T1", "--file", planPath, "--agent", "tester")
+    }
+
     /// A feature never becomes a branch or a path: one named like git options goes through
     /// the whole pipeline as text, to the merge and the history's commit message.
     func testAFeatureNamedLikeAnOptionIsOnlyText() throws {
