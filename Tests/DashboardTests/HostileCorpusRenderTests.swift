@@ -55,16 +55,17 @@ final class HostileCorpusRenderTests: XCTestCase {
     }
 
     /// A frame costs what shows, not the length of the text: a 10,000-character word in
-    /// every place draws in tens of milliseconds (a debug build), a path that long in the diff view too
-    /// (cutting it from the front glyph by glyph once took seconds a frame).
-    func testAHugeWordCostsAFrameNoMoreThanAShortOne() throws {
+    /// every place draws in tens of milliseconds (a debug build), a path that long in the diff
+    /// view too (cutting it from the front glyph by glyph took 3–5 s a frame). The bound leaves
+    /// room for a loaded machine.
+    func testAHugeWordCostsAFrameLikeAnyOther() throws {
         let text = try XCTUnwrap(Self.corpus.first { $0.name == "long-word-10000" }?.text)
         let snap = snapshot(text), read = views(text)
         for place in Place.allCases {
             let start = Date()
             _ = render(snap, read, place, 120, 40)
             let seconds = Date().timeIntervalSince(start)
-            XCTAssertLessThan(seconds, 0.5, "a frame of \(place) with a 10,000-character word took \(seconds) s")
+            XCTAssertLessThan(seconds, 2, "a frame of \(place) with a 10,000-character word took \(seconds) s")
         }
     }
 
