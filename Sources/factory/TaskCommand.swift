@@ -1,4 +1,5 @@
 import ArgumentParser
+import FactoryEngine
 import PlanDocument
 
 struct TaskCommand: ParsableCommand {
@@ -32,6 +33,7 @@ struct TaskSet: ParsableCommand {
             if let value { edits.append(.setTaskCell(id: id, column: column, value: value)) }
         }
         if let status { try checkStatus(status) }
+        if let agent { try checkAgent(agent) }
         set("status", status)
         set("agent", agent)
         set("priority", priority)
@@ -44,6 +46,14 @@ struct TaskSet: ParsableCommand {
         if edits.isEmpty { throw ValidationError("nothing to set: give --status, --agent, --priority, --description, --depends-on or --cell") }
         try location.update(edits)
     }
+}
+
+/// Refuses an owner that is not a role name at all (`../x`, `-b`): a role's name becomes its
+/// worktree and branch, so one that could leave `worktrees/` or pass for a git option is
+/// never written down as one. Empty means nobody yet.
+func checkAgent(_ name: String) throws {
+    guard !name.isEmpty else { return }
+    do { _ = try Role.validate(name) } catch { throw CLIError(error.description) }
 }
 
 /// Refuses a status PLAN.md would read as unknown: the pipeline's gates could never count it.
@@ -70,6 +80,7 @@ struct TaskAdd: ParsableCommand {
     func run() throws {
         if let table, table < 1 { throw ValidationError("--table counts from 1") }
         try checkStatus(status)
+        try checkAgent(agent)
         let deps = dependsOn.split(separator: ",").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty }
         var draft = TaskDraft(id: id ?? "", agent: agent, status: status, priority: priority,
                               description: description.joined(separator: " "), dependsOn: deps, table: table.map { $0 - 1 })

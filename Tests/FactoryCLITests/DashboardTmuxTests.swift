@@ -30,6 +30,9 @@ final class DashboardTmuxTests: FactoryTestCase {
         try super.tearDownWithError()
     }
 
+    /// Killed in tearDown with the others.
+    func trackSession(_ session: TmuxSession) { sessions.append(session) }
+
     private func processesWorking(under folder: String) -> Bool {
         let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { Int($0) != nil } ?? []
         return pids.contains { pid in
@@ -342,7 +345,7 @@ final class DashboardTmuxTests: FactoryTestCase {
 
     /// After quitting: the shell's own screen is back (what was printed before the
     /// dashboard), no dashboard left over, normal screen, cursor shown, keypad and mouse off.
-    private func assertRestored(_ t: TmuxSession, _ screen: String, context: String = "",
+    func assertRestored(_ t: TmuxSession, _ screen: String, context: String = "",
                                 file: StaticString = #filePath, line: UInt = #line) throws {
         let rows = lines(screen)
         XCTAssertEqual(rows.first, "BEFORE-DASHBOARD", "\(context) the screen from before the dashboard is back:\n\(screen)", file: file, line: line)
@@ -402,7 +405,7 @@ private func boxEdges(_ screen: String) -> [String] {
 }
 
 /// The parameter lists of every SGR sequence (`ESC [ … m`) in a `capture-pane -e` screen.
-private func sgrSequences(_ screen: String) -> [[String]] {
+func sgrSequences(_ screen: String) -> [[String]] {
     var result: [[String]] = []
     let scalars = Array(screen.unicodeScalars)
     var i = 0

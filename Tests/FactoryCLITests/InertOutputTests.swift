@@ -115,9 +115,9 @@ final class InertOutputTests: FactoryTestCase {
         assertInert(events.stdout, events)
         XCTAssertTrue(events.stdout.contains("feature requested: Greet"), events.stdout)
     }
+}
 
-    // MARK: helpers
-
+extension FactoryTestCase {
     /// Output is inert: something was printed, and it holds no C0 control but the line
     /// break, no DEL, no C1 control and no bidirectional control.
     func assertInert(_ output: String, _ r: CLIResult, file: StaticString = #filePath, line: UInt = #line) {

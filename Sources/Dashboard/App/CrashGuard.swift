@@ -27,9 +27,11 @@ enum CrashGuard {
                     tcsetattr(0, TCSANOW, &CrashGuard.saved)
                     // Leave the alternate screen, show the cursor, reset attributes, bracketed
                     // paste off (terminfo's BD, which cannot be looked up here, is this
-                    // sequence wherever it exists), mouse reports off: the terminal's own
+                    // sequence wherever it exists), mouse reports off, cursor keys and keypad
+                    // back to normal (terminfo's rmkx on ANSI terminals; left in application
+                    // mode, the shell's arrow keys would send other codes): the terminal's own
                     // restore, not drawing.
-                    let restore: [UInt8] = Array("\u{1B}[?1000l\u{1B}[?1006l\u{1B}[?2004l\u{1B}[?1049l\u{1B}[?25h\u{1B}[0m\r\n".utf8)
+                    let restore: [UInt8] = Array("\u{1B}[?1000l\u{1B}[?1006l\u{1B}[?2004l\u{1B}[?1l\u{1B}>\u{1B}[?1049l\u{1B}[?25h\u{1B}[0m\r\n".utf8)
                     _ = restore.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
                 }
                 // A fault is reported by the previous handler (the Swift backtracer) when the

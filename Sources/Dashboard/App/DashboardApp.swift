@@ -64,6 +64,11 @@ public final class DashboardApp: @unchecked Sendable {
     /// Reads that brought keys, counted so a paste left open can be ended after a quiet second.
     var reads = 0
     static let frameInterval = 1.0 / 30
+    /// Frames drawn, for `crashInFrame`.
+    var frames = 0
+    /// `FACTORY_TEST_CRASH_IN_DRAW=N` traps inside the Nth frame: the tests' way to check that
+    /// a bug in a draw still gives the terminal back (no outside input can cause one).
+    static let crashInFrame = ProcessInfo.processInfo.environment["FACTORY_TEST_CRASH_IN_DRAW"].flatMap { Int($0) }
 
     public init(engine: Engine, options: DashboardOptions) throws(DashboardError) {
         self.engine = engine
@@ -79,6 +84,7 @@ public final class DashboardApp: @unchecked Sendable {
     public func run(drive: Bool) throws(DashboardError) -> Never {
         // The terminal's modes as the user had them, before curses changes anything.
         CrashGuard.install()
+        let jobControl = JobControl.install()
         let screen: Screen
         do { screen = try Screen(noColor: options.noColor, mouse: options.mouse) } catch {
             CrashGuard.disarm()
@@ -87,6 +93,7 @@ public final class DashboardApp: @unchecked Sendable {
         self.screen = screen
         redirectStandardError()
         watchSignals()
+        if let jobControl { watchJobControl(jobControl) }
         startAlerts()
         watchKeyboard()
         engine.subscribe { [weak self] snap in
@@ -148,6 +155,8 @@ public final class DashboardApp: @unchecked Sendable {
         lastFrame = monotonic()
         let canvas = Frame.render(snapshot, state, detail: detail, plan: planReading, diff: agentDiff, keymap: keymap,
                                   width: Int(screen.width), height: Int(screen.height))
+        frames += 1
+        if frames == Self.crashInFrame { fatalError("FACTORY_TEST_CRASH_IN_DRAW: a trap inside frame \(frames)") }
         screen.present(canvas, theme: theme)
         tickWhileAgentsRun()
         expireNotice()
@@ -220,6 +229,26 @@ public final class DashboardApp: @unchecked Sendable {
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// Ctrl-Z (or SIGTSTP from kill): the shell gets its terminal back as it was, and the
+    /// process stops. On `fg` — or any SIGCONT, after a SIGSTOP that gave no chance to give
+    /// the terminal back — every cell is drawn again at the terminal's size then (the shell
+    /// drew over the screen, and the size may have changed meanwhile).
+    private func watchJobControl(_ fd: Int32) {
+        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: ui)
+        source.setEventHandler { [weak self] in
+            guard let self, let screen = self.screen else { return }
+            let seen = JobControl.drain(fd)
+            if seen.stop {
+                screen.suspended { JobControl.stopHere() }
+            } else if seen.resume {
+                screen.resumed()
+            }
+            self.draw()
+        }
+        source.resume()
+        sources.append(source)
     }
 
     /// While the screen is up, stderr goes to `.agent-comms/logs/dashboard.log`: a message

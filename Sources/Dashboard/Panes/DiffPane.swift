@@ -59,9 +59,11 @@ enum DiffPane {
     static func fileLine(_ file: AgentDiff.File, pathWidth: Int) -> StyledRow {
         var path = StyledRows.of(file.path, .text)
         if StyledRows.width(path) > pathWidth {
-            // The end of a long path says more than its start.
-            while StyledRows.width(path) > pathWidth - 1, !path.isEmpty { path.removeFirst() }
-            path = StyledRows.of("…", .dim) + path
+            // The end of a long path says more than its start: the glyphs that fit, counted
+            // from the end once (a path can be thousands of characters; each frame makes this).
+            var used = 0
+            let kept = path.reversed().prefix { used += $0.glyph.width; return used <= pathWidth - 1 }
+            path = StyledRows.of("…", .dim) + kept.reversed()
         }
         let pad = StyledRows.of(String(repeating: " ", count: max(0, pathWidth - StyledRows.width(path)) + 2), .text)
         return StyledRows.of("  ", .text) + path + pad + StyledRows.of("+\(file.added)", .diffAdded) + StyledRows.of(" −\(file.removed)", .diffRemoved)

@@ -181,6 +181,15 @@ final class Screen {
         resize()
     }
 
+    /// Continued after a stop curses never saw (SIGSTOP cannot be caught): the shell has put
+    /// the terminal in its own modes (line input, echo) and written over the screen. The
+    /// dashboard's modes come back and the next frame redraws every cell.
+    func resumed() {
+        reset_prog_mode()
+        factory_bracketed_paste(1)
+        resize()
+    }
+
     func close() {
         // Without an alternate screen the last frame would stay, with the shell writing over
         // it: clear it first.

@@ -80,6 +80,11 @@ public final class Engine: @unchecked Sendable {
         self.paths = paths
         self.options = options
         mainBranch = (try? Git(paths.root).output(["symbolic-ref", "--short", "HEAD"])) ?? "main"
+        // The branch goes into git's arguments (`main...agent/builder`): one that starts
+        // with `-` (`--output=…`, made with update-ref) would be read as an option.
+        guard !mainBranch.hasPrefix("-") else {
+            throw EngineError("the branch \"\(mainBranch)\" starts with -, which git would read as an option; rename it (git branch -m NEW)")
+        }
         worktrees = WorktreeTracker(queue: queue, paths: paths, mainBranch: mainBranch)
         var record = StateStore(path: paths.state).load() ?? EngineState()
         if !options.driving { record.settleEndedRuns(paths) }
