@@ -52,6 +52,7 @@ extension Engine {
         var items: [Attention] = []
         if let problem = planProblem { items.append(Attention(kind: .plan, role: nil, message: problem, about: "read")) }
         if let problem = planWriteProblem { items.append(Attention(kind: .plan, role: nil, message: problem, about: "write")) }
+        if let problem = stateProblem { items.append(Attention(kind: .plan, role: nil, message: problem, about: "state")) }
         // An agent waiting on a permission is stuck until someone answers: first in line.
         items.append(contentsOf: agents.compactMap(sessionWaits))
         for a in agents { if let request = a.request {

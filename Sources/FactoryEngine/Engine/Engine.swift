@@ -75,6 +75,8 @@ public final class Engine: @unchecked Sendable {
     var lastWrittenPlan: FileStamp?
     /// Heap freed by re-reads of PLAN.md, given back to the system (see HeapTrim).
     var heapTrim = HeapTrim()
+    /// state.json was there but unreadable at start: what became of it.
+    var stateProblem: String?
 
     public init(paths: WorkspacePaths, options: EngineOptions = EngineOptions()) throws {
         self.paths = paths
@@ -86,7 +88,15 @@ public final class Engine: @unchecked Sendable {
             throw EngineError("the branch \"\(mainBranch)\" starts with -, which git would read as an option; rename it (git branch -m NEW)")
         }
         worktrees = WorktreeTracker(queue: queue, paths: paths, mainBranch: mainBranch)
-        var record = StateStore(path: paths.state).load() ?? EngineState()
+        var record = EngineState()
+        switch StateStore(path: paths.state).read() {
+        case .state(let saved): record = saved
+        case .missing: break
+        case .unreadable(let why):
+            // Only the driver moves it; a watcher reports it as it is.
+            stateProblem = options.driving ? StateStore(path: paths.state).setAsideUnreadable(why, now: Int(time(nil)))
+                                           : "\((paths.state as NSString).lastPathComponent) \(why)"
+        }
         if !options.driving { record.settleEndedRuns(paths) }
         pool = AgentPool(queue: queue, paths: paths, factoryPath: options.factoryPath, limit: options.maxConcurrentAgents, runs: record.runs)
         record.runs = [:]

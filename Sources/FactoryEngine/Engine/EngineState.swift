@@ -101,8 +101,35 @@ public struct StateStore: Sendable {
     public init(path: String) { self.path = path }
 
     public func load() -> EngineState? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try? JSONDecoder().decode(EngineState.self, from: data)
+        guard case .state(let state) = read() else { return nil }
+        return state
+    }
+
+    public enum Read {
+        case missing
+        case state(EngineState)
+        /// There, but not a record this engine can read: why.
+        case unreadable(String)
+    }
+
+    public func read() -> Read {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return FileManager.default.fileExists(atPath: path) ? .unreadable("cannot be read") : .missing
+        }
+        do { return .state(try JSONDecoder().decode(EngineState.self, from: data)) } catch {
+            return .unreadable(data.isEmpty ? "is empty" : "is not a record factory can read")
+        }
+    }
+
+    /// A record that cannot be read is moved aside, never overwritten: the runs and phase it
+    /// held may be what a human needs to put things right. Returns the problem to report.
+    public func setAsideUnreadable(_ why: String, now: Int) -> String {
+        let aside = path + ".unreadable-\(now)"
+        let name = (path as NSString).lastPathComponent
+        guard rename(path, aside) == 0 else {
+            return "\(name) \(why) and cannot be moved aside (\(String(cString: strerror(errno)))); the engine starts from a fresh record"
+        }
+        return "\(name) \(why); kept as \((aside as NSString).lastPathComponent), and the engine started from a fresh record (phase idle)"
     }
 
     public func save(_ state: EngineState) throws {

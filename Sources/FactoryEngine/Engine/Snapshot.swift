@@ -168,7 +168,8 @@ public struct WorktreeSummary: Sendable, Encodable, Equatable {
 /// Something a human should look at, most urgent first.
 public struct Attention: Sendable, Encodable, Equatable {
     public enum Kind: String, Sendable, Encodable, CaseIterable {
-        /// PLAN.md is missing, not a file, unreadable, empty, cut short or not writable.
+        /// PLAN.md is missing, not a file, unreadable, empty, cut short or not writable; or
+        /// state.json was unreadable and set aside.
         case plan
         case approval, veto, conflict, failed, stalled
         /// An agent the pipeline needs was stopped by a human and stays down until spawned.

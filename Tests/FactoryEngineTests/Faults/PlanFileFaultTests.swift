@@ -171,6 +171,26 @@ final class PlanFileFaultTests: XCTestCase {
         XCTAssertEqual(StateStore(path: factory.paths.state).load()?.budgetUSD, 9, "saved again once there is room")
     }
 
+    /// A state.json cut short or garbled from outside is never read as "nothing happened"
+    /// and overwritten: the driver moves it aside, says so, and starts from a fresh record.
+    func testAnUnreadableStateIsSetAsideAndReported() throws {
+        let factory = try SimFactory()
+        defer { factory.remove() }
+        let garbage = Data("{\"phase\": \"implementation\", \"feature\": \"Half writ".utf8)
+        try garbage.write(to: URL(fileURLWithPath: factory.paths.state))
+        let engine = try factory.engine(autoApprove: false)
+        defer { engine.shutdown() }
+        engine.drive()
+        let seen = waitFor(engine, timeout: 5) { PlanHealthTests.attention($0).contains("state.json is not a record factory can read; kept as state.json.unreadable-") }
+        XCTAssertNotNil(seen, "reported: \(PlanHealthTests.attention(engine.snapshot()))")
+        let aside = try FileManager.default.contentsOfDirectory(atPath: factory.paths.comms).filter { $0.hasPrefix("state.json.unreadable-") }
+        XCTAssertEqual(aside.count, 1)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: factory.paths.comms + "/" + aside[0])), garbage, "the old record, byte for byte")
+        try engine.start(feature: "Fresh")
+        XCTAssertNotNil(waitFor(engine) { $0.phase == .awaitingApproval })
+        XCTAssertEqual(StateStore(path: factory.paths.state).load()?.feature, "Fresh", "the new record is whole")
+    }
+
     /// Runs 8 writers (`argv(w)`, w in 1...8) while this process makes `edits` locked edits,
     /// and returns the file's bytes once all are done.
     private func race(plan: String, edits: Int, _ argv: @escaping @Sendable (Int) -> [String]) throws -> [UInt8] {
