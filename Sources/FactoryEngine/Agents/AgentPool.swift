@@ -204,6 +204,8 @@ final class AgentPool: @unchecked Sendable {
         var run = run(exit.role)
         guard run.pid == exit.pid, exit.runID == nil || run.runID == nil || exit.runID == run.runID else { return }
         timeouts.removeValue(forKey: exit.role)?.cancel()
+        // Its keeper vanished mid-run: the agent, if it still runs, would work on unseen.
+        if exit.status == nil && exit.signal == nil { endUnread(run) }
         if finishStream(exit.role) { run = self.run(exit.role) }
         run.ended(code: exit.status, signal: exit.signal, problem: exit.problem, at: wallNow())
         records[exit.role] = run

@@ -74,6 +74,7 @@ public final class Keeper {
             return 1
         }
         let keeper = Keeper(run: run, spec: spec)
+        adoptOrphans()
         do throws(SpawnError) { try keeper.start() } catch {
             keeper.recordStartFailure(error.description)
             reportStart(ok: false, error: error.description)
@@ -202,6 +203,7 @@ public final class Keeper {
             if rc < 0 && errno != EINTR { break }
             for entry in entries where entry.revents != 0 { handle(entry) }
             if exitRecord == nil && pidfd < 0 { reapAgent() }
+            reapOrphans()
             escalateKill()
         }
     }
@@ -283,6 +285,7 @@ public final class Keeper {
         killAt = nil
         lingerUntil = wallNow() + Self.linger
         if input >= 0 { close(input); input = -1 }
+        askLeftoversToEnd()
         for (fd, client) in clients where client.watching { send(fd, KeeperMessage(kind: .exit, exit: record)) }
     }
 
@@ -385,6 +388,7 @@ public final class Keeper {
     }
 
     func finish() {
+        killLeftovers()
         for fd in clients.keys { close(fd) }
         clients = [:]
         close(listener)
