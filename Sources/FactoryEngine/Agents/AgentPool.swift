@@ -182,6 +182,8 @@ final class AgentPool: @unchecked Sendable {
         var run = run(role)
         guard run.state.isActive, let pid = run.pid else { return }
         run.state = final
+        // Being stopped, it waits for no answer: its request is nobody's to answer now.
+        run.request = nil
         records[role] = run
         supervisor.terminate(role: role, pid: pid)
         timeouts.removeValue(forKey: role)?.cancel()

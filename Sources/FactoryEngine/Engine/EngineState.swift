@@ -85,6 +85,8 @@ extension AgentRun {
         endedAt = time
         exitCode = code
         self.problem = problem
+        // An agent that has ended waits for no answer.
+        request = nil
         guard state.isActive else { return }
         if let code { state = code == 0 ? .exited : .failed; return }
         // Still active: nobody here asked it to stop (a stop or a timeout is recorded before
