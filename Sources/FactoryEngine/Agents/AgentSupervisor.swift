@@ -88,7 +88,7 @@ public final class AgentSupervisor: @unchecked Sendable {
                               log: "\(paths.logs)/\(role).log", keepsInputOpen: keepsInputOpen, separatesErrors: separatesErrors,
                               initialInput: initialInput, attempt: attempt, phase: phase)
         spec.terminalSession = terminal?.name
-        spec.followed = readsOutput && watch
+        spec.followed = readsOutput
         do {
             try FileManager.default.createDirectory(atPath: run.path, withIntermediateDirectories: true)
             try run.write(spec, run.spec)

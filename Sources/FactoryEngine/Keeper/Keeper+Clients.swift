@@ -46,6 +46,7 @@ extension Keeper {
                 // Its exit comes after all of its output.
                 client.unsent = JSONLine.encode(KeeperMessage(kind: .exit, exit: exitRecord))
                 client.exitSent = true
+                if client.output { exitDelivered = true }
             } else {
                 break
             }
@@ -71,11 +72,19 @@ extension Keeper {
     }
 
     /// Reading the agent's output waits while the backlog is full of what a client still
-    /// needs: the agent's writes wait on its pipe, as for any slow reader.
-    var holdsOutputBack: Bool { backlog.isFull && clients.values.contains { $0.output && $0.next < backlog.end } }
+    /// needs — or, for an agent an engine follows, until that engine has come (a while at
+    /// most): the agent's writes wait on its pipe, as for any slow reader.
+    var holdsOutputBack: Bool {
+        guard backlog.isFull else { return false }
+        let awaited = spec.followed == true && !followerCame && wallNow() - began < Self.patienceWithReaders
+        return awaited || clients.values.contains { $0.output && $0.next < backlog.end }
+    }
 
-    /// Every watching client has had the agent's exit.
-    var clientsServed: Bool { clients.values.allSatisfy { !$0.watching || ($0.exitSent && $0.unsent.isEmpty) } }
+    /// Every watching client has had the agent's exit — and the engine that follows the
+    /// output has come for it (an agent that ends at once is not gone before it connects).
+    var clientsServed: Bool {
+        clients.values.allSatisfy { !$0.watching || ($0.exitSent && $0.unsent.isEmpty) } && (spec.followed != true || exitDelivered)
+    }
 
     func dropClient(_ fd: Int32) {
         guard clients.removeValue(forKey: fd) != nil else { return }

@@ -58,6 +58,11 @@ public final class Keeper {
     var outputBuffer = [UInt8](repeating: 0, count: Keeper.readSize)
     /// The output not yet sent to every client that follows it live.
     var backlog: OutputBacklog
+    /// A client has come for the output (an engine that follows it), and one has had the
+    /// agent's exit after all of it.
+    var followerCame = false
+    var exitDelivered = false
+    let began = wallNow()
 
     init(run: RunDirectory, spec: KeeperSpec) {
         self.run = run
@@ -369,6 +374,7 @@ public final class Keeper {
         case .watch:
             clients[fd]?.watching = true
             clients[fd]?.output = request.output ?? false
+            if request.output == true { followerCame = true }
             // From the place asked for (as far back as the backlog holds), or from now on.
             clients[fd]?.next = request.from ?? backlog.end
             send(fd, .reply(ok: true, agentPid: agentPid, exit: exitRecord))

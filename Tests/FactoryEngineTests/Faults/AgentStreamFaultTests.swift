@@ -32,6 +32,16 @@ final class AgentStreamFaultTests: FaultTestCase {
         XCTAssertTrue(log.range(of: Data("\"text\":\"cut he".utf8)) != nil, "the log has every byte, the cut line too")
     }
 
+    /// Bytes that are not UTF-8 inside a stream-json string: each shows as U+FFFD, and the
+    /// rest of its line is read.
+    func testInvalidUTF8InStreamJSONCostsOnlyTheBadBytes() throws {
+        let script = #"printf '{"type":"assistant","message":{"id":"m1","content":[{"type":"text","text":"caf\351 \377 ok"}]}}\n'"#
+        let (_, engine) = try started("Bad bytes", overrides: ["architect": try stage.role(script, "protocol: claude\nretries: 0")])
+        engine.drive()
+        XCTAssertNotNil(waitFor(engine, timeout: 20) { $0.phase == .blocked })
+        XCTAssertEqual(activityLines(engine, "architect"), ["caf\u{FFFD} \u{FFFD} ok"])
+    }
+
     /// A permission request nobody answers: it stays first in the attention queue, nothing
     /// answers it, the waiting agent is not called stalled; stopping the agent clears it.
     func testAPermissionRequestNeverAnsweredWaitsVisiblyUntilTheAgentIsStopped() throws {
