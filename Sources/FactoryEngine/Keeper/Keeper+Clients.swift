@@ -17,9 +17,13 @@ extension Keeper {
     /// to decode between two of its other tasks.
     static let pieceSize = 128 << 10
 
+    /// Replies a client has not taken past which it is dropped (one that asks and never reads).
+    static let unsentLimit = 4 << 20
+
     /// Queues `message` for the client and sends what the socket takes now.
     func send(_ fd: Int32, _ message: KeeperMessage) {
-        guard clients[fd] != nil else { return }
+        guard let client = clients[fd] else { return }
+        guard client.unsent.count < Self.unsentLimit else { return dropClient(fd) }
         clients[fd]?.unsent += JSONLine.encode(message)
         pump(fd)
     }

@@ -127,7 +127,8 @@ final class AgentStreamFaultTests: FaultTestCase {
             usleep(10_000)
         }
         print("stream flood: 5 MB in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; slowest snapshot \(String(format: "%.3f", slowest)) s")
-        XCTAssertLessThan(slowest, 0.5, "the engine answered within half a second throughout")
+        // Each answer waits for at most two pieces to be decoded (seconds, before they were bounded).
+        XCTAssertLessThan(slowest, 1, "the engine answered within a second throughout")
         let ended = waitFor(engine, timeout: 10) { $0.agent("architect").map { !$0.state.isActive && $0.state != .notStarted } ?? false }
         let architect = ended?.agent("architect")
         XCTAssertNil(architect?.problem, "the keeper kept its reader")
