@@ -9,6 +9,8 @@ final class AgentStreamFaultTests: FaultTestCase {
         #"{"type":"assistant","message":{"id":"\#(id)","content":[{"type":"text","text":"\#(words)"}]}}"#
     }
 
+    static let request = #"{"type":"control_request","request_id":"req-1","request":{"subtype":"can_use_tool","tool_name":"Bash","input":{"command":"rm -rf build"},"tool_use_id":"t1","permission_suggestions":[]}}"#
+
     /// Garbage between good lines, then a line cut short as the agent dies: the good lines
     /// are the activity, the damage costs only itself, and the run ends with its real status.
     func testAStreamFullOfGarbageAndCutMidLineCostsOnlyTheDamage() throws {
@@ -43,11 +45,11 @@ final class AgentStreamFaultTests: FaultTestCase {
     }
 
     /// A permission request nobody answers: it stays first in the attention queue, nothing
-    /// answers it, the waiting agent is not called stalled; stopping the agent clears it.
+    /// answers it, the waiting agent is not called stalled nor timed out (its clock stops
+    /// while it waits for a human); stopping the agent clears it.
     func testAPermissionRequestNeverAnsweredWaitsVisiblyUntilTheAgentIsStopped() throws {
-        let request = #"{"type":"control_request","request_id":"req-1","request":{"subtype":"can_use_tool","tool_name":"Bash","input":{"command":"rm -rf build"},"tool_use_id":"t1","permission_suggestions":[]}}"#
-        let script = "printf '%s\\n' '\(request)'; cat > \"$STAGE/input\""
-        let (factory, engine) = try started("Unanswered", overrides: ["architect": try stage.role(script, "protocol: claude\nstall: 0.5\nretries: 0")])
+        let script = "printf '%s\\n' '\(Self.request)'; cat > \"$STAGE/input\""
+        let (factory, engine) = try started("Unanswered", overrides: ["architect": try stage.role(script, "protocol: claude\nstall: 0.5\ntimeout: 1\nretries: 0")])
         engine.drive()
         let waiting = waitFor(engine, timeout: 20) { $0.agent("architect")?.state == .waitingInput }
         XCTAssertEqual(waiting?.agent("architect")?.request?.summary, "Bash: rm -rf build")
@@ -59,13 +61,25 @@ final class AgentStreamFaultTests: FaultTestCase {
         XCTAssertEqual(later.attention.first?.kind, .request)
         XCTAssertFalse(later.attention.contains { $0.kind == .stalled })
         let events = (try? String(contentsOfFile: factory.paths.events, encoding: .utf8)) ?? ""
-        XCTAssertFalse(events.contains("architect stalled"), events)
+        XCTAssertFalse(events.contains("architect stalled") || events.contains("architect timed out"), events)
         XCTAssertFalse(stage.read("input").contains("control_response"), "nothing answered for the human: \(stage.read("input"))")
 
         try engine.kill(role: "architect")
         let stopped = waitFor(engine, timeout: 10) { $0.agent("architect")?.state == .killed && !$0.attention.contains { $0.kind == .request } }
         XCTAssertNil(stopped?.agent("architect")?.request, "the request went with the agent")
         XCTAssertNil(StateStore(path: factory.paths.state).load()?.runs["architect"]?.request, "and from state.json")
+    }
+
+    /// Once answered, the clock goes on: an agent that then hangs still times out.
+    func testAnAnsweredAgentThatHangsStillTimesOut() throws {
+        let script = "printf '%s\\n' '\(Self.request)'; cat > \"$STAGE/input\""
+        let (_, engine) = try started("Answered", overrides: ["architect": try stage.role(script, "protocol: claude\ntimeout: 1\nretries: 0")])
+        engine.drive()
+        XCTAssertNotNil(waitFor(engine, timeout: 20) { $0.agent("architect")?.state == .waitingInput })
+        XCTAssertEqual(try engine.perform(.allow(role: "architect", always: false)), "allowed architect: Bash: rm -rf build")
+        XCTAssertTrue(eventually(5) { self.stage.read("input").contains("control_response") }, "the answer reached the agent")
+        let blocked = waitFor(engine, timeout: 10) { $0.phase == .blocked }
+        XCTAssertTrue(blocked?.blockedReason?.contains("(last: timed_out;") ?? false, "\(String(describing: blocked?.blockedReason))")
     }
 
     /// 50 MB of plain output as fast as the agent can: the engine answers throughout, the
