@@ -12,8 +12,10 @@ import Glibc
 /// and `/dev/tty` cannot be opened. It holds the agent's stdin (a pipe that stays open),
 /// reads its stdout and stderr, writes the capped log itself, and records the exit status
 /// atomically in `exit.json` when the agent ends. Engines and dashboards come and go: they
-/// talk to it over `keeper.sock`, and none of them is a reader the agent depends on. It exits
-/// once the agent has ended, its status is recorded and its output is drained.
+/// talk to it over `keeper.sock`, and none of them is a reader the agent depends on for
+/// long (a slow one is sent everything at its pace, one that stops reading is skipped). It
+/// exits once the agent has ended, its status is recorded, its output is drained and sent
+/// to its followers, and whatever the agent left running has been ended.
 ///
 /// Single-threaded: one `poll` loop, no Dispatch, so a blocked signal stays blocked.
 public final class Keeper {
