@@ -54,6 +54,14 @@ static inline int factory_pidfd_open(pid_t pid) {
 #endif
 }
 
+#include <sys/prctl.h>
+
+// Makes this process the reaper of its orphaned descendants (Linux 3.4+): a keeper then
+// inherits whatever its agent left behind — even in a session of its own — and can end it.
+static inline int factory_become_subreaper(void) {
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
 // A new session for the child of posix_spawn (glibc 2.26+): the keeper and its agent then
 // have no controlling terminal, so /dev/tty cannot be opened.
 #ifndef POSIX_SPAWN_SETSID

@@ -98,7 +98,7 @@ final class EngineTests: XCTestCase {
         let ended = waitFor(second) { $0.agents.contains { $0.role == "builder" && ($0.pid != pid || !$0.state.isActive) } }
         XCTAssertNotNil(ended, "the re-adopted agent's exit is seen")
         let later = (try? String(contentsOfFile: factory.paths.events, encoding: .utf8)) ?? ""
-        XCTAssertTrue(later.contains("builder killed (signal 9)"), "its keeper recorded how the re-adopted agent ended")
+        XCTAssertTrue(later.contains("builder failed (signal 9)"), "its keeper recorded how the re-adopted agent ended")
     }
 
     func testValidationRetryBudget() throws {

@@ -35,11 +35,16 @@ extension AgentPool {
     /// still alive without its keeper has nobody reading its output, so it is ended.
     private func adoptionFailed(_ role: String, _ run: AgentRun) {
         guard let pid = run.pid else { return }
-        if let ticks = run.startTicks, processStartTicks(pid) == ticks {
-            Glibc.kill(-pid, SIGKILL)
-            Glibc.kill(pid, SIGKILL)
-        }
+        endUnread(run)
         exited(AgentSupervisor.Exit(role: role, pid: pid, runID: run.runID, status: nil, signal: nil,
                                     problem: "\(role)'s keeper was gone when factory started again; its exit status is unknown"))
+    }
+
+    /// Ends an agent whose keeper is gone — nobody reads its output or records its end any
+    /// more — with its process group, if it is still the process that was started.
+    func endUnread(_ run: AgentRun) {
+        guard let pid = run.pid, let ticks = run.startTicks, processStartTicks(pid) == ticks else { return }
+        Glibc.kill(-pid, SIGKILL)
+        Glibc.kill(pid, SIGKILL)
     }
 }

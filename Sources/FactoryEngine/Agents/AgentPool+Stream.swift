@@ -69,11 +69,13 @@ extension AgentPool {
             if !request.isQuestion, let decision = owner?.definition(of: role)?.policy.decide(request), answerByPolicy(role, request, decision) { return false }
             records[role]?.request = request
             records[role]?.state = .waitingInput
+            pauseTimeout(role)
             return true
         case .withdrawn(let id):
             guard records[role]?.request?.requestID == id else { return false }
             records[role]?.request = nil
             records[role]?.state = .working
+            resumeTimeout(role)
             return true
         case .ended(let result):
             owner?.agentEvent(.cost, role: role, String(format: "%@ spent $%.4f in %d turns", role, result.costUSD, result.turns))

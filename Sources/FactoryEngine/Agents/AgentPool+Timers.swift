@@ -3,8 +3,9 @@ import Dispatch
 /// The two clocks on running agents: each run's timeout, and one stall check for all.
 extension AgentPool {
     func armTimeout(_ role: String, pid: Int32, seconds: Double) {
-        timeouts.removeValue(forKey: role)?.cancel()
+        disarmTimeout(role)
         guard seconds > 0 else { return }
+        timeoutDeadlines[role] = wallNow() + seconds
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + seconds)
         timer.setEventHandler { [weak self] in
@@ -14,6 +15,26 @@ extension AgentPool {
         }
         timeouts[role] = timer
         timer.resume()
+    }
+
+    func disarmTimeout(_ role: String) {
+        timeouts.removeValue(forKey: role)?.cancel()
+        timeoutDeadlines[role] = nil
+        pausedTimeouts[role] = nil
+    }
+
+    /// The agent waits for a human's answer: its clock stops. A request nobody has answered
+    /// yet is not the agent hanging, and killing it would throw the question away.
+    func pauseTimeout(_ role: String) {
+        guard let timer = timeouts.removeValue(forKey: role), let deadline = timeoutDeadlines.removeValue(forKey: role) else { return }
+        timer.cancel()
+        pausedTimeouts[role] = max(1, deadline - wallNow())
+    }
+
+    /// The answer came (or the request was withdrawn): the clock goes on where it stopped.
+    func resumeTimeout(_ role: String) {
+        guard let left = pausedTimeouts.removeValue(forKey: role), let pid = run(role).pid, run(role).state.isActive else { return }
+        armTimeout(role, pid: pid, seconds: left)
     }
 
     /// While agents run, checks now and then for one with no output and no file activity

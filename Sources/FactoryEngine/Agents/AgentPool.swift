@@ -57,6 +57,10 @@ final class AgentPool: @unchecked Sendable {
     private let factoryPath: String
     var records: [String: AgentRun]
     var timeouts: [String: DispatchSourceTimer] = [:]
+    /// When each armed timeout fires (seconds since the epoch), and what was left of the ones
+    /// paused while their agent waits for a human.
+    var timeoutDeadlines: [String: Double] = [:]
+    var pausedTimeouts: [String: Double] = [:]
     var stallTimer: DispatchSourceTimer?
     /// Agents started here, as opposed to ones re-adopted from a previous engine.
     var spawnedHere: Set<Int32> = []
@@ -182,9 +186,11 @@ final class AgentPool: @unchecked Sendable {
         var run = run(role)
         guard run.state.isActive, let pid = run.pid else { return }
         run.state = final
+        // Being stopped, it waits for no answer: its request is nobody's to answer now.
+        run.request = nil
         records[role] = run
         supervisor.terminate(role: role, pid: pid)
-        timeouts.removeValue(forKey: role)?.cancel()
+        disarmTimeout(role)
         owner?.runsChanged()
         owner?.agentEvent(final == .timedOut ? .agentTimedOut : .agentKilled, role: role,
                           "\(role) \(final == .timedOut ? "timed out" : "killed") (pid \(pid))")
@@ -203,7 +209,9 @@ final class AgentPool: @unchecked Sendable {
         guard !stopped else { return }
         var run = run(exit.role)
         guard run.pid == exit.pid, exit.runID == nil || run.runID == nil || exit.runID == run.runID else { return }
-        timeouts.removeValue(forKey: exit.role)?.cancel()
+        disarmTimeout(exit.role)
+        // Its keeper vanished mid-run: the agent, if it still runs, would work on unseen.
+        if exit.status == nil && exit.signal == nil { endUnread(run) }
         if finishStream(exit.role) { run = self.run(exit.role) }
         run.ended(code: exit.status, signal: exit.signal, problem: exit.problem, at: wallNow())
         records[exit.role] = run

@@ -88,6 +88,7 @@ public final class AgentSupervisor: @unchecked Sendable {
                               log: "\(paths.logs)/\(role).log", keepsInputOpen: keepsInputOpen, separatesErrors: separatesErrors,
                               initialInput: initialInput, attempt: attempt, phase: phase)
         spec.terminalSession = terminal?.name
+        spec.followed = readsOutput
         do {
             try FileManager.default.createDirectory(atPath: run.path, withIntermediateDirectories: true)
             try run.write(spec, run.spec)
@@ -95,7 +96,7 @@ public final class AgentSupervisor: @unchecked Sendable {
             throw SpawnError("cannot prepare \(paths.relative(run.path)): \(error)")
         }
         let agentPid = try KeeperLauncher(factoryPath: factoryPath, run: run, terminal: terminal).launch()
-        if watch && !self.watch(role: role, runID: runID, agentPid: agentPid, readsOutput: readsOutput) {
+        if watch && !self.watch(role: role, runID: runID, agentPid: agentPid, readsOutput: readsOutput, fromStart: true) {
             let exit = Self.exitAfterLostContact(role: role, runID: runID, agentPid: agentPid, run: run)
             let report = onExit
             engineQueue.async { report(exit) }
@@ -115,25 +116,46 @@ public final class AgentSupervisor: @unchecked Sendable {
 
     /// Follows a running keeper until its agent ends. An agent that ended so quickly that
     /// its keeper is already gone is reported from its exit record. False when neither a
-    /// keeper nor a record answers.
+    /// keeper nor a record answers. `fromStart`: its output from its first byte (an agent
+    /// just started may have spoken before this connects), else from now on.
     @discardableResult
-    public func watch(role: String, runID: String, agentPid: Int32, readsOutput: Bool = false) -> Bool {
+    public func watch(role: String, runID: String, agentPid: Int32, readsOutput: Bool = false, fromStart: Bool = false) -> Bool {
         let run = paths.run(role)
         let report = onExit, queue = engineQueue, pass = onOutput
-        let output: ((Data) -> Void)? = readsOutput ? { data in queue.async { pass(role, runID, data) } } : nil
-        if let exit = Self.recordedExit(role: role, runID: runID, agentPid: agentPid, run: run) {
+        let heard = HeardBytes()
+        // At most two pieces wait for the engine: an agent that talks faster than the engine
+        // reads is held back through its keeper, instead of burying the engine's queue (and
+        // every snapshot asked of it) under its output.
+        let inFlight = DispatchSemaphore(value: 2)
+        let output: ((Data) -> Void)? = readsOutput ? { data in
+            heard.add(data.count)
+            inFlight.wait()
+            queue.async { pass(role, runID, data); inFlight.signal() }
+        } : nil
+        // An agent just started whose output is read is asked for all of it, even when it
+        // has already ended: its keeper may still be there to tell.
+        let fromItsKeeper = readsOutput && fromStart
+        if !fromItsKeeper, let exit = Self.recordedExit(role: role, runID: runID, agentPid: agentPid, run: run) {
             queue.async { report(exit) }
             return true
         }
-        let watch = KeeperWatch(socket: run.socket, queue: watchQueue, output: output) { [weak self] message in
+        // Ended before its keeper could tell anyone what it said: its log has every byte.
+        let replayLog = { [logs = paths.logs] in
+            guard fromItsKeeper, heard.count == 0, let (_, said) = ProtocolReplay.attempt(log: "\(logs)/\(role).log") else { return }
+            let data = Data(said)
+            queue.async { pass(role, runID, data) }
+        }
+        let watch = KeeperWatch(socket: run.socket, queue: watchQueue, output: output, fromStart: fromStart) { [weak self] message in
             let exit = message?.exit.flatMap { Exit(role: role, agentPid: agentPid, runID: runID, record: $0) }
                 ?? Self.exitAfterLostContact(role: role, runID: runID, agentPid: agentPid, run: run)
             self?.lock.withLock { _ = self?.watches.removeValue(forKey: role) }
+            if message == nil && exit.problem == nil { replayLog() }
             queue.async { report(exit) }
         }
         guard let watch else {
             // The keeper may have finished between the look at its record and the connect.
             guard let exit = Self.recordedExit(role: role, runID: runID, agentPid: agentPid, run: run) else { return false }
+            replayLog()
             queue.async { report(exit) }
             return true
         }
@@ -193,6 +215,14 @@ public final class AgentSupervisor: @unchecked Sendable {
 public struct SpawnError: Error, CustomStringConvertible, Equatable {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// How many bytes of an agent's output a watch has passed on (from the watch queue).
+final class HeardBytes: @unchecked Sendable {
+    private let lock = NSLockLike()
+    private var total = 0
+    func add(_ n: Int) { lock.withLock { total += n } }
+    var count: Int { lock.withLock { total } }
 }
 
 /// A mutex without Foundation's overhead.

@@ -18,12 +18,17 @@ struct ProtocolReplay {
     /// The attempt after the last attempt mark in `role`'s log (and the rotated part before
     /// it), decoded; nil when the log has no mark (nothing started under a keeper yet).
     static func read(log path: String, as agentProtocol: AgentProtocol, cwd: String) -> ProtocolReplay? {
-        guard var decoder = agentProtocol.decoder(cwd: cwd) else { return nil }
+        guard var decoder = agentProtocol.decoder(cwd: cwd), let (mark, said) = attempt(log: path) else { return nil }
+        var replay = ProtocolReplay(mark: mark)
+        for event in decoder.feed(said) + decoder.finish() { replay.take(event) }
+        return replay
+    }
+
+    /// The last attempt's mark in `role`'s log and what the agent said after it.
+    static func attempt(log path: String) -> (AttemptMark, ArraySlice<UInt8>)? {
         let bytes = tail(path)
         guard let (mark, start) = lastMark(in: bytes) else { return nil }
-        var replay = ProtocolReplay(mark: mark)
-        for event in decoder.feed(bytes[start...]) + decoder.finish() { replay.take(event) }
-        return replay
+        return (mark, bytes[start...])
     }
 
     /// The attempt as the detail view lists it: its mark, then what the agent did.

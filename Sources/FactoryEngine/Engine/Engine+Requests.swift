@@ -102,6 +102,7 @@ extension AgentPool {
         dispatchPrecondition(condition: .onQueue(queue))
         records[role]?.request = nil
         if records[role]?.state == .waitingInput { records[role]?.state = .working }
+        resumeTimeout(role)
         owner?.runsChanged()
     }
 }

@@ -85,13 +85,28 @@ extension AgentRun {
         endedAt = time
         exitCode = code
         self.problem = problem
+        // An agent that has ended waits for no answer.
+        request = nil
         guard state.isActive else { return }
-        if let code { state = code == 0 ? .exited : .failed } else if signal != nil { state = .killed } else { state = .failed }
+        if let code { state = code == 0 ? .exited : .failed; return }
+        // Still active: nobody here asked it to stop (a stop or a timeout is recorded before
+        // the signal lands). A signal then is a crash — the OOM killer, a segfault — not a
+        // human's stop, and is retried like one.
+        state = .failed
+        if let signal, problem == nil { self.problem = "\(role) was killed by signal \(signal) (\(signalName(signal)))" }
     }
 
     mutating func ended(with record: AgentExitRecord) {
         ended(code: record.code, signal: record.signal, problem: record.error, at: record.endedAt)
     }
+}
+
+/// A signal's usual name ("SIGKILL"), or its number for the rarer ones.
+func signalName(_ signal: Int32) -> String {
+    let names: [Int32: String] = [SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
+                                  SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV",
+                                  SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM", SIGTERM: "SIGTERM", SIGXCPU: "SIGXCPU", SIGXFSZ: "SIGXFSZ"]
+    return names[signal] ?? "signal \(signal)"
 }
 
 /// Reads and writes state.json atomically (temp file, fsync, rename).

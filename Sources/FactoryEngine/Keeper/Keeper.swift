@@ -12,8 +12,10 @@ import Glibc
 /// and `/dev/tty` cannot be opened. It holds the agent's stdin (a pipe that stays open),
 /// reads its stdout and stderr, writes the capped log itself, and records the exit status
 /// atomically in `exit.json` when the agent ends. Engines and dashboards come and go: they
-/// talk to it over `keeper.sock`, and none of them is a reader the agent depends on. It exits
-/// once the agent has ended, its status is recorded and its output is drained.
+/// talk to it over `keeper.sock`, and none of them is a reader the agent depends on for
+/// long (a slow one is sent everything at its pace, one that stops reading is skipped). It
+/// exits once the agent has ended, its status is recorded, its output is drained and sent
+/// to its followers, and whatever the agent left running has been ended.
 ///
 /// Single-threaded: one `poll` loop, no Dispatch, so a blocked signal stays blocked.
 public final class Keeper {
@@ -27,6 +29,13 @@ public final class Keeper {
         var lines = LineBuffer()
         var watching = false
         var output = false
+        /// The place in the agent's output of the next byte to send it.
+        var next = 0
+        /// Bytes its socket has not taken yet, sent as it drains.
+        var unsent: [UInt8] = []
+        var exitSent = false
+        /// When its socket last took anything.
+        var lastProgress = wallNow()
     }
 
     let run: RunDirectory
@@ -49,11 +58,20 @@ public final class Keeper {
     /// One buffer for the agent's output, allocated once: a chatty agent wakes the keeper
     /// often.
     var outputBuffer = [UInt8](repeating: 0, count: Keeper.readSize)
+    /// The output not yet sent to every client that follows it live.
+    var backlog: OutputBacklog
+    /// A client has come for the output (an engine that follows it), and one has had the
+    /// agent's exit after all of it.
+    var followerCame = false
+    var exitDelivered = false
+    let began = wallNow()
 
     init(run: RunDirectory, spec: KeeperSpec) {
         self.run = run
         self.spec = spec
         log = AgentLog(path: spec.log, cap: spec.logCap)
+        // An engine decodes this agent's output: it must not miss a byte, however fast it comes.
+        backlog = OutputBacklog(capacity: spec.followed == true ? 16 << 20 : 256 << 10)
     }
 
     /// `factory keeper RUNDIR`: runs the agent described by RUNDIR/spec.json to its end.
@@ -74,6 +92,7 @@ public final class Keeper {
             return 1
         }
         let keeper = Keeper(run: run, spec: spec)
+        adoptOrphans()
         do throws(SpawnError) { try keeper.start() } catch {
             keeper.recordStartFailure(error.description)
             reportStart(ok: false, error: error.description)
@@ -201,24 +220,28 @@ public final class Keeper {
             let rc = poll(&entries, nfds_t(entries.count), timeoutMilliseconds())
             if rc < 0 && errno != EINTR { break }
             for entry in entries where entry.revents != 0 { handle(entry) }
+            releaseBacklog()
             if exitRecord == nil && pidfd < 0 { reapAgent() }
+            reapOrphans()
             escalateKill()
         }
     }
 
     var finished: Bool {
         guard exitRecord != nil else { return false }
-        return (output < 0 && errors < 0) || wallNow() >= (lingerUntil ?? 0)
+        let drained = (output < 0 && errors < 0) || wallNow() >= (lingerUntil ?? 0)
+        return drained && (clientsServed || wallNow() >= (lingerUntil ?? 0) + Self.serveLimit)
     }
 
     func pollSet() -> [pollfd] {
         var set = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
-        if output >= 0 { set.append(pollfd(fd: output, events: Int16(POLLIN), revents: 0)) }
-        if errors >= 0 { set.append(pollfd(fd: errors, events: Int16(POLLIN), revents: 0)) }
+        let reading = !holdsOutputBack
+        if output >= 0 && reading { set.append(pollfd(fd: output, events: Int16(POLLIN), revents: 0)) }
+        if errors >= 0 && reading { set.append(pollfd(fd: errors, events: Int16(POLLIN), revents: 0)) }
         if pidfd >= 0 && exitRecord == nil { set.append(pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)) }
         if signals >= 0 { set.append(pollfd(fd: signals, events: Int16(POLLIN), revents: 0)) }
         if input >= 0 && !pendingInput.isEmpty { set.append(pollfd(fd: input, events: Int16(POLLOUT), revents: 0)) }
-        for fd in clients.keys { set.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+        for (fd, client) in clients { set.append(pollfd(fd: fd, events: Int16(client.unsent.isEmpty ? POLLIN : POLLIN | POLLOUT), revents: 0)) }
         return set
     }
 
@@ -227,6 +250,9 @@ public final class Keeper {
         if let killAt { deadlines.append(killAt) }
         if let lingerUntil { deadlines.append(lingerUntil) }
         if pidfd < 0 && exitRecord == nil { deadlines.append(wallNow() + 0.1) }
+        // Held back for a slow client: look again whether it has stopped reading.
+        if holdsOutputBack { deadlines.append(wallNow() + 0.5) }
+        if let lingerUntil, !clientsServed { deadlines.append(lingerUntil + Self.serveLimit) }
         guard let next = deadlines.min() else { return -1 }
         return Int32(max(0, min(60_000, (next - wallNow()) * 1000)))
     }
@@ -239,7 +265,9 @@ public final class Keeper {
         case pidfd: reapAgent()
         case signals: terminationRequested()
         case input: flushInput()
-        default: readClient(entry.fd)
+        default:
+            if entry.revents & Int16(POLLOUT) != 0 { pump(entry.fd) }
+            if entry.revents & ~Int16(POLLOUT) != 0, clients[entry.fd] != nil { readClient(entry.fd) }
         }
     }
 
@@ -253,8 +281,12 @@ public final class Keeper {
         for _ in 0..<limit {
             let n = outputBuffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n > 0 {
-                outputBuffer.withUnsafeBytes { log.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                if clients.values.contains(where: \.output) { streamOutput(Array(outputBuffer[0..<n]), stream) }
+                outputBuffer.withUnsafeBytes { raw in
+                    let piece = UnsafeRawBufferPointer(rebasing: raw[0..<n])
+                    log.append(piece)
+                    backlog.append(piece, stream)
+                }
+                pumpAll()
                 continue
             }
             if n < 0 && errno == EINTR { continue }
@@ -283,7 +315,8 @@ public final class Keeper {
         killAt = nil
         lingerUntil = wallNow() + Self.linger
         if input >= 0 { close(input); input = -1 }
-        for (fd, client) in clients where client.watching { send(fd, KeeperMessage(kind: .exit, exit: record)) }
+        askLeftoversToEnd()
+        pumpAll()
     }
 
     func terminationRequested() {
@@ -343,8 +376,10 @@ public final class Keeper {
         case .watch:
             clients[fd]?.watching = true
             clients[fd]?.output = request.output ?? false
+            if request.output == true { followerCame = true }
+            // From the place asked for (as far back as the backlog holds), or from now on.
+            clients[fd]?.next = request.from ?? backlog.end
             send(fd, .reply(ok: true, agentPid: agentPid, exit: exitRecord))
-            if let exitRecord { send(fd, KeeperMessage(kind: .exit, exit: exitRecord)) }
         case .status:
             send(fd, .reply(ok: true, agentPid: agentPid, exit: exitRecord))
         case .signal:
@@ -365,26 +400,8 @@ public final class Keeper {
         }
     }
 
-    func streamOutput(_ bytes: [UInt8], _ stream: KeeperMessage.Stream) {
-        for (fd, client) in clients where client.output {
-            send(fd, KeeperMessage(kind: .output, data: Data(bytes), stream: stream))
-        }
-    }
-
-    /// A client that cannot take a message at once is dropped: the keeper never waits for a
-    /// reader (the log holds everything).
-    func send(_ fd: Int32, _ message: KeeperMessage) {
-        let bytes = JSONLine.encode(message)
-        let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
-        if n != bytes.count { dropClient(fd) }
-    }
-
-    func dropClient(_ fd: Int32) {
-        guard clients.removeValue(forKey: fd) != nil else { return }
-        close(fd)
-    }
-
     func finish() {
+        killLeftovers()
         for fd in clients.keys { close(fd) }
         clients = [:]
         close(listener)

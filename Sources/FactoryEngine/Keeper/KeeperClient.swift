@@ -39,11 +39,13 @@ final class KeeperWatch: @unchecked Sendable {
     private var ended: ((KeeperMessage?) -> Void)?
     private let output: ((Data) -> Void)?
 
-    /// With `output`, the agent's stdout comes too, piece by piece, as it writes it.
-    init?(socket: String, queue: DispatchQueue, output: ((Data) -> Void)? = nil, ended: @escaping (KeeperMessage?) -> Void) {
+    /// With `output`, the agent's stdout comes too, piece by piece, as it writes it — from
+    /// its first byte with `fromStart`, else from now on.
+    init?(socket: String, queue: DispatchQueue, output: ((Data) -> Void)? = nil, fromStart: Bool = false, ended: @escaping (KeeperMessage?) -> Void) {
         guard let fd = try? UnixSocket.connect(to: socket) else { return nil }
         self.output = output
-        guard writeAll(fd, JSONLine.encode(KeeperRequest(op: .watch, output: output != nil))) else {
+        let request = KeeperRequest(op: .watch, output: output != nil, from: output != nil && fromStart ? 0 : nil)
+        guard writeAll(fd, JSONLine.encode(request)) else {
             close(fd)
             return nil
         }

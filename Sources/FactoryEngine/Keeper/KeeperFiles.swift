@@ -61,6 +61,9 @@ public struct KeeperSpec: Codable, Sendable, Equatable {
     /// The tmux session the keeper runs in (`session: tmux`): the agent gets the session's
     /// terminal as its stdin, stdout and stderr, in the foreground; nil: pipes, no terminal.
     public var terminalSession: String?
+    /// An engine decodes its output live (a protocol it reads): the keeper holds what the
+    /// engine has not taken yet, so none of it is lost to a slow or late reader.
+    public var followed: Bool?
 
     public init(runID: String, role: String, argv: [String], directory: String, environment: [String: String], log: String,
                 logCap: Int = 1 << 20, keepsInputOpen: Bool = false, separatesErrors: Bool = false, initialInput: String? = nil,

@@ -23,13 +23,17 @@ public struct KeeperRequest: Codable, Sendable, Equatable {
     public var grace: Double?
     public var text: String?
     public var output: Bool?
+    /// With `output`: send it from this place in the run's output (0: its first byte, as
+    /// far back as the keeper still holds); nil: only what comes next.
+    public var from: Int?
 
-    public init(op: Op, signal: Int32? = nil, grace: Double? = nil, text: String? = nil, output: Bool? = nil) {
+    public init(op: Op, signal: Int32? = nil, grace: Double? = nil, text: String? = nil, output: Bool? = nil, from: Int? = nil) {
         self.op = op
         self.signal = signal
         self.grace = grace
         self.text = text
         self.output = output
+        self.from = from
     }
 }
 
@@ -75,8 +79,11 @@ struct LineBuffer {
 
     /// Adds bytes; returns the complete lines, or nil when a line passed the limit.
     mutating func take(_ bytes: UnsafeRawBufferPointer) -> [ArraySlice<UInt8>]? {
+        // What was pending has no newline: only the new bytes are searched (a long message
+        // arriving in many reads is not scanned again at each one).
+        let searched = pending.count
         pending.append(contentsOf: bytes)
-        guard let last = pending.lastIndex(of: 0x0A) else { return pending.count > limit ? nil : [] }
+        guard let last = pending[searched...].lastIndex(of: 0x0A) else { return pending.count > limit ? nil : [] }
         let lines = pending[..<last].split(separator: 0x0A, omittingEmptySubsequences: true).map { ArraySlice($0) }
         pending.removeSubrange(...last)
         return pending.count > limit ? nil : lines

@@ -35,12 +35,19 @@ struct JSONLines: Sendable {
             return .problem(.activity(.error("line \(number) is longer than \(lines.limit) bytes; skipped")))
         case .line(let number, let bytes):
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)), let message = object as? [String: Any] else {
+            guard let object = try? JSONSerialization.jsonObject(with: Self.validUTF8(bytes)), let message = object as? [String: Any] else {
                 let shown = String(decoding: bytes.prefix(Self.garbagePrefix), as: UTF8.self)
                 return .problem(.garbage(line: number, firstBytes: shown))
             }
             return .object(message)
         }
+    }
+
+    /// The line as JSON can read it: bytes that are not UTF-8 (a tool's raw output passed
+    /// through) become U+FFFD each, so they cost themselves rather than the whole line.
+    static func validUTF8(_ bytes: [UInt8]) -> Data {
+        if String(validating: bytes, as: UTF8.self) != nil { return Data(bytes) }
+        return Data(String(decoding: bytes, as: UTF8.self).utf8)
     }
 }
 
