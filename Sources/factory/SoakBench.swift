@@ -40,12 +40,25 @@ struct SoakBench: ParsableCommand {
         writer.waitUntilDone()
         demos.waitUntilDone()
         let shownLast = watch.waitForNumber(writer.written - 1, timeout: 5)
+        let fresh = try freshDashboardKiB(tmux, dir: dir)
         let found = SoakWriter.numbersIn(plan: WorkspacePaths(root: dir).plan)
         let result = SoakResult(seconds: seconds, interval: interval / 1000, written: writer.written, writeErrors: writer.errors, found: found, shownLast: shownLast,
                                 watch: watch, demos: demos.runs, demoFailures: demos.failures,
-                                planBytes: (try? FileManager.default.attributesOfItem(atPath: WorkspacePaths(root: dir).plan)[.size] as? Int) ?? 0)
+                                planBytes: (try? FileManager.default.attributesOfItem(atPath: WorkspacePaths(root: dir).plan)[.size] as? Int) ?? 0,
+                                freshKiB: fresh)
         json ? print(result.json) : result.printReport()
         guard result.passed else { throw ExitCode(1) }
+    }
+}
+
+extension SoakBench {
+    /// The memory of a dashboard started now on the same PLAN.md (it watches the first),
+    /// once it has drawn the newest message and settled.
+    func freshDashboardKiB(_ tmux: Tmux, dir: String) throws -> Int {
+        try tmux.start("fresh", width: 120, height: 40, command: "cd \(dir) && LANG=C.UTF-8 TERM=xterm-256color \(executablePath()) dashboard")
+        guard tmux.waitFor("fresh", "┌ agents", timeout: 10), let pid = tmux.pid("fresh") else { throw CLIError("the second dashboard did not draw") }
+        sleep(3)
+        return ProcessStats.residentKiB(pid)
     }
 }
 
