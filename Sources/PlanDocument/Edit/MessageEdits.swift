@@ -47,7 +47,8 @@ extension PlanDocument {
 
     /// The body as lines that cannot end the message early: a heading, a thematic break or
     /// a setext underline is escaped, and a fence or HTML block left open is neutralised so
-    /// it cannot swallow the rest of the file.
+    /// it cannot swallow the rest of the file. Nor can it add work: a task table quoted in
+    /// it has its delimiter row escaped, so it reads as text, not as tasks.
     static func messageBodyLines(_ body: String) -> [String] {
         let text = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
         var lines = text
@@ -66,6 +67,7 @@ extension PlanDocument {
             default: break
             }
         }
+        for table in probe.anchors.tables { escape.insert(table.headerLine + 1) }
         for i in escape.sorted() where i < lines.count {
             let indent = lines[i].prefix { $0 == " " }
             lines[i] = indent + "\\" + lines[i].dropFirst(indent.count)
