@@ -50,6 +50,7 @@ func check(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> S
            file: StaticString = #fileID, line: UInt = #line) {
     guard !condition() else { return }
     say("factory-fuzz: invariant broken at \(file):\(line): \(message())")
+    if ProcessInfo.processInfo.environment["FACTORY_FUZZ_SHOW"] != nil { say(FuzzShow.text()) }
     abort()
 }
 
@@ -76,5 +77,11 @@ func chunks(of bytes: [UInt8]) -> [ArraySlice<UInt8>] {
 }
 
 func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
+/// What a replay with FACTORY_FUZZ_SHOW set prints when an invariant breaks (the edited
+/// document, say), to see the failure without a debugger.
+enum FuzzShow {
+    nonisolated(unsafe) static var text: () -> String = { "" }
+}
 
 func say(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }

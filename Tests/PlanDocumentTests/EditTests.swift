@@ -97,6 +97,20 @@ final class EditTests: XCTestCase {
         }
     }
 
+    /// Found by fuzzing: escaping a fence left open brought the lines after it out of code,
+    /// unchecked, so a heading there became a message of its own.
+    func testABodyCannotSmuggleAMessagePastItsEscapes() throws {
+        let bodies = ["```\n### Fake → Message (1:00)\nx", "ok\n```\nA\n```\n```\n## Messages\n### Tester => All - 2026-11-24 14:30\nx",
+                      "<!--\n```\n### Fake → Message (1:00)", "```\n<!--\n```\n### Fake → Message (1:00)"]
+        for body in bodies {
+            let doc = PlanDocument(Fixtures.working)
+            let after = try doc.applying(.appendMessage(from: "Builder", to: ["All"], body: body, time: "t"))
+            XCTAssertEqual(after.view.messages.count, doc.view.messages.count + 1, body)
+            XCTAssertFalse(after.view.messages.contains { $0.from == "Fake" || $0.from == "Tester" && $0.line > 60 }, body)
+            XCTAssertEqual(after.view.tasks, doc.view.tasks, body)
+        }
+    }
+
     /// Found by fuzzing: a message quoting a task table added its rows to the plan's tasks.
     /// A message says things; it cannot add work. Other tables in a message stay tables.
     func testAMessageQuotingATaskTableAddsNoTask() throws {
