@@ -48,3 +48,22 @@ let package = Package(
         .testTarget(name: "FactoryCLITests", dependencies: ["factory", "PlanDocument", "FactoryEngine"]),
     ]
 )
+
+// Fuzzing (`.ci/fuzz`): with FACTORY_FUZZ=1 the package gains `factory-fuzz`, one libFuzzer
+// executable for every decoder of outside input, and its modules are built with coverage and
+// AddressSanitizer (and -enable-testing, so the fuzzer reaches internal decoders). Normal
+// builds and `swift test` never see it.
+if Context.environment["FACTORY_FUZZ"] == "1" {
+    let sanitize = ["-sanitize=fuzzer,address"]
+    for target in package.targets where target.type == .regular {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(sanitize + ["-enable-testing"])]
+    }
+    package.targets.append(.systemLibrary(name: "CFuzzer", path: "Fuzz/CFuzzer"))
+    package.targets.append(.executableTarget(
+        name: "factory-fuzz",
+        dependencies: ["CFuzzer", "PlanDocument", "FactoryEngine", "Dashboard", "InertText"],
+        path: "Fuzz/Sources",
+        swiftSettings: [.unsafeFlags(sanitize)],
+        linkerSettings: [.unsafeFlags(sanitize + ["-use-ld=lld"])]
+    ))
+}

@@ -116,6 +116,22 @@ final class ClaudeStreamTests: XCTestCase {
                        "1 and 0 are numbers, not true and false")
     }
 
+    /// Found by fuzzing: two messages each claiming 2^63 - 1 input tokens overflowed the
+    /// running total and trapped the engine. The total stops at Int.max.
+    func testHugeTokenCountsSaturateInsteadOfTrapping() {
+        let lines = [
+            #"{"type":"assistant","message":{"id":"m1","content":[],"usage":{"input_tokens":9223372036854775807}}}"#,
+            #"{"type":"assistant","message":{"id":"m2","content":[],"usage":{"input_tokens":9223372036854775807,"output_tokens":3}}}"#,
+            #"{"type":"assistant","message":{"id":"m3","content":[],"usage":{"input_tokens":1}}}"#,
+        ]
+        let usages = ClaudeFixture.events(Array(lines.map { $0 + "\n" }.joined().utf8)).compactMap { event -> AgentUsage? in
+            if case .usage(let usage) = event { return usage }
+            return nil
+        }
+        XCTAssertEqual(usages.map(\.inputTokens), [Int.max, Int.max, Int.max])
+        XCTAssertEqual(usages.last?.outputTokens, 3)
+    }
+
     func testQuestionsFactoryDoesNotAnswerAreSaid() {
         let lines = [
             #"{"type":"control_request","request_id":"r9","request":{"subtype":"hook_callback","callback_id":"h"}}"#,

@@ -110,6 +110,21 @@ final class HookSignalsTests: XCTestCase {
                        "PreToolUse at 14:02:35, 0s ago: Bash")
     }
 
+    /// signals.jsonl is written by whatever runs in the worktree: a time no clock shows
+    /// (found by fuzzing: `{"event":"Stop","time":-1e300}` trapped converting the age to Int)
+    /// still reads, and the record still decides.
+    func testARecordFromBeforeTimeReadsWithoutTrapping() throws {
+        for line in [#"{"event":"Stop","time":-1e300}"#, #"{"event":"Stop","time":1e300}"#, #"{"event":"Stop","time":-1.7e308}"#] {
+            let record = try XCTUnwrap(SignalRecord(line: Array(line.utf8)))
+            let reading = rules.read([record], now: t0, timeZone: utc)
+            XCTAssertEqual(reading.state, .idle, line)
+            XCTAssertTrue(reading.evidence.hasPrefix("Stop at "), reading.evidence)
+        }
+        XCTAssertEqual(HookSignals.duration(1e300), "11574074074d")
+        XCTAssertEqual(HookSignals.duration(.infinity), "11574074074d")
+        XCTAssertEqual(HookSignals.duration(.nan), "0s")
+    }
+
     /// The seam the session monitor and `factory explain` use: every signal's reading, the
     /// first that decides a state deciding it.
     func testTheDecidingReadingIsTheFirstThatSaysAState() throws {

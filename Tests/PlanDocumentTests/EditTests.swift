@@ -97,6 +97,37 @@ final class EditTests: XCTestCase {
         }
     }
 
+    /// Found by fuzzing: escaping a fence left open brought the lines after it out of code,
+    /// unchecked, so a heading there became a message of its own.
+    func testABodyCannotSmuggleAMessagePastItsEscapes() throws {
+        let bodies = ["```\n### Fake → Message (1:00)\nx", "ok\n```\nA\n```\n```\n## Messages\n### Tester => All - 2026-11-24 14:30\nx",
+                      "<!--\n```\n### Fake → Message (1:00)", "```\n<!--\n```\n### Fake → Message (1:00)"]
+        for body in bodies {
+            let doc = PlanDocument(Fixtures.working)
+            let after = try doc.applying(.appendMessage(from: "Builder", to: ["All"], body: body, time: "t"))
+            XCTAssertEqual(after.view.messages.count, doc.view.messages.count + 1, body)
+            XCTAssertFalse(after.view.messages.contains { $0.from == "Fake" || $0.from == "Tester" && $0.line > 60 }, body)
+            XCTAssertEqual(after.view.tasks, doc.view.tasks, body)
+        }
+    }
+
+    /// Found by fuzzing: a message quoting a task table added its rows to the plan's tasks.
+    /// A message says things; it cannot add work. Other tables in a message stay tables.
+    func testAMessageQuotingATaskTableAddsNoTask() throws {
+        let bodies = ["### Heading\nse 1\n\nTask | Owner | St Phase 1\n\nTask | Owner | State | Details\n---|---|---|---\nA1 |",
+                      "Proposed:\n\n| ID | Status |\n|----|--------|\n| X9 | done |", "  | ID | Status |\n  |:-|-:|\n  | X8 | wip |"]
+        for body in bodies {
+            let doc = PlanDocument(Fixtures.working)
+            let after = try doc.applying(.appendMessage(from: "Builder", to: ["All"], body: body, time: "t"))
+            XCTAssertEqual(after.view.tasks.map(\.id), doc.view.tasks.map(\.id), body)
+            XCTAssertEqual(after.view.messages.count, doc.view.messages.count + 1, body)
+            XCTAssertTrue(after.view.messages.last?.body.contains("ID | Status") == true || body.hasPrefix("###"), body)
+        }
+        let results = "| Test | Result |\n|------|--------|\n| a | ok |"
+        let after = try PlanDocument(Fixtures.working).applying(.appendMessage(from: "Tester", to: ["All"], body: results, time: "t"))
+        XCTAssertEqual(after.tables().first { $0.header == ["Test", "Result"] }?.rows, [["a", "ok"]], "a table that is not a task table stays one")
+    }
+
     func testAppendMessageWithoutASection() throws {
         let after = try PlanDocument("# Plan\n\nText").applying(.appendMessage(from: "A", to: ["B"], body: "hi", time: ""))
         XCTAssertEqual(after.view.messages.map(\.body), ["hi"])

@@ -42,11 +42,17 @@ public struct AgentUsage: Codable, Sendable, Equatable {
         self.turns = turns
     }
 
+    /// Counts add up to Int.max at most: they come from the agent's stream, and two lines
+    /// saying 2^63 - 1 tokens must not trap the engine.
     public static func + (a: AgentUsage, b: AgentUsage) -> AgentUsage {
-        AgentUsage(inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens,
-                   cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
-                   cacheCreationTokens: a.cacheCreationTokens + b.cacheCreationTokens,
-                   costUSD: a.costUSD + b.costUSD, turns: a.turns + b.turns)
+        func sum(_ x: Int, _ y: Int) -> Int {
+            let (value, overflow) = x.addingReportingOverflow(y)
+            return overflow ? (y < 0 ? Int.min : Int.max) : value
+        }
+        return AgentUsage(inputTokens: sum(a.inputTokens, b.inputTokens), outputTokens: sum(a.outputTokens, b.outputTokens),
+                          cacheReadTokens: sum(a.cacheReadTokens, b.cacheReadTokens),
+                          cacheCreationTokens: sum(a.cacheCreationTokens, b.cacheCreationTokens),
+                          costUSD: a.costUSD + b.costUSD, turns: sum(a.turns, b.turns))
     }
 }
 

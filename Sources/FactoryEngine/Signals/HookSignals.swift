@@ -116,7 +116,9 @@ public struct HookSignals: Sendable {
 
     /// `0s`, `45s`, `2m`, `3h`, `2d`: whole units, as coarse as it is long.
     static func duration(_ seconds: Double) -> String {
-        let s = Int(seconds)
+        // A record's time is read from a file any process can write: an age of 1e300 or
+        // infinity must not trap converting to Int (10^15 s is ages enough).
+        let s = seconds.isNaN ? 0 : Int(min(max(seconds, 0), 1e15))
         return s < 60 ? "\(s)s" : s < 3600 ? "\(s / 60)m" : s < 86400 ? "\(s / 3600)h" : "\(s / 86400)d"
     }
 }

@@ -47,13 +47,28 @@ extension PlanDocument {
 
     /// The body as lines that cannot end the message early: a heading, a thematic break or
     /// a setext underline is escaped, and a fence or HTML block left open is neutralised so
-    /// it cannot swallow the rest of the file.
+    /// it cannot swallow the rest of the file. Nor can it add work: a task table quoted in
+    /// it has its delimiter row escaped, so it reads as text, not as tasks.
     static func messageBodyLines(_ body: String) -> [String] {
-        let text = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
-        var lines = text
+        var lines = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
         while let first = lines.first, first.trimmingBlanks().isEmpty { lines.removeFirst() }
         while let last = lines.last, last.trimmingBlanks().isEmpty { lines.removeLast() }
-        let probe = PlanDocument(lines.joined(separator: "\n"))
+        // Escaping a fence or HTML block left open brings the lines after it out of it, to be
+        // looked at again: look until a look finds nothing new.
+        var escaped = Set<Int>()
+        while true {
+            let found = Self.linesToEscape(PlanDocument(lines.joined(separator: "\n"))).subtracting(escaped)
+            if found.isEmpty { return lines }
+            for i in found where i < lines.count {
+                let indent = lines[i].prefix { $0 == " " }
+                lines[i] = indent + "\\" + lines[i].dropFirst(indent.count)
+            }
+            escaped.formUnion(found)
+        }
+    }
+
+    /// The lines of `probe` that could end a message or add to the plan.
+    private static func linesToEscape(_ probe: PlanDocument) -> Set<Int> {
         var escape = Set<Int>()
         for block in probe.blocks {
             switch block.kind {
@@ -66,11 +81,8 @@ extension PlanDocument {
             default: break
             }
         }
-        for i in escape.sorted() where i < lines.count {
-            let indent = lines[i].prefix { $0 == " " }
-            lines[i] = indent + "\\" + lines[i].dropFirst(indent.count)
-        }
-        return lines
+        for table in probe.anchors.tables { escape.insert(table.headerLine + 1) }
+        return escape
     }
 
     /// Does a fenced code or HTML block that reaches the body's end actually close there?
