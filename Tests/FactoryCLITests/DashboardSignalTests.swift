@@ -88,6 +88,17 @@ extension DashboardTmuxTests {
         }
     }
 
+    /// Ctrl-\ (SIGQUIT) quits like Ctrl-C does, terminal given back; left to the runtime it
+    /// printed a backtrace, went on, and took the crash handlers with it.
+    func testQuitSignalEndsTheDashboardAndGivesTheTerminalBack() throws {
+        let t = try open(["demo"], width: 100, height: 30)
+        _ = try t.waitFor("the dashboard") { $0.contains("┌ agents") }
+        kill(try dashboardPid(t), SIGQUIT)
+        let exit = try t.waitForExit("the dashboard to end on SIGQUIT")
+        XCTAssertEqual(exit.status, 128 + Int(SIGQUIT), exit.screen)
+        try assertRestored(t, exit.screen, context: "SIGQUIT:")
+    }
+
     /// A trap in the middle of drawing a frame (a Swift runtime error, as a bug would raise):
     /// the terminal is given back, the crash is reported in the dashboard's log.
     func testACrashInsideADrawRestoresTheTerminal() throws {

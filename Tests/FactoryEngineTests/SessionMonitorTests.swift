@@ -5,6 +5,13 @@ import XCTest
 /// Terminal sessions read as tmux is cheapest to ask: one listing a beat, one more process
 /// for every screen that moved, none for the screens that did not.
 final class SessionMonitorTests: XCTestCase {
+    /// Text typed into a session cannot end its bracketed paste or press keys: every control
+    /// but line breaks and tabs is taken out (ESC, C1 CSI, Ctrl-C, DEL).
+    func testSentTextCannotEndThePasteOrPressKeys() {
+        let text = "hello \u{1B}[201~after\u{1B}[Z\u{03} ctrl\u{9B}201~c\u{7F}\nnext\tcol"
+        XCTAssertEqual(TerminalSessions.pasteable(text), "hello [201~after[Z ctrl201~c\nnext\tcol")
+    }
+
     func testAListingReadsAsPanesAndOddLinesAreSkipped() {
         let panes = SessionMonitor.panes("builder\t42\t1795670551\t0\nbad line\ntester\t43\t1795670000\t1\n")
         XCTAssertEqual(panes, [SessionMonitor.Pane(session: "builder", pid: 42, activity: 1795670551, dead: false),

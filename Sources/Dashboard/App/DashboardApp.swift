@@ -222,7 +222,9 @@ public final class DashboardApp: @unchecked Sendable {
         }
         winch.resume()
         sources.append(winch)
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
+        // SIGQUIT (Ctrl-\\) too: left to the runtime, it prints a backtrace and takes the
+        // crash handlers with it, so a later crash would leave the terminal raw.
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: ui)
             source.setEventHandler { [weak self] in self?.quit(status: sig == SIGINT ? 130 : 128 + sig) }

@@ -107,6 +107,11 @@ public final class Engine: @unchecked Sendable {
             plan = PlanDocument(bytes: [])
             planReadProblem = error.description.replacingOccurrences(of: paths.root + "/", with: "")
         }
+        if options.driving, let problem = stateProblem, let recovered = EngineState.recovered(from: plan.view, because: problem) {
+            state = recovered
+            // Written now, so `factory status` and watching dashboards see it too.
+            try? StateStore(path: paths.state).save(recovered)
+        }
         queue.setSpecific(key: Self.queueKey, value: ObjectIdentifier(self))
         try FileManager.default.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
         (roles, roleProblems) = Self.loadRoles(paths)

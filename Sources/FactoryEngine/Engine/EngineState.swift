@@ -1,4 +1,5 @@
 import Foundation
+import PlanDocument
 
 /// One agent's current or last run.
 public struct AgentRun: Sendable, Codable, Equatable {
@@ -107,6 +108,23 @@ func signalName(_ signal: Int32) -> String {
                                   SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV",
                                   SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM", SIGTERM: "SIGTERM", SIGXCPU: "SIGXCPU", SIGXFSZ: "SIGXFSZ"]
     return names[signal] ?? "signal \(signal)"
+}
+
+extension EngineState {
+    /// After an unreadable state.json was set aside: the feature PLAN.md says is under way,
+    /// blocked where it stood, so the problem shows everywhere and `factory resume` takes it
+    /// on from there. Nil when PLAN.md names no feature in a phase that can be resumed.
+    static func recovered(from view: PlanView, because problem: String) -> EngineState? {
+        let field = { (name: String) in view.fields.first { $0.name == name }?.value.trimmingCharacters(in: .whitespaces) ?? "" }
+        let feature = field("Feature"), status = field("Status")
+        guard !feature.isEmpty, let phase = Engine.resumable.first(where: { PipelineMachine.statusText($0) == status }) else { return nil }
+        var state = EngineState()
+        state.feature = feature
+        state.phase = .blocked
+        state.blockedPhase = phase
+        state.blockedReason = "\(problem); PLAN.md says \"\(feature)\" was in \(phase.rawValue): factory resume goes on from there"
+        return state
+    }
 }
 
 /// Reads and writes state.json atomically (temp file, fsync, rename).

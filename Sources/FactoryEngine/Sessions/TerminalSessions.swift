@@ -92,11 +92,22 @@ public struct TerminalSessions: Sendable {
     public func send(_ name: String, text: String, enter: Bool = true) throws(SpawnError) {
         guard exists(name) else { throw SpawnError("\(name) has no terminal session") }
         let buffer = "factory-send-\(getpid())"
-        let set = run(["set-buffer", "-b", buffer, "--", text])
+        let set = run(["set-buffer", "-b", buffer, "--", Self.pasteable(text)])
         guard set.succeeded else { throw SpawnError("cannot type into \(name): \(set.firstErrorLine)") }
         let pasted = run(["paste-buffer", "-p", "-d", "-b", buffer, "-t", "=\(name):"])
         guard pasted.succeeded else { throw SpawnError("cannot type into \(name): \(pasted.firstErrorLine)") }
         if enter { try keys(name, ["Enter"]) }
+    }
+
+    /// The text with every control character but line breaks and tabs taken out: an ESC
+    /// could end the bracketed paste (`ESC [201~`) and what follows would arrive as keys
+    /// (Shift-Tab, Ctrl-C); a C1 control is an escape in one byte.
+    static func pasteable(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars where !(s.value < 0x20 && s != "\n" && s != "\t") && !(0x7F...0x9F).contains(s.value) {
+            out.append(s)
+        }
+        return String(out)
     }
 
     /// Presses keys in the session (tmux key names: `Enter`, `Escape`, `1`).

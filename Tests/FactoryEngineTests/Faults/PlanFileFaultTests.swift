@@ -191,6 +191,28 @@ final class PlanFileFaultTests: XCTestCase {
         XCTAssertEqual(StateStore(path: factory.paths.state).load()?.feature, "Fresh", "the new record is whole")
     }
 
+    /// The same mid-feature: the feature PLAN.md says is under way is blocked where it stood,
+    /// for everyone to see, and `resume` takes it on from there.
+    func testAnUnreadableStateMidFeatureBlocksWhereThePlanSaysAndResumes() throws {
+        let factory = try SimFactory()
+        defer { factory.remove() }
+        let first = try factory.engine(autoApprove: false)
+        try first.start(feature: "Half done")
+        first.drive()
+        XCTAssertNotNil(waitFor(first) { $0.phase == .awaitingApproval })
+        first.shutdown()
+        try Data("{\"phase\": \"awaiting_app".utf8).write(to: URL(fileURLWithPath: factory.paths.state))
+        let engine = try factory.engine(autoApprove: false)
+        defer { engine.shutdown() }
+        engine.drive()
+        let blocked = waitFor(engine, timeout: 5) { $0.phase == .blocked }
+        XCTAssertEqual(blocked?.feature, "Half done")
+        XCTAssertTrue(blocked?.blockedReason?.contains("was in awaiting_approval: factory resume goes on from there") ?? false, "\(String(describing: blocked?.blockedReason))")
+        XCTAssertEqual(StateStore(path: factory.paths.state).load()?.phase, .blocked, "what status and watchers read")
+        try engine.resume()
+        XCTAssertNotNil(waitFor(engine) { $0.phase == .awaitingApproval && $0.feature == "Half done" })
+    }
+
     /// Runs 8 writers (`argv(w)`, w in 1...8) while this process makes `edits` locked edits,
     /// and returns the file's bytes once all are done.
     private func race(plan: String, edits: Int, _ argv: @escaping @Sendable (Int) -> [String]) throws -> [UInt8] {
