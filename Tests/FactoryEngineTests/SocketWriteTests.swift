@@ -8,6 +8,19 @@ import XCTest
 /// Writing to a peer that has gone is an error the caller sees, never a SIGPIPE that kills
 /// the process (a dashboard answering a keeper that just exited).
 final class SocketWriteTests: XCTestCase {
+    /// An engine stopped with Ctrl-Z still has its socket: the kernel takes the connection
+    /// and the command, and nothing answers. The client gives up in its time and says why.
+    func testAnEngineThatTakesTheCommandAndNeverAnswersIsAnErrorInTime() throws {
+        let path = NSTemporaryDirectory() + "silent-\(UUID().uuidString.prefix(8)).sock"
+        let listener = try UnixSocket.listen(at: path)
+        defer { close(listener); unlink(path) }
+        let started = Date()
+        XCTAssertThrowsError(try CommandClient.send(.ping, to: path, timeout: 1)) {
+            XCTAssertTrue("\($0)".contains("has not answered in 1 s: is it stopped (Ctrl-Z, SIGSTOP)?"), "\($0)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+    }
+
     func testAClosedPeerIsAnErrorNotASignal() {
         var fds: [Int32] = [0, 0]
         XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds), 0)

@@ -8,7 +8,9 @@ import Glibc
 public enum CommandClient {
     /// The engine's answer; throws when no engine answers. `patience` covers an engine
     /// that holds the lock but is still opening its socket.
-    public static func send(_ command: EngineCommand, to socket: String, patience: Double = 3, timeout: Double = 60) throws(SocketError) -> EngineAnswer {
+    /// `timeout` covers an engine that took the command and then does not answer: one stopped
+    /// with Ctrl-Z or SIGSTOP accepts connections but runs nothing.
+    public static func send(_ command: EngineCommand, to socket: String, patience: Double = 3, timeout: Double = 30) throws(SocketError) -> EngineAnswer {
         let deadline = monotonicNow() + patience
         var fd: Int32 = -1
         while fd < 0 {
@@ -26,6 +28,9 @@ public enum CommandClient {
         while true {
             let n = read(fd, &buffer, buffer.count)
             if n < 0 && errno == EINTR { continue }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                throw SocketError("the driving factory engine has not answered in \(Int(timeout)) s: is it stopped (Ctrl-Z, SIGSTOP)? It may still carry the command out when it goes on")
+            }
             guard n > 0 else { throw SocketError("the driving factory engine closed the connection without answering") }
             guard let got = buffer.withUnsafeBytes({ lines.take(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }) else {
                 throw SocketError("garbled answer from the driving factory engine")
