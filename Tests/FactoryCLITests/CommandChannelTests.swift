@@ -72,6 +72,23 @@ final class CommandChannelTests: FactoryTestCase {
         XCTAssertEqual(idle.stderr, "Error: builder is not running\n", idle.summary)
     }
 
+    /// PLAN.md deleted under a driving engine: commands still find the factory by its
+    /// engine's files, reach the engine and hear what is wrong.
+    func testWithPlanGoneCommandsStillReachTheEngine() throws {
+        let repo = try makeSimRepo()
+        let driver = try startDriver(in: repo)
+        defer { driver.terminate() }
+        try FileManager.default.removeItem(atPath: repo + "/.agent-comms/PLAN.md")
+        let deadline = Date().addingTimeInterval(10)
+        var status = try factory(["status"], cwd: repo)
+        while !status.stdout.contains("PLAN.md") && Date() < deadline { usleep(50_000); status = try factory(["status"], cwd: repo) }
+        XCTAssertEqual(status.status, 0, status.summary)
+        XCTAssertTrue(status.stdout.contains("! plan:") && status.stdout.contains("PLAN.md"), status.summary)
+        XCTAssertTrue(status.stdout.contains("engine: driven by"), status.summary)
+        let budget = try factory(["budget", "5"], cwd: repo)
+        XCTAssertFalse(budget.stderr.contains("no factory here"), budget.summary)
+    }
+
     /// Merging is the last gate, not a way around the others.
     func testMergeBeforeDocumentationIsRefusedAndMainStays() throws {
         let repo = try makeSimRepo()

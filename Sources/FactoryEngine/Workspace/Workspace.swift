@@ -8,10 +8,15 @@ public enum Workspace {
 
     /// `.agent-comms/PLAN.md` in `directory` or the nearest parent that has one.
     public static func findPlan(from directory: String = currentDirectory()) -> String? {
+        nearest([planRelativePath], from: directory).map { "\($0)/\(planRelativePath)" }
+    }
+
+    /// The nearest of `directory` and its parents holding any of `marks` (relative paths);
+    /// "" for the file system's root.
+    public static func nearest(_ marks: [String], from directory: String) -> String? {
         var dir = directory
         while true {
-            let candidate = dir == "/" ? "/\(planRelativePath)" : "\(dir)/\(planRelativePath)"
-            if access(candidate, F_OK) == 0 { return candidate }
+            for mark in marks where access(dir == "/" ? "/\(mark)" : "\(dir)/\(mark)", F_OK) == 0 { return dir == "/" ? "" : dir }
             guard dir != "/", let slash = dir.lastIndex(of: "/") else { return nil }
             dir = slash == dir.startIndex ? "/" : String(dir[..<slash])
         }

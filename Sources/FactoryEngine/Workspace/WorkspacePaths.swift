@@ -25,10 +25,12 @@ public struct WorkspacePaths: Sendable, Equatable {
 
     /// The factory around `directory`: the git top level that has `.agent-comms/PLAN.md`.
     /// Run inside an agent's worktree it finds the main checkout.
+    /// A factory whose PLAN.md has gone missing is still found by its engine's files, so a
+    /// command can reach the engine that is reporting it.
     public static func find(from directory: String) throws(InitError) -> WorkspacePaths {
-        guard let plan = Workspace.findPlan(from: directory) else {
-            throw InitError("no factory here: \(Workspace.planRelativePath) not found in \(directory) or its parents; run `factory init`")
+        if let found = Workspace.nearest([Workspace.planRelativePath, ".agent-comms/engine.lock", ".agent-comms/state.json"], from: directory) {
+            return WorkspacePaths(root: found)
         }
-        return WorkspacePaths(root: String(plan.dropLast("/\(Workspace.planRelativePath)".count)))
+        throw InitError("no factory here: \(Workspace.planRelativePath) not found in \(directory) or its parents; run `factory init`")
     }
 }
