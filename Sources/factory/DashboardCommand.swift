@@ -2,6 +2,7 @@ import ArgumentParser
 import Dashboard
 import FactoryEngine
 import Foundation
+import InertText
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,8 +34,19 @@ struct ScreenOptions: ParsableArguments {
         o.notifyCommand = alerts.command
         o.noColor = o.noColor || noColor
         o.mouse = !noMouse
-        o.keymapText = UserConfig.directory().flatMap { try? String(contentsOfFile: $0 + "/keys.conf", encoding: .utf8) }
+        o.keymapText = try UserConfig.directory().flatMap { try Self.keysConf($0 + "/keys.conf") }
         return o
+    }
+
+    /// keys.conf's text; none when there is no file. One that is there but cannot be used
+    /// is an error, as a line it cannot read is: never silently the default keys.
+    static func keysConf(_ path: String) throws -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            guard FileManager.default.fileExists(atPath: path) else { return nil }
+            throw CLIError("\(Inert.text(path)): cannot be read")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else { throw CLIError("\(Inert.text(path)): not UTF-8 text") }
+        return text
     }
 
     /// config.yaml's notifications with the flags on top.
@@ -83,6 +95,8 @@ struct DashboardCommand: ParsableCommand {
 /// process does.
 func openDashboard(_ screen: ScreenOptions) throws -> Never {
         ensureNonInteractiveBacktraces()
+        // The user's settings first: a broken file is said whether or not there is a screen.
+        let options = try screen.dashboardOptions()
         do { try checkTerminal() } catch { throw CLIError(error.description) }
         let paths = try currentWorkspace()
         // Drive unless another process already does; then watch it.
@@ -90,7 +104,6 @@ func openDashboard(_ screen: ScreenOptions) throws -> Never {
         // `factory bench sessions` has the dashboard read its extra sessions as agents' ones.
         let extra = Set((ProcessInfo.processInfo.environment["FACTORY_BENCH_SESSIONS"] ?? "").split(separator: ",").map(String.init))
         let engine = try makeEngine(paths) { $0.driving = driving; $0.maxConcurrentAgents = screen.maxAgents; $0.extraSessions = extra }
-        let options = try screen.dashboardOptions()
         do { try DashboardApp(engine: engine, options: options).run(drive: true) } catch { throw CLIError(error.description) }
 }
 

@@ -4,6 +4,28 @@ import XCTest
 /// Words the CLI cannot act on are refused in one line that lists what it takes, and the
 /// file stays as it was.
 final class CLIInputTests: FactoryTestCase {
+    /// keys.conf with one byte that is not UTF-8 is an error at start, as a line it cannot
+    /// read is, never silently the default keys.
+    func testAKeysConfThatIsNotUTF8IsRefusedAtStart() throws {
+        let config = root + "/config"
+        try FileManager.default.createDirectory(atPath: config + "/factory", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: config + "/factory/keys.conf", contents: Data("# caf\u{E9}\napprove = Y\n".utf8.map { $0 == 0xC3 ? 0xE9 : $0 }.filter { $0 != 0xA9 }))
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Factory.binaryPath)
+        p.arguments = ["dashboard"]
+        p.currentDirectoryURL = URL(fileURLWithPath: root)
+        p.environment = ProcessInfo.processInfo.environment.merging(["XDG_CONFIG_HOME": config, "TERM": "xterm-256color"]) { $1 }
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 1)
+        XCTAssertEqual(text, "Error: \(config)/factory/keys.conf: not UTF-8 text\n")
+    }
+
     func testUnknownStatusIsRefusedWithTheStatusWords() throws {
         try ok("task", "add", "--id", "T1", "--file", planPath, "Write the parser")
         let before = try planBytes()
