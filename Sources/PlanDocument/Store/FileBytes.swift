@@ -149,6 +149,15 @@ enum FileBytes {
         if dfd >= 0 { fsync(dfd); close(dfd) }
     }
 
+    /// The file a symbolic link at `path` leads to; `path` itself when it is no link (or a
+    /// link that leads nowhere, which the write then reports).
+    static func resolvingLink(_ path: String) -> String {
+        var st = stat()
+        guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK, let real = realpath(path, nil) else { return path }
+        defer { free(real) }
+        return String(cString: real)
+    }
+
     static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])

@@ -51,8 +51,10 @@ public struct PlanFile: Sendable {
             if updated.bytes == current.bytes { return current }
             // Someone wrote between our read and now: read again rather than overwrite.
             guard try FileBytes.identity(path) == before else { continue }
-            let temp = try FileBytes.writeTemporary(beside: path, updated.bytes)
-            if try FileBytes.replace(path, withTemporary: temp, ifStill: before) { return updated }
+            // A PLAN.md that is a link is written where it points; the link stays a link.
+            let target = FileBytes.resolvingLink(path)
+            let temp = try FileBytes.writeTemporary(beside: target, updated.bytes)
+            if try FileBytes.replace(target, withTemporary: temp, ifStill: before) { return updated }
         }
         throw .busy("PLAN.md kept changing under \(path); gave up after 200 tries")
     }

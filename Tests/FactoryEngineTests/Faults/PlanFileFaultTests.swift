@@ -213,6 +213,21 @@ final class PlanFileFaultTests: XCTestCase {
         XCTAssertNotNil(waitFor(engine) { $0.phase == .awaitingApproval && $0.feature == "Half done" })
     }
 
+    /// PLAN.md as a symbolic link to a file elsewhere: the write goes where it points and the
+    /// link stays a link (a plain rename would have put a regular file in its place).
+    func testALinkedPlanIsWrittenThroughAndStaysALink() throws {
+        let dir = NSTemporaryDirectory() + "linked-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir + "/elsewhere", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let real = dir + "/elsewhere/PLAN.md", link = dir + "/PLAN.md"
+        try Data(PlanTemplate.text().utf8).write(to: URL(fileURLWithPath: real))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "elsewhere/PLAN.md")
+        _ = try PlanFile(path: link).update(.appendMessage(from: "Human", to: ["All"], body: "through the link", time: "10:00"))
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link), "elsewhere/PLAN.md", "still a link")
+        XCTAssertTrue(try String(contentsOfFile: real, encoding: .utf8).contains("through the link"), "written where it points")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir + "/elsewhere").filter { $0.hasSuffix(".tmp") }, [])
+    }
+
     /// Runs 8 writers (`argv(w)`, w in 1...8) while this process makes `edits` locked edits,
     /// and returns the file's bytes once all are done.
     private func race(plan: String, edits: Int, _ argv: @escaping @Sendable (Int) -> [String]) throws -> [UInt8] {
