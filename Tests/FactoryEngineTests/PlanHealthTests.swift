@@ -102,6 +102,26 @@ final class PlanHealthTests: XCTestCase {
         }
         XCTAssertEqual(engine.snapshot().phase, .awaitingApproval, "nothing moved")
     }
+
+    /// An approval that failed on a garbled PLAN.md is reported; once a human puts the file
+    /// right, the report goes, and the approval goes through.
+    func testAFailedWriteIsNoLongerReportedOnceThePlanIsPutRight() throws {
+        let factory = try SimFactory()
+        defer { factory.remove() }
+        let engine = try factory.engine(autoApprove: false)
+        defer { engine.shutdown() }
+        try engine.start(feature: "Put right")
+        engine.drive()
+        XCTAssertNotNil(waitFor(engine) { $0.phase == .awaitingApproval })
+        let good = try Data(contentsOf: URL(fileURLWithPath: factory.paths.plan))
+        try Data("# Not a plan any more\n".utf8).write(to: URL(fileURLWithPath: factory.paths.plan))
+        XCTAssertThrowsError(try engine.perform(.approve(note: nil)))
+        XCTAssertNotNil(waitFor(engine) { Self.attention($0).contains("cannot write") })
+        try good.write(to: URL(fileURLWithPath: factory.paths.plan))
+        XCTAssertNotNil(waitFor(engine) { !Self.attention($0).contains("cannot write") }, Self.attention(engine.snapshot()))
+        _ = try engine.perform(.approve(note: nil))
+        XCTAssertNotNil(waitFor(engine) { $0.phase != .awaitingApproval })
+    }
 }
 
 /// `chattr +i`: a file not even root can replace.

@@ -42,6 +42,9 @@ extension Engine {
         do {
             plan = try PlanFile(path: paths.plan).read()
             planReadProblem = nil
+            // Someone else changed the file since a write failed: what failed may no longer
+            // apply (a human put the file right). The next write says so again if it does.
+            planWriteProblem = nil
         } catch {
             planReadProblem = error.description.replacingOccurrences(of: paths.root + "/", with: "")
         }
