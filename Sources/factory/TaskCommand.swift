@@ -1,5 +1,6 @@
 import ArgumentParser
 import FactoryEngine
+import InertText
 import PlanDocument
 
 struct TaskCommand: ParsableCommand {
@@ -81,6 +82,7 @@ struct TaskAdd: ParsableCommand {
         if let table, table < 1 { throw ValidationError("--table counts from 1") }
         try checkStatus(status)
         try checkAgent(agent)
+        if let id { try checkTaskID(id) }
         let deps = dependsOn.split(separator: ",").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty }
         var draft = TaskDraft(id: id ?? "", agent: agent, status: status, priority: priority,
                               description: description.joined(separator: " "), dependsOn: deps, table: table.map { $0 - 1 })
@@ -93,5 +95,15 @@ struct TaskAdd: ParsableCommand {
             }
         } catch { throw CLIError(error.description) }
         Output.text(draft.id)
+    }
+}
+
+/// A new task's ID is a word others can type: letters, digits, `.`, `-` and `_`, starting
+/// with a letter or digit, at most 32 characters (`-` alone would be a row no command finds).
+func checkTaskID(_ id: String) throws {
+    let scalars = Array(id.unicodeScalars)
+    let word = { (s: Unicode.Scalar) in s.properties.isAlphabetic && s.isASCII || ("0"..."9").contains(s) }
+    guard let first = scalars.first, scalars.count <= 32, word(first), scalars.allSatisfy({ word($0) || "._-".unicodeScalars.contains($0) }) else {
+        throw CLIError("--id \(Inert.text(id)): an ID is 1 to 32 letters, digits, . - or _, starting with a letter or digit")
     }
 }

@@ -26,6 +26,21 @@ final class CLIInputTests: FactoryTestCase {
         XCTAssertEqual(text, "Error: \(config)/factory/keys.conf: not UTF-8 text\n")
     }
 
+    /// A new task's ID is a word others can type: `-`, an escape, a space or a path is refused
+    /// in one line and the plan stays as it was; ordinary IDs go in.
+    func testTaskIDsThatNoCommandCouldFindAreRefused() throws {
+        let before = try planBytes()
+        for id in ["-", "\u{1B}[2J", "a b", "../x", "-", String(repeating: "x", count: 33)] {
+            let r = try factory(["task", "add", "--id", id, "--file", planPath, "Something"])
+            XCTAssertEqual(r.status, 1, r.summary)
+            assertOneLine(r.stderr, mentioning: "an ID is 1 to 32 letters", r)
+            XCTAssertFalse(r.stderr.contains("\u{1B}"), r.summary)
+        }
+        XCTAssertEqual(try planBytes(), before)
+        try ok("task", "add", "--id", "T-1.2", "--file", planPath, "Fine")
+        try ok("task", "add", "--id", "api_9", "--file", planPath, "Also fine")
+    }
+
     func testUnknownStatusIsRefusedWithTheStatusWords() throws {
         try ok("task", "add", "--id", "T1", "--file", planPath, "Write the parser")
         let before = try planBytes()

@@ -63,11 +63,11 @@ final class InertOutputTests: FactoryTestCase {
         XCTAssertTrue(r.stdout.contains("T9<U+202E>"), r.stdout)
     }
 
-    func testTaskAddEchoesAHostileIDInertly() throws {
+    func testTaskAddRefusesAHostileIDInertly() throws {
         let r = try factory("task", "add", "--file", planPath, "--id", "T7\(Self.title)\(Self.rlo)", "Something")
-        XCTAssertEqual(r.status, 0, r.summary)
-        assertInert(r.stdout, r)
-        XCTAssertEqual(r.stdout, "T7^[]0;title^G<U+202E>\n")
+        XCTAssertEqual(r.status, 1, r.summary)
+        assertInert(r.stderr, r)
+        XCTAssertTrue(r.stderr.hasPrefix("Error: --id T7^[]0;title^G<U+202E>: an ID is"), r.summary)
     }
 
     func testErrorsQuotingInputAreInert() throws {
