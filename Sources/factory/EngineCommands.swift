@@ -75,7 +75,7 @@ struct StartCommand: ParsableCommand {
     func run() throws {
         var budget: Double?
         if let budgetUSD {
-            guard let usd = Budget.parse(budgetUSD), usd > 0 else { throw CLIError("--budget-usd must be an amount above 0, like 5 or 0.50") }
+            guard let usd = Budget.parse(budgetUSD), usd > 0 else { throw CLIError("--budget-usd must be an amount above 0 and up to 1000000, like 5 or 0.50") }
             budget = usd
         }
         try act(.start(feature: feature.joined(separator: " "), budgetUSD: budget))
@@ -98,7 +98,7 @@ struct BudgetCommand: ParsableCommand {
         guard amounts.count == 1, let amount = amounts.first else { throw CLIError("give one amount of USD (like 5, 0.50 or $5), or none") }
         if amount.lowercased() == "none" { return try act(.budget(usd: nil)) }
         guard let usd = Budget.parse(amount), usd > 0 else {
-            throw CLIError("\"\(amount)\" is not an amount of USD above 0 (like 5, 0.50 or $5) or none")
+            throw CLIError("\"\(amount)\" is not an amount of USD above 0 and up to 1000000 (like 5, 0.50 or $5), or none")
         }
         try act(.budget(usd: usd))
     }

@@ -41,6 +41,15 @@ final class CLIInputTests: FactoryTestCase {
         try ok("task", "add", "--id", "api_9", "--file", planPath, "Also fine")
     }
 
+    /// A budget is an amount a person means: 1e308 or a negative one is refused in one line.
+    func testABudgetBeyondReasonIsRefused() throws {
+        for amount in ["1e308", "2000000", "-5", "inf", "five"] {
+            let r = try factory(["budget", amount])
+            XCTAssertEqual(r.status, 1, r.summary)
+            assertOneLine(r.stderr, mentioning: "up to 1000000", r)
+        }
+    }
+
     func testUnknownStatusIsRefusedWithTheStatusWords() throws {
         try ok("task", "add", "--id", "T1", "--file", planPath, "Write the parser")
         let before = try planBytes()

@@ -104,8 +104,8 @@ final class CommandChannelTests: FactoryTestCase {
     /// amounts that are not amounts are one-line errors.
     func testTheBudgetIsSetShownAndChanged() throws {
         let repo = try makeSimRepo()
-        for (args, wanted) in [(["start", "x", "--budget-usd", "0"], "--budget-usd must be an amount above 0, like 5 or 0.50"),
-                               (["budget", "lots"], "\"lots\" is not an amount of USD above 0 (like 5, 0.50 or $5) or none")] {
+        for (args, wanted) in [(["start", "x", "--budget-usd", "0"], "--budget-usd must be an amount above 0 and up to 1000000, like 5 or 0.50"),
+                               (["budget", "lots"], "\"lots\" is not an amount of USD above 0 and up to 1000000 (like 5, 0.50 or $5), or none")] {
             let r = try factory(args, cwd: repo)
             XCTAssertEqual(r.status, 1, r.summary)
             XCTAssertEqual(r.stderr, "Error: \(wanted)\n", r.summary)

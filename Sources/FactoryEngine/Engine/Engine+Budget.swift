@@ -58,7 +58,8 @@ public enum Budget {
         if t.uppercased().hasSuffix("USD") { t = String(t.dropLast(3)) }
         if t.hasPrefix("$") { t = String(t.dropFirst()) }
         t = t.trimmingCharacters(in: .whitespaces)
-        guard let value = Double(t), value.isFinite, value >= 0 else { return nil }
+        // Up to a million dollars: `1e308` is a typo, not a budget.
+        guard let value = Double(t), value.isFinite, value >= 0, value <= 1_000_000 else { return nil }
         return value
     }
 
