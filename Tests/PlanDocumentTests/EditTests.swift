@@ -183,6 +183,18 @@ final class EditTests: XCTestCase {
         XCTAssertEqual(after.view.field("Status"), "🔄 Working")
     }
 
+    /// A name that would not read back as the field it sets is refused: empty, `*`, `:`.
+    func testAFieldNameThatCannotReadBackIsRefused() throws {
+        let doc = PlanDocument(Fixtures.template)
+        for name in ["", "  ", "a*b", "Owner:", "**"] {
+            XCTAssertThrowsError(try doc.applying(.setField(name: name, value: "x")), "\(name)") {
+                XCTAssertTrue("\($0)".contains("a field's name is a word"), "\($0)")
+            }
+        }
+        let added = try doc.applying(.setField(name: "Owner", value: "Ada"))
+        XCTAssertEqual(added.view.field("Owner"), "Ada")
+    }
+
     func testFailedBatchChangesNothing() {
         let doc = PlanDocument(Fixtures.template)
         XCTAssertThrowsError(try doc.applying([.addTask(TaskDraft(description: "ok")), .setTaskCell(id: "T9", column: "status", value: "done")]))

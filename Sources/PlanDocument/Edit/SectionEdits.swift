@@ -60,6 +60,11 @@ extension PlanDocument {
     }
 
     func setField(name: String, value: String) throws(PlanEditError) -> Splice {
+        // A name that reads back as the same field: `**:**` or `**a*b:**` would not.
+        let trimmed = lineSafe(name).trimmingBlanks()
+        guard !trimmed.isEmpty, !trimmed.contains(where: { $0 == "*" || $0 == ":" }) else {
+            throw PlanEditError("a field's name is a word or a few, without * or : (like Status)")
+        }
         let key = name.lowercased()
         guard let i = view.fields.firstIndex(where: { $0.name.lowercased() == key }) else {
             guard let last = anchors.fieldLines.last else { throw PlanEditError("PLAN.md has no header fields (lines like **Status:** …)") }
