@@ -195,6 +195,14 @@ final class EditTests: XCTestCase {
         XCTAssertEqual(added.view.field("Owner"), "Ada")
     }
 
+    /// A NUL in a message (`factory say -` reads any bytes) is written as ␀, never raw.
+    func testANulInAMessageIsWrittenAsItsSymbol() throws {
+        let doc = PlanDocument(Fixtures.template)
+        let after = try doc.applying(.appendMessage(from: "Human", to: ["All"], body: "before\u{0}after", time: "10:00"))
+        XCTAssertFalse(after.bytes.contains(0))
+        XCTAssertEqual(after.view.messages.last?.body, "before\u{2400}after")
+    }
+
     func testFailedBatchChangesNothing() {
         let doc = PlanDocument(Fixtures.template)
         XCTAssertThrowsError(try doc.applying([.addTask(TaskDraft(description: "ok")), .setTaskCell(id: "T9", column: "status", value: "done")]))

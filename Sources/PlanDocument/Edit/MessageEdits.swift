@@ -50,6 +50,8 @@ extension PlanDocument {
     /// it cannot swallow the rest of the file. Nor can it add work: a task table quoted in
     /// it has its delimiter row escaped, so it reads as text, not as tasks.
     static func messageBodyLines(_ body: String) -> [String] {
+        // NUL has no place in a text file (tools stop at it): shown as the symbol for it.
+        let body = body.contains("\u{0}") ? String(String.UnicodeScalarView(body.unicodeScalars.map { $0.value == 0 ? "\u{2400}" : $0 })) : body
         var lines = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
         while let first = lines.first, first.trimmingBlanks().isEmpty { lines.removeFirst() }
         while let last = lines.last, last.trimmingBlanks().isEmpty { lines.removeLast() }
