@@ -176,7 +176,13 @@ enum DemoRepository {
         } else {
             dir = NSTemporaryDirectory() + "factory-demo-" + UUID().uuidString.prefix(8)
         }
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw CLIError("\(Inert.text(dir)) is a file, not a folder")
+        }
+        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+            throw CLIError("cannot create \(Inert.text(dir)): a part of the path is a file or cannot be written")
+        }
         let git = Git(dir)
         for args in [["init", "--quiet", "--initial-branch=main"], ["config", "user.name", "factory demo"], ["config", "user.email", "demo@factory.local"]] {
             let r = git.run(args)

@@ -50,6 +50,17 @@ final class CLIInputTests: FactoryTestCase {
         }
     }
 
+    /// `demo --keep` at a file, or below one, is a one-line error, not a framework's.
+    func testDemoKeptAtAFileSaysSoInOneLine() throws {
+        let file = root + "/a-file"
+        FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+        for (target, words) in [(file, "is a file, not a folder"), (file + "/sub", "a part of the path is a file")] {
+            let r = try factory(["demo", "--headless", "--keep", target])
+            XCTAssertEqual(r.status, 1, r.summary)
+            assertOneLine(r.stderr, mentioning: words, r)
+        }
+    }
+
     func testUnknownStatusIsRefusedWithTheStatusWords() throws {
         try ok("task", "add", "--id", "T1", "--file", planPath, "Write the parser")
         let before = try planBytes()
