@@ -32,9 +32,11 @@ func driveToEnd(_ engine: Engine, paths: WorkspacePaths, notify: [String]? = nil
         cleanup()
         exit(phase == .done ? 0 : 3)
     }
-    // Ctrl-C or a kill stops driving; agents keep running and a later run re-adopts them.
-    for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, SIG_IGN) }
-    let sources = [SIGINT, SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
+    // Ctrl-C, Ctrl-\ or a kill stops driving; agents keep running and a later run re-adopts
+    // them. (SIGQUIT left to the runtime would print a backtrace and go on.)
+    let stopping = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+    for sig in stopping { signal(sig, SIG_IGN) }
+    let sources = stopping.map { sig -> DispatchSourceSignal in
         let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
         source.setEventHandler { exit(130) }
         source.resume()

@@ -89,6 +89,18 @@ final class CommandChannelTests: FactoryTestCase {
         XCTAssertFalse(budget.stderr.contains("no factory here"), budget.summary)
     }
 
+    /// Ctrl-\ (SIGQUIT) stops a headless driver as Ctrl-C does, instead of a backtrace and
+    /// going on.
+    func testQuitSignalStopsAHeadlessDriver() throws {
+        let repo = try makeSimRepo()
+        let driver = try startDriver(in: repo)
+        kill(driver.processIdentifier, SIGQUIT)
+        let deadline = Date().addingTimeInterval(10)
+        while driver.isRunning && Date() < deadline { usleep(20_000) }
+        XCTAssertFalse(driver.isRunning, "still driving after SIGQUIT")
+        if driver.isRunning { driver.terminate() } else { XCTAssertEqual(driver.terminationStatus, 130) }
+    }
+
     /// Merging is the last gate, not a way around the others.
     func testMergeBeforeDocumentationIsRefusedAndMainStays() throws {
         let repo = try makeSimRepo()
