@@ -40,12 +40,16 @@ struct SoakBench: ParsableCommand {
         writer.waitUntilDone()
         demos.waitUntilDone()
         let shownLast = watch.waitForNumber(writer.written - 1, timeout: 5)
+        // At rest: what the dashboard keeps once the stream has stopped, to compare with a
+        // dashboard that never saw it.
+        sleep(3)
+        let restKiB = ProcessStats.residentKiB(pid)
         let fresh = try freshDashboardKiB(tmux, dir: dir)
         let found = SoakWriter.numbersIn(plan: WorkspacePaths(root: dir).plan)
         let result = SoakResult(seconds: seconds, interval: interval / 1000, written: writer.written, writeErrors: writer.errors, found: found, shownLast: shownLast,
                                 watch: watch, demos: demos.runs, demoFailures: demos.failures,
                                 planBytes: (try? FileManager.default.attributesOfItem(atPath: WorkspacePaths(root: dir).plan)[.size] as? Int) ?? 0,
-                                freshKiB: fresh)
+                                freshKiB: fresh, restKiB: restKiB)
         json ? print(result.json) : result.printReport()
         guard result.passed else { throw ExitCode(1) }
     }

@@ -48,7 +48,7 @@ extension Engine {
         } catch {
             planReadProblem = error.description.replacingOccurrences(of: paths.root + "/", with: "")
         }
-        heapTrim.afterLargeFree(now: Double(DispatchTime.now().uptimeNanoseconds) / 1e9)
+        heapTrim.afterLargeFree()
     }
 
     /// What is wrong with PLAN.md now, if anything: the pipeline does not move while it is.

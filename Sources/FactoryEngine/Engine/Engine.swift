@@ -74,7 +74,7 @@ public final class Engine: @unchecked Sendable {
     /// PLAN.md as this engine last wrote it: the watcher's echo of that write is skipped.
     var lastWrittenPlan: FileStamp?
     /// Heap freed by re-reads of PLAN.md, given back to the system (see HeapTrim).
-    var heapTrim = HeapTrim()
+    lazy var heapTrim = HeapTrim(queue: queue)
     /// state.json was there but unreadable at start: what became of it.
     var stateProblem: String?
 
