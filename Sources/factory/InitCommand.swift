@@ -8,10 +8,11 @@ struct InitCommand: ParsableCommand {
         abstract: "Set up a software factory in this git repository.",
         discussion: """
         Creates .agent-comms/PLAN.md and HISTORY.md, agents/<role>.md for the six roles, and a \
-        git worktree per role at worktrees/<role> on branch agent/<role>; adds worktrees/ and the \
-        live coordination files to .gitignore and commits the role files. Changes nothing that \
-        already exists: a second run says so. Refuses outside a git repository or when the index \
-        has staged changes it would commit.
+        clone per role at worktrees/<role> on branch agent/<role> (borrowing this repository's \
+        objects); adds worktrees/ and the live coordination files to .gitignore and commits the \
+        role files. Changes nothing that already exists (a clean git worktree of an older factory \
+        becomes a clone in place): a second run says so. Refuses outside a git repository or when \
+        the index has staged changes it would commit.
         """
     )
 
@@ -30,6 +31,7 @@ struct InitCommand: ParsableCommand {
             for item in report.created { Output.text("  created \(item)") }
             warnIfAgentsCannotStart(preset: preset ?? "claude")
         }
+        for note in report.notes { Output.warning(note) }
     }
 
     /// Role files whose program is not installed here would fail only at the first spawn,

@@ -39,6 +39,8 @@ struct AgentLaunch {
     var prompt: String = ""
     /// Run in a tmux session of its own (`session: tmux`): its terminal is the session's.
     var inTerminal = false
+    /// Run confined (`SandboxPolicy`); nil: unconfined.
+    var sandbox: SandboxSpec?
 }
 
 /// The agents' runs and everything that keeps them: starting, stopping and re-adopting
@@ -122,7 +124,8 @@ final class AgentPool: @unchecked Sendable {
                                                keepsInputOpen: answered, separatesErrors: decoded,
                                                initialInput: answered ? ClaudeControl.userMessage(launch.prompt) : nil,
                                                readsOutput: decoded, attempt: run.attempts, phase: phase.rawValue,
-                                               terminal: launch.inTerminal ? supervisor.terminals.session(role) : nil)
+                                               terminal: launch.inTerminal ? supervisor.terminals.session(role) : nil,
+                                               sandbox: launch.sandbox)
             streams[role] = decoded ? launch.agentProtocol.decoder(cwd: launch.directory) : nil
             spawnedHere.insert(started.agentPid)
             run.state = decoded ? .working : .running
@@ -130,6 +133,7 @@ final class AgentPool: @unchecked Sendable {
             run.usage = nil
             run.request = nil
             run.session = launch.inTerminal ? role : nil
+            run.sandboxed = launch.sandbox != nil
             run.pid = started.agentPid
             run.runID = started.runID
             run.startedAt = wallNow()

@@ -79,7 +79,8 @@ public final class AgentSupervisor: @unchecked Sendable {
     public func spawn(role: String, argv: [String], directory: String, environment: [String: String],
                       watch: Bool = true, keepsInputOpen: Bool = false, separatesErrors: Bool = false,
                       initialInput: String? = nil, readsOutput: Bool = false,
-                      attempt: Int? = nil, phase: String? = nil, terminal: TerminalSessions.Session? = nil) throws(SpawnError) -> Started {
+                      attempt: Int? = nil, phase: String? = nil, terminal: TerminalSessions.Session? = nil,
+                      sandbox: SandboxSpec? = nil) throws(SpawnError) -> Started {
         guard !argv.isEmpty else { throw SpawnError("the launch command for \(role) is empty") }
         let run = paths.run(role)
         let runID = UUID().uuidString
@@ -89,6 +90,7 @@ public final class AgentSupervisor: @unchecked Sendable {
                               initialInput: initialInput, attempt: attempt, phase: phase)
         spec.terminalSession = terminal?.name
         spec.followed = readsOutput
+        spec.sandbox = sandbox
         do {
             try FileManager.default.createDirectory(atPath: run.path, withIntermediateDirectories: true)
             try run.write(spec, run.spec)

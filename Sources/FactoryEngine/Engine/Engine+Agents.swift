@@ -17,6 +17,7 @@ extension Engine {
         roles[role] = def
         roleProblems[role] = nil
         guard pool.hasRoom(for: role) else { return false }
+        convertCheckout(role)
         let worktree = paths.worktree(role)
         guard worktrees[role]?.health == .ok || FileManager.default.fileExists(atPath: worktree) else {
             block("\(role)'s worktree \(paths.relative(worktree)) is missing; run factory init")
@@ -65,8 +66,13 @@ extension Engine {
             let base = env["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
             env["PATH"] = String(own[..<slash]) + ":" + base
         }
+        let sandbox: SandboxSpec?
+        do { sandbox = try confinement(role, def, environment: &env) } catch {
+            _ = pool.startFailed(role, in: state.phase, error.description)
+            return nil
+        }
         return AgentLaunch(argv: argv, directory: worktree, environment: env, timeout: def.timeout,
-                           agentProtocol: def.agentProtocol, prompt: prompt, inTerminal: def.inTerminal)
+                           agentProtocol: def.agentProtocol, prompt: prompt, inTerminal: def.inTerminal, sandbox: sandbox)
     }
 }
 
@@ -95,8 +101,9 @@ extension Engine: AgentPoolOwner {
 
     func agentEvent(_ kind: EngineEvent.Kind, role: String, _ message: String) { event(kind, role: role, message) }
 
-    /// What the agent did shows in PLAN.md and its worktree; the pipeline may move on.
+    /// What the agent did shows in PLAN.md and its clone; the pipeline may move on.
     func agentEnded(_ role: String, restart: Bool) {
+        fetchBack(role)
         reloadPlan()
         worktrees.refreshNow()
         if restart { startAgent(role) }

@@ -5,7 +5,7 @@ import Dispatch
 extension Engine {
     func runMerge() -> Bool {
         dispatchPrecondition(condition: .onQueue(queue))
-        let merges = MergeQueue(root: paths.root, mainBranch: mainBranch)
+        let merges = MergeQueue(root: paths.root, mainBranch: mainBranch, clones: clones)
         switch merges.plan() {
         case .nothingToMerge:
             return transition(to: .done, "no agent branch had commits to merge")

@@ -119,16 +119,15 @@ extension Engine {
         }
     }
 
-    /// Puts the validators' worktrees on the builder's work; the reason it could not, if so.
+    /// Puts the validators' worktrees on the builder's work (the builder's clone fetched
+    /// first, then a fetch and a hard reset in each validator's clone); the reason it could
+    /// not, if so.
     private func resetValidators() -> String? {
+        if let problem = clones.fetchBack("builder") { return problem }
         if let missing = missingBranch("builder") { return missing }
-        if let off = (["builder"] + Phase.validation.roles).lazy.compactMap({ WorktreeBranch.problem($0, self.paths) }).first { return off }
+        if let off = (["builder"] + Phase.validation.roles).lazy.compactMap({ WorktreeBranch.problem($0, self.clones) }).first { return off }
         defer { worktrees.refreshNow() }
-        for role in Phase.validation.roles {
-            let result = Git(paths.worktree(role)).run(["reset", "--quiet", "--hard", "agent/builder"])
-            if !result.succeeded { return "cannot reset \(role)'s worktree to agent/builder: \(result.firstErrorLine)" }
-        }
-        return nil
+        return Phase.validation.roles.lazy.compactMap { self.clones.reset($0, toBranchOf: "builder") }.first
     }
 }
 

@@ -24,6 +24,7 @@ extension Engine {
             agent.request = run.state.isActive ? run.request : nil
             agent.session = run.state.isActive ? run.session.map { AgentSnapshot.SessionAddress(socket: terminals.socket, name: $0) } : nil
             agent.screenVersion = sessionScreens[role]?.version ?? 0
+            agent.sandbox = sandboxState(role, run: run)
             return agent
         }
         let total = view.tasks.count, done = view.tasks.filter { $0.status == .done }.count
@@ -34,6 +35,7 @@ extension Engine {
         snapshot.spentByPhase = state.spentByPhase ?? [:]
         snapshot.budgetUSD = state.budgetUSD
         snapshot.drivenBy = options.driving ? getpid() : EngineLock.holder(paths.engineLock)
+        snapshot.sandboxWarning = clones.support.warning
         return snapshot
     }
 
@@ -101,6 +103,7 @@ extension Engine {
         for a in agents where a.worktree?.health != nil && a.worktree?.health != .ok && state.phase != .idle {
             items.append(Attention(kind: .failed, role: a.role, message: a.worktree?.problem ?? "worktree unusable", about: "worktree"))
         }
+        items.append(contentsOf: sandboxAttention())
         if state.phase == .blocked, let reason = state.blockedReason, state.conflicts.isEmpty {
             items.append(Attention(kind: .blocked, role: nil, message: reason, about: state.blockedPhase?.rawValue ?? ""))
         }

@@ -44,6 +44,8 @@ public final class Engine: @unchecked Sendable {
     var roleProblems: [String: String] = [:]
     var plan: PlanDocument
     let mainBranch: String
+    /// The agents' clones, and whether this machine can confine agents.
+    let clones: AgentClones
     let worktrees: WorktreeTracker
     let pool: AgentPool
     var snapshotSubscribers: [@Sendable (Snapshot) -> Void] = []
@@ -77,6 +79,8 @@ public final class Engine: @unchecked Sendable {
     lazy var heapTrim = HeapTrim(queue: queue)
     /// state.json was there but unreadable at start: what became of it.
     var stateProblem: String?
+    /// Roles whose checkout stays a git worktree (it has changes), and why, in one line.
+    var legacyCheckouts: [String: String] = [:]
 
     public init(paths: WorkspacePaths, options: EngineOptions = EngineOptions()) throws {
         self.paths = paths
@@ -87,7 +91,8 @@ public final class Engine: @unchecked Sendable {
         guard !mainBranch.hasPrefix("-") else {
             throw EngineError("the branch \"\(mainBranch)\" starts with -, which git would read as an option; rename it (git branch -m NEW)")
         }
-        worktrees = WorktreeTracker(queue: queue, paths: paths, mainBranch: mainBranch)
+        clones = AgentClones(paths: paths)
+        worktrees = WorktreeTracker(queue: queue, clones: clones, mainBranch: mainBranch)
         var record = EngineState()
         switch StateStore(path: paths.state).read() {
         case .state(let saved): record = saved

@@ -30,6 +30,9 @@ public struct AgentRun: Sendable, Codable, Equatable {
     public var session: String?
     /// It has waited in its session a while with no prompt factory can answer (nil: not).
     public var waitsInTerminal: Bool?
+    /// The run was confined (bubblewrap); false: it ran as the user. Nil: not started since
+    /// factory recorded it.
+    public var sandboxed: Bool?
 
     public init(role: String) { self.role = role }
 }

@@ -27,8 +27,19 @@ public struct Snapshot: Sendable, Encodable, Equatable {
     public var featureCostUSD: Double { spentByPhase.values.reduce(0, +) }
     /// The feature's budget (USD), or nil when it has none.
     public var budgetUSD: Double?
+    /// Why agents cannot be confined on this machine (bubblewrap missing or refused), said
+    /// once by the dashboard; nil when they can.
+    public var sandboxWarning: String?
 
-    private enum CodingKeys: String, CodingKey { case phase, feature, agents, attention, tasks, blockedReason, blockedPhase, conflicts, drivenBy, costUSD, costByPhase, featureCostUSD, budgetUSD }
+    private enum CodingKeys: String, CodingKey {
+        case phase, feature, agents, attention, tasks, blockedReason, blockedPhase, conflicts, drivenBy, costUSD, costByPhase, featureCostUSD, budgetUSD, sandbox
+    }
+
+    /// `"sandbox": {"available": …, "warning": …}` in the JSON.
+    struct SandboxSummary: Encodable {
+        var available: Bool
+        var warning: String?
+    }
 
     /// `drivenBy` is always present, `null` when no process drives.
     public func encode(to encoder: Encoder) throws {
@@ -46,6 +57,7 @@ public struct Snapshot: Sendable, Encodable, Equatable {
         try c.encode(spentByPhase, forKey: .costByPhase)
         try c.encode(featureCostUSD, forKey: .featureCostUSD)
         try c.encode(budgetUSD, forKey: .budgetUSD)
+        try c.encode(SandboxSummary(available: sandboxWarning == nil, warning: sandboxWarning), forKey: .sandbox)
     }
 
     public init(phase: Phase, feature: String, agents: [AgentSnapshot], attention: [Attention], tasks: TaskCounts,
@@ -98,6 +110,13 @@ public struct AgentSnapshot: Sendable, Encodable, Equatable {
     /// Counts changes of its session's screen (not in the JSON): a detail view showing the
     /// screen reads it again when it moves.
     public var screenVersion = 0
+    /// Whether it runs confined: `on`; `off` (its role says `sandbox: off`); `unavailable`
+    /// (this machine has no working bubblewrap).
+    public var sandbox: Sandbox = .on
+
+    public enum Sandbox: String, Sendable, Encodable {
+        case on, off, unavailable
+    }
 
     public struct SessionAddress: Sendable, Encodable, Equatable {
         public var socket: String
@@ -114,7 +133,7 @@ public struct AgentSnapshot: Sendable, Encodable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case role, state, pid, exitCode, startedAt, attempts, tasks, worktree, external, problem, activity, costUSD, tokens, request, session
+        case role, state, pid, exitCode, startedAt, attempts, tasks, worktree, external, problem, activity, costUSD, tokens, request, session, sandbox
     }
 
     public init(role: String, state: AgentState, pid: Int32?, exitCode: Int32?, startedAt: Double?, attempts: Int,
@@ -148,6 +167,7 @@ public struct AgentSnapshot: Sendable, Encodable, Equatable {
         try c.encode(tokens, forKey: .tokens)
         try c.encode(request, forKey: .request)
         try c.encode(session, forKey: .session)
+        try c.encode(sandbox, forKey: .sandbox)
     }
 }
 
@@ -181,6 +201,9 @@ public struct Attention: Sendable, Encodable, Equatable {
         /// A role file cannot be read: its agent cannot start until it is fixed.
         case roleFile = "role_file"
         case blocked
+        /// Agents run unconfined (no bubblewrap), a checkout is still a shared git worktree,
+        /// or a clone's git config would run programs.
+        case sandbox
     }
 
     public var kind: Kind

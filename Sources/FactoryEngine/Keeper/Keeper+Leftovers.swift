@@ -56,13 +56,6 @@ extension Keeper {
     /// The keeper's children (its agent, once collected, is not among them).
     static func children() -> [pid_t] {
         let me = getpid()
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-        return entries.compactMap { name -> pid_t? in
-            guard let pid = pid_t(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return nil }
-            // Fields after the command: state, then the parent's pid.
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 1 && pid_t(fields[1]) == me ? pid : nil
-        }
+        return procStats().compactMap { $0.parent == me ? $0.pid : nil }
     }
 }

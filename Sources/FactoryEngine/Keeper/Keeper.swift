@@ -134,15 +134,15 @@ public final class Keeper {
         _ = fcntl(outputPipe[0], Int32(1031) /* F_SETPIPE_SZ */, Int32(Self.readSize))
         input = stdinPipe[1]
         output = outputPipe[0]
-        guard let program = spec.argv.first else { throw SpawnError("the launch command for \(spec.role) is empty") }
         // Each run's output follows a line that says which attempt it is: the detail view
         // separates attempts there, and so can a person reading the log.
         if let attempt = spec.attempt { log.mark(AttemptMark(attempt: attempt, phase: spec.phase, startedAt: wallNow()).logLine) }
+        let command = try commandLine()
         do {
-            agentPid = try spawnProcess(spec.argv, directory: spec.directory, environment: spec.environment,
+            agentPid = try spawnProcess(command.argv, directory: spec.directory, environment: spec.environment,
                                         stdin: stdinPipe[0], stdout: outputPipe[1], stderr: errorPipe[1] >= 0 ? errorPipe[1] : outputPipe[1], newGroup: true)
         } catch {
-            throw SpawnError("cannot start \(program): \(error.description.replacingOccurrences(of: "cannot run \(program): ", with: ""))")
+            throw SpawnError("cannot start \(command.program): \(error.description.replacingOccurrences(of: "cannot run \(command.argv[0]): ", with: ""))")
         }
         errors = errorPipe[0]
         setNonBlocking(input)
@@ -164,13 +164,13 @@ public final class Keeper {
     /// the keys typed in the session, and its children are still one group to end. Its
     /// output is the screen's, read through tmux; the log holds the attempt's mark only.
     func startInTerminal() throws(SpawnError) {
-        guard let program = spec.argv.first else { throw SpawnError("the launch command for \(spec.role) is empty") }
         if let attempt = spec.attempt { log.mark(AttemptMark(attempt: attempt, phase: spec.phase, startedAt: wallNow()).logLine) }
+        let command = try commandLine()
         do {
-            agentPid = try spawnProcess(spec.argv, directory: spec.directory, environment: spec.environment,
+            agentPid = try spawnProcess(command.argv, directory: spec.directory, environment: spec.environment,
                                         stdin: 0, stdout: 1, stderr: 2, newGroup: true)
         } catch {
-            throw SpawnError("cannot start \(program): \(error.description.replacingOccurrences(of: "cannot run \(program): ", with: ""))")
+            throw SpawnError("cannot start \(command.program): \(error.description.replacingOccurrences(of: "cannot run \(command.argv[0]): ", with: ""))")
         }
         // The keeper ignores SIGTTOU, so it may hand the terminal over from the background;
         // an agent that touched the terminal before it was its own was stopped: go on.
@@ -307,9 +307,8 @@ public final class Keeper {
         readOutput()
         readOutput(from: .err)
         if spec.terminalSession != nil { logLastScreen() }
-        let signaled = (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
-        let record = AgentExitRecord(runID: spec.runID, agentPid: agentPid, code: signaled ? nil : (status >> 8) & 0xff,
-                                     signal: signaled ? status & 0x7f : nil, endedAt: wallNow(), error: nil)
+        let (code, signal) = endStatus(status)
+        let record = AgentExitRecord(runID: spec.runID, agentPid: agentPid, code: code, signal: signal, endedAt: wallNow(), error: nil)
         try? run.write(record, run.exit)
         exitRecord = record
         killAt = nil
@@ -327,8 +326,7 @@ public final class Keeper {
 
     func terminate(grace: Double) {
         guard exitRecord == nil else { return }
-        Glibc.kill(-agentPid, SIGTERM)
-        Glibc.kill(agentPid, SIGTERM)
+        signalAgent(SIGTERM)
         killAt = wallNow() + grace
     }
 
@@ -384,7 +382,7 @@ public final class Keeper {
             send(fd, .reply(ok: true, agentPid: agentPid, exit: exitRecord))
         case .signal:
             let sig = request.signal ?? SIGTERM
-            let sent = exitRecord == nil && Glibc.kill(-agentPid, sig) == 0
+            let sent = exitRecord == nil && signalAgent(sig)
             send(fd, .reply(ok: sent, error: sent ? nil : "the agent has ended"))
         case .terminate:
             terminate(grace: request.grace ?? 2)

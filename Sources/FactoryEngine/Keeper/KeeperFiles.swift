@@ -64,6 +64,8 @@ public struct KeeperSpec: Codable, Sendable, Equatable {
     /// An engine decodes its output live (a protocol it reads): the keeper holds what the
     /// engine has not taken yet, so none of it is lost to a slow or late reader.
     public var followed: Bool?
+    /// The agent runs confined (bubblewrap around its argv); nil: as the user, unconfined.
+    public var sandbox: SandboxSpec?
 
     public init(runID: String, role: String, argv: [String], directory: String, environment: [String: String], log: String,
                 logCap: Int = 1 << 20, keepsInputOpen: Bool = false, separatesErrors: Bool = false, initialInput: String? = nil,

@@ -23,19 +23,23 @@ public struct MergeQueue {
 
     let git: Git
     let mainBranch: String
+    let clones: AgentClones
 
-    public init(root: String, mainBranch: String) {
+    public init(root: String, mainBranch: String, clones: AgentClones? = nil) {
         git = Git(root)
         self.mainBranch = mainBranch
+        self.clones = clones ?? AgentClones(paths: WorkspacePaths(root: root))
     }
 
-    /// The merge, tried in full before main moves.
+    /// The merge, tried in full before main moves. The agents' clones are fetched first:
+    /// what is merged is each branch as its agent left it.
     public func plan() -> Outcome {
         guard let base = try? git.output(["rev-parse", "refs/heads/\(mainBranch)"]) else { return .failed("no branch \(mainBranch)") }
+        if let problem = clones.fetchAll() { return .failed(problem) }
         if let missing = Self.order.map({ "agent/\($0)" }).first(where: { !git.branchExists($0) }) {
             return .failed("branch \(missing) is missing (renamed or deleted?)")
         }
-        if let off = Self.order.lazy.compactMap({ WorktreeBranch.problem($0, WorkspacePaths(root: git.directory)) }).first {
+        if let off = Self.order.lazy.compactMap({ WorktreeBranch.problem($0, clones) }).first {
             return .failed(off)
         }
         let branches = Self.order.map { "agent/\($0)" }.filter { branch in

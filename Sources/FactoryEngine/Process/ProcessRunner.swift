@@ -22,9 +22,10 @@ public struct ProcessResult: Sendable {
 
 public enum ProcessRunner {
     /// `limit`: read at most that many bytes of stdout, then close it (the child ends on
-    /// its broken pipe) and mark the result `cut`.
+    /// its broken pipe) and mark the result `cut`. `timeout`: seconds after which the child
+    /// is killed (for a command whose config someone else wrote, which may never end).
     public static func run(_ argv: [String], in directory: String? = nil, environment: [String: String] = [:],
-                           limit: Int? = nil) -> ProcessResult {
+                           limit: Int? = nil, timeout: Double? = nil) -> ProcessResult {
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe2(&outPipe, O_CLOEXEC) == 0, pipe2(&errPipe, O_CLOEXEC) == 0 else {
             return ProcessResult(status: 127, stdout: "", stderr: "cannot create a pipe: \(String(cString: strerror(errno)))")
@@ -38,22 +39,34 @@ public enum ProcessRunner {
         }
         close(outPipe[1])
         close(errPipe[1])
-        let (out, err, cut) = drain(outPipe[0], errPipe[0], limit: limit ?? Int.max)
+        let deadline = timeout.map { monotonicNow() + $0 }
+        let (out, err, cut, late) = drain(outPipe[0], errPipe[0], limit: limit ?? Int.max, deadline: deadline) { kill(pid, SIGKILL) }
         var result = ProcessResult(status: waitForExit(pid), stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
         result.cut = cut
+        if late, let timeout { result.stderr = "\(argv[0]) did not finish in \(Int(timeout)) s and was stopped\n" + result.stderr }
         return result
     }
 
     /// Reads both pipes to EOF without letting either fill up and stall the child; the
     /// first no further than `limit` bytes.
-    private static func drain(_ a: Int32, _ b: Int32, limit: Int) -> ([UInt8], [UInt8], Bool) {
+    /// Past `deadline` (monotonic seconds), `late` is called once and reading goes on to the end.
+    private static func drain(_ a: Int32, _ b: Int32, limit: Int, deadline: Double? = nil,
+                              late: () -> Void = {}) -> ([UInt8], [UInt8], Bool, Bool) {
         var fds = [pollfd(fd: a, events: Int16(POLLIN), revents: 0), pollfd(fd: b, events: Int16(POLLIN), revents: 0)]
         var out: [[UInt8]] = [[], []]
         var open = 2
         var buffer = [UInt8](repeating: 0, count: 65536)
         var cut = false
+        var overdue = false
         while open > 0 {
-            guard poll(&fds, 2, -1) >= 0 || errno == EINTR else { break }
+            let wait = deadline.map { overdue ? -1 : Int32(max(0, ($0 - monotonicNow()) * 1000)) } ?? -1
+            let ready = poll(&fds, 2, wait)
+            guard ready >= 0 || errno == EINTR else { break }
+            if ready == 0, !overdue, deadline != nil {
+                overdue = true
+                late()
+                continue
+            }
             for i in 0..<2 where fds[i].fd >= 0 && fds[i].revents != 0 {
                 let n = read(fds[i].fd, &buffer, buffer.count)
                 if n > 0 { out[i].append(contentsOf: buffer[0..<n]) }
@@ -69,7 +82,7 @@ public enum ProcessRunner {
                 }
             }
         }
-        return (out[0], out[1], cut)
+        return (out[0], out[1], cut, overdue)
     }
 
     static func currentEnvironment() -> [String: String] {

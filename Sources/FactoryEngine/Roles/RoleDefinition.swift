@@ -16,6 +16,7 @@ import Yams
 ///     deny: ["Bash(git push:*)"]              # answered no without asking
 ///     session: tmux                  # run in a tmux session of its own: attach with o
 ///     budget_usd: 2.50               # this role's spend per feature, past which it starts no turn
+///     sandbox: off                   # run as the user, unconfined (default: on where bubblewrap is)
 ///     ---
 public struct RoleDefinition: Sendable, Equatable {
     public var role: String
@@ -38,6 +39,9 @@ public struct RoleDefinition: Sendable, Equatable {
     /// What the role's agents may spend on one feature (`budget_usd:`); past it the role
     /// starts no new turn until a human raises it. Nil: no limit of its own.
     public var budgetUSD: Double?
+    /// Runs confined where bubblewrap is installed (the default); `sandbox: off` runs it as
+    /// the user, able to write wherever the user can.
+    public var sandboxed = true
     /// The Markdown after the front matter.
     public var instructions: String
 
@@ -114,6 +118,14 @@ public struct RoleDefinition: Sendable, Equatable {
                 throw RoleError("agents/\(name).md: session must be tmux (a terminal session to attach to) or none, got \"\(session)\"")
             }
             def.inTerminal = kind.lowercased() == "tmux"
+        }
+        if let sandbox = fields["sandbox"] {
+            // YAML reads a bare on/off as a boolean; quoted, it is a word.
+            let word = (sandbox as? Bool).map { $0 ? "on" : "off" } ?? (sandbox as? String)?.lowercased()
+            guard let word, ["on", "off"].contains(word) else {
+                throw RoleError("agents/\(name).md: sandbox must be on (confined, the default) or off (runs as you, unconfined), got \"\(sandbox)\"")
+            }
+            def.sandboxed = word == "on"
         }
         // In a terminal, a preset's CLI runs as people run it there: its full screen, the
         // prompt its first message (`claude "…"`), not its headless protocol.

@@ -5,13 +5,17 @@ import Glibc
 #endif
 
 /// `factory init`: scaffolds a software factory in a git repository — PLAN.md, HISTORY.md,
-/// the six role files, a worktree per role on branch `agent/<role>` — and changes nothing
-/// that is already there.
+/// the six role files, a clone per role at `worktrees/<role>` on branch `agent/<role>`
+/// (see `AgentClones`) — and changes nothing that is already there, but for a clean git
+/// worktree of an older factory, which becomes a clone in place.
 public enum FactoryInit {
     public struct Report: Sendable, Equatable {
         public var root: String
         /// What was created, as paths relative to the root (and `agent/<role>` branches).
         public var created: [String]
+        /// What was left as it is, and why, one line each (a git worktree with changes;
+        /// agents that will not be confined).
+        public var notes: [String] = []
         public var nothingToDo: Bool { created.isEmpty }
     }
 
@@ -62,8 +66,10 @@ public enum FactoryInit {
             created.append(".agent-comms/PLAN.md")
         }
         if commitNeeded { try commit(git, paths: files.map(\.path) + [".gitignore"]) }
-        created += try worktrees(git, root: root)
-        return Report(root: root, created: created)
+        var notes: [String] = []
+        created += try clones(git, root: root, notes: &notes)
+        if let warning = SandboxSupport.current.warning { notes.append(warning) }
+        return Report(root: root, created: created, notes: notes)
     }
 
     private static func commit(_ git: Git, paths: [String]) throws(InitError) {
@@ -77,17 +83,22 @@ public enum FactoryInit {
         guard result.succeeded else { throw InitError("git commit failed: \(result.firstErrorLine)") }
     }
 
-    private static func worktrees(_ git: Git, root: String) throws(InitError) -> [String] {
+    /// A clone for each role that has none; an older factory's clean git worktree made one.
+    private static func clones(_ git: Git, root: String, notes: inout [String]) throws(InitError) -> [String] {
         _ = git.run(["worktree", "prune"])
+        let clones = AgentClones(paths: WorkspacePaths(root: root))
         var created: [String] = []
-        for role in Role.all where !exists("\(root)/worktrees/\(role)") {
-            let branch = "agent/\(role)"
-            let args = git.branchExists(branch)
-                ? ["worktree", "add", "--quiet", "worktrees/\(role)", branch]
-                : ["worktree", "add", "--quiet", "-b", branch, "worktrees/\(role)"]
-            let result = git.run(args)
-            guard result.succeeded else { throw InitError("cannot create worktrees/\(role): \(result.firstErrorLine)") }
-            created.append("worktrees/\(role) (\(branch))")
+        for role in Role.all {
+            let place = "worktrees/\(role)", branch = "agent/\(role)"
+            if exists("\(root)/\(place)") {
+                guard case .worktree = clones.checkout(role).kind else { continue }
+                if let left = clones.convert(role) { notes.append(left) } else { created.append("\(place) (\(branch), a clone now)") }
+                continue
+            }
+            do throws(GitError) { try clones.create(role) } catch {
+                throw InitError("cannot create \(place): \(error.description)")
+            }
+            created.append("\(place) (\(branch))")
         }
         return created
     }

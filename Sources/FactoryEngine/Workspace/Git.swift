@@ -16,11 +16,7 @@ public struct Git: Sendable {
 
     /// Output of a command that must succeed, trimmed; throws its first error line otherwise.
     public func output(_ args: [String]) throws(GitError) -> String {
-        let result = run(args)
-        guard result.succeeded else { throw GitError("git \(args.joined(separator: " ")): \(result.firstErrorLine)") }
-        var out = Substring(result.stdout)
-        while out.last == "\n" { out = out.dropLast() }
-        return String(out)
+        try run(args).output(of: args)
     }
 
     public var topLevel: String? {
@@ -38,6 +34,16 @@ public struct Git: Sendable {
 
     public func branchExists(_ name: String) -> Bool {
         run(["rev-parse", "--verify", "--quiet", "refs/heads/\(name)"]).succeeded
+    }
+}
+
+extension ProcessResult {
+    /// The stdout of git `args` that must have succeeded, trimmed; its first error line otherwise.
+    func output(of args: [String]) throws(GitError) -> String {
+        guard succeeded else { throw GitError("git \(args.joined(separator: " ")): \(firstErrorLine)") }
+        var out = Substring(stdout)
+        while out.last == "\n" { out = out.dropLast() }
+        return String(out)
     }
 }
 

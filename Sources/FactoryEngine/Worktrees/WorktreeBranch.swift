@@ -6,12 +6,12 @@ import Foundation
 enum WorktreeBranch {
     /// Why `role`'s worktree is not on `agent/<role>`, or nil. A missing or broken worktree
     /// is nil here: it is reported on its own.
-    static func problem(_ role: String, _ paths: WorkspacePaths) -> String? {
-        let worktree = paths.worktree(role), shown = paths.relative(worktree)
+    static func problem(_ role: String, _ clones: AgentClones) -> String? {
+        let paths = clones.paths, worktree = paths.worktree(role), shown = paths.relative(worktree)
         guard FileManager.default.fileExists(atPath: worktree) else { return nil }
         let branch = "agent/\(role)"
         // --quiet: exit 1 for a detached HEAD, 128 for no repository at all.
-        let head = Git(worktree).run(["symbolic-ref", "--quiet", "--short", "HEAD"])
+        let head = clones.git(role).run(["symbolic-ref", "--quiet", "--short", "HEAD"])
         let on = head.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard head.status == 1 || (head.succeeded && on != branch) else { return nil }
         let place = head.succeeded ? "on \(on)" : "on a detached HEAD"

@@ -5,8 +5,13 @@ import Glibc
 
 /// Reads a worktree's state from git and the file system. Each call is a few git
 /// processes (~10 ms); the engine calls it when files change, not on a timer.
+///
+/// An agent's clone (see `AgentClones`) is read in its sandbox (`CloneGit`); its branch is
+/// fetched back into the main repository when it has moved, and its head and ahead/behind
+/// are read there. A git worktree is read as it is.
 public enum WorktreeMonitor {
-    public static func status(of path: String, mainBranch: String, processes: [ProcessTable.Entry]) -> WorktreeStatus {
+    public static func status(of path: String, mainBranch: String, processes: [ProcessTable.Entry],
+                              clones: AgentClones? = nil) -> WorktreeStatus {
         var status = WorktreeStatus(path: path, health: .ok)
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
@@ -14,7 +19,9 @@ public enum WorktreeMonitor {
             status.problem = "\(path) does not exist"
             return status
         }
-        let git = Git(path)
+        let clone = (clones.map { ($0, String(path.split(separator: "/").last ?? "")) } ?? AgentClones.around(path))
+            .flatMap { $0.0.checkout($0.1).isClone ? $0 : nil }
+        let git = clone.map { $0.0.git($0.1) } ?? CloneGit(path: path, sandbox: nil)
         let porcelain = git.run(["status", "--porcelain=v2", "--branch", "--untracked-files=normal"])
         guard porcelain.succeeded else {
             status.health = .broken
@@ -23,20 +30,18 @@ public enum WorktreeMonitor {
         }
         var changedPaths: [String] = []
         parsePorcelain(porcelain.stdout, into: &status, changedPaths: &changedPaths)
-        if let log = try? git.output(["log", "-1", "--format=%h%x00%ct%x00%s"]) {
-            let parts = log.split(separator: "\0", maxSplits: 2, omittingEmptySubsequences: false)
-            if parts.count == 3 {
-                status.head = String(parts[0])
-                status.committedAt = Int(parts[1])
-                status.subject = String(parts[2])
+        if let (clones, role) = clone {
+            readClone(clones, role, into: &status, mainBranch: mainBranch, git: git)
+            status.programs = CloneConfig.programs(inClone: path)
+        } else {
+            if let log = try? git.output(["log", "-1", "--format=%h%x00%ct%x00%s"]) { readHead(log, into: &status) }
+            if let branch = status.branch, branch != mainBranch,
+               let counts = try? git.output(["rev-list", "--left-right", "--count", "\(mainBranch)...HEAD"]) {
+                readCounts(counts, into: &status)
             }
         }
-        if let branch = status.branch, branch != mainBranch,
-           let counts = try? git.output(["rev-list", "--left-right", "--count", "\(mainBranch)...HEAD"]) {
-            let numbers = counts.split(whereSeparator: { $0 == "\t" || $0 == " " }).compactMap { Int($0) }
-            if numbers.count == 2 { (status.behind, status.ahead) = (numbers[0], numbers[1]) }
-        }
-        status.lastActivity = lastActivity(path, git: git, changed: changedPaths, committedAt: status.committedAt)
+        let index = clone != nil ? "\(path)/.git/index" : (try? git.output(["rev-parse", "--git-path", "index"])).map { $0.hasPrefix("/") ? $0 : "\(path)/\($0)" }
+        status.lastActivity = lastActivity(path, index: index, changed: changedPaths, committedAt: status.committedAt)
         // /proc shows resolved paths: compare with the worktree's real path.
         let real = realPath(path)
         // Another factory process's git reads (its engine refreshing this worktree) run in it
@@ -66,6 +71,11 @@ public enum WorktreeMonitor {
                 status.branch = name == "(detached)" ? nil : String(name)
                 continue
             }
+            if line.hasPrefix("# branch.oid ") {
+                let oid = line.dropFirst("# branch.oid ".count)
+                status.oid = oid == "(initial)" ? nil : String(oid)
+                continue
+            }
             guard let kind = line.first else { continue }
             let fields = line.split(separator: " ", omittingEmptySubsequences: false)
             switch kind {
@@ -91,12 +101,46 @@ public enum WorktreeMonitor {
         return String(cString: resolved)
     }
 
-    private static func lastActivity(_ path: String, git: Git, changed: [String], committedAt: Int?) -> Int? {
+    /// A clone's branch as the main repository has it (fetched first when the clone's tip
+    /// is not there yet): its last commit, and how far it is ahead of and behind main.
+    private static func readClone(_ clones: AgentClones, _ role: String, into status: inout WorktreeStatus, mainBranch: String, git: CloneGit) {
+        let main = Git(clones.paths.root), branch = "refs/heads/agent/\(role)"
+        let format = ["log", "-1", "--format=%H%x00%h%x00%ct%x00%s"]
+        var tip = try? main.output(format + [branch, "--"])
+        if status.branch == "agent/\(role)", let oid = status.oid, tip?.hasPrefix(oid + "\0") != true {
+            clones.fetchBack(role)
+            tip = try? main.output(format + [branch, "--"])
+        }
+        if status.branch == "agent/\(role)", let tip, let cut = tip.firstIndex(of: "\0") {
+            readHead(String(tip[tip.index(after: cut)...]), into: &status)
+        } else if let log = try? git.output(["log", "-1", "--format=%h%x00%ct%x00%s"]) {
+            // Off its branch: the clone's own HEAD, read in its sandbox.
+            readHead(log, into: &status)
+        }
+        if let counts = try? main.output(["rev-list", "--left-right", "--count", "refs/heads/\(mainBranch)...\(branch)"]) {
+            readCounts(counts, into: &status)
+        }
+    }
+
+    /// `%h NUL %ct NUL %s`.
+    private static func readHead(_ log: String, into status: inout WorktreeStatus) {
+        let parts = log.split(separator: "\0", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return }
+        status.head = String(parts[0])
+        status.committedAt = Int(parts[1])
+        status.subject = String(parts[2])
+    }
+
+    /// `rev-list --left-right --count main...branch`: behind, then ahead.
+    private static func readCounts(_ counts: String, into status: inout WorktreeStatus) {
+        let numbers = counts.split(whereSeparator: { $0 == "\t" || $0 == " " }).compactMap { Int($0) }
+        if numbers.count == 2 { (status.behind, status.ahead) = (numbers[0], numbers[1]) }
+    }
+
+    private static func lastActivity(_ path: String, index: String?, changed: [String], committedAt: Int?) -> Int? {
         var newest = committedAt ?? 0
         var candidates = changed.prefix(200).map { "\(path)/\($0)" }
-        if let index = try? git.output(["rev-parse", "--git-path", "index"]) {
-            candidates.append(index.hasPrefix("/") ? index : "\(path)/\(index)")
-        }
+        if let index { candidates.append(index) }
         for file in candidates {
             var st = stat()
             if lstat(file, &st) == 0 { newest = max(newest, Int(st.st_mtim.tv_sec)) }

@@ -15,6 +15,8 @@ public struct WorktreeStatus: Sendable, Equatable, Encodable {
     public var branch: String?
     /// Short hash and subject of HEAD.
     public var head: String?
+    /// HEAD's full hash, as the checkout's own git says it.
+    public var oid: String?
     public var subject: String?
     /// Seconds since the epoch of HEAD's commit.
     public var committedAt: Int?
@@ -27,6 +29,9 @@ public struct WorktreeStatus: Sendable, Equatable, Encodable {
     public var lastActivity: Int?
     /// Processes whose working directory is inside the worktree.
     public var processes: [ProcessInfo] = []
+    /// For an agent's clone: what in its git folder would run a program when git works
+    /// there (config keys, hooks) — run only inside its sandbox (`CloneGit`).
+    public var programs: [String] = []
 
     public var dirty: Int { staged + unstaged + untracked }
 

@@ -16,6 +16,7 @@ final class WorktreeTracker: @unchecked Sendable {
 
     private let queue: DispatchQueue
     private let paths: WorkspacePaths
+    private let clones: AgentClones
     private let mainBranch: String
     private var statuses: [String: WorktreeStatus] = [:]
     /// False until the worktrees were read once (a dashboard's first frame does without).
@@ -28,9 +29,10 @@ final class WorktreeTracker: @unchecked Sendable {
     private var stopped = false
     var refreshed: (() -> Void)?
 
-    init(queue: DispatchQueue, paths: WorkspacePaths, mainBranch: String) {
+    init(queue: DispatchQueue, clones: AgentClones, mainBranch: String) {
         self.queue = queue
-        self.paths = paths
+        self.paths = clones.paths
+        self.clones = clones
         self.mainBranch = mainBranch
     }
 
@@ -50,9 +52,9 @@ final class WorktreeTracker: @unchecked Sendable {
         dispatchPrecondition(condition: .onQueue(queue))
         let processes = ProcessTable.snapshot()
         let collected = StatusBox()
-        let roleList = Role.all, paths = paths, main = mainBranch
+        let roleList = Role.all, clones = clones, main = mainBranch
         DispatchQueue.concurrentPerform(iterations: roleList.count) { i in
-            let s = WorktreeMonitor.status(of: paths.worktree(roleList[i]), mainBranch: main, processes: processes)
+            let s = WorktreeMonitor.status(of: clones.paths.worktree(roleList[i]), mainBranch: main, processes: processes, clones: clones)
             collected.set(roleList[i], s)
         }
         statuses = collected.values
@@ -89,7 +91,7 @@ final class WorktreeTracker: @unchecked Sendable {
         stale = []
         let processes = ProcessTable.snapshot()
         for role in roles {
-            statuses[role] = WorktreeMonitor.status(of: paths.worktree(role), mainBranch: mainBranch, processes: processes)
+            statuses[role] = WorktreeMonitor.status(of: paths.worktree(role), mainBranch: mainBranch, processes: processes, clones: clones)
         }
         recheckProcesses()
     }
@@ -118,7 +120,10 @@ final class WorktreeTracker: @unchecked Sendable {
         for role in Role.all {
             list.directories.append(paths.worktree(role))
             watchedRoles[paths.worktree(role)] = role
-            if let gitDir = try? Git(paths.worktree(role)).output(["rev-parse", "--absolute-git-dir"]) {
+            // A clone's git folder is its own `.git` (its config is not run for this); a git
+            // worktree's is named by the main repository's git.
+            let checkout = clones.checkout(role)
+            if let gitDir = checkout.isClone ? "\(checkout.path)/.git" : try? Git(paths.worktree(role)).output(["rev-parse", "--absolute-git-dir"]) {
                 list.directories.append(gitDir)
                 watchedRoles[gitDir] = role
             }

@@ -1,0 +1,83 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a confined agent may write, and what it must not reach. The same sandbox holds the
+/// agent and every git command factory runs on its clone (`CloneGit`).
+///
+/// It reads the whole system, and writes only:
+/// - its own clone (`worktrees/<role>`), where its branch `agent/<role>` lives: the main
+///   repository's refs and objects, the main checkout and the other agents' clones are read-only;
+/// - its private home (`.agent-comms/run/<role>/home`, see `AgentHome`), its copy of PLAN.md
+///   (`.agent-comms/run/<role>/plan/`) and its hook records (`signals.jsonl`) — the rest of
+///   its run folder (the keeper's socket and records) is read-only, and the other agents' run
+///   folders are hidden, so it cannot stand in for its keeper nor talk to another's;
+/// - a private /tmp.
+///
+/// Hidden besides: the sockets through which a process could have something outside the
+/// sandbox run code for it — the user's tmux servers (under /tmp, or `$TMUX_TMPDIR`), the
+/// user's session bus and runtime folder (`/run/user/UID`: systemd, gpg and ssh agents), the
+/// system bus, systemd's private socket, docker's, podman's and containerd's. The engine's
+/// socket stays: agents send it their commands, and the engine decides what an agent may do.
+public enum SandboxPolicy {
+    /// The sandbox of `role`'s agent, whose checkout is `checkout`.
+    public static func agent(_ role: String, paths: WorkspacePaths, program: String, checkout: AgentCheckout,
+                             environment: [String: String] = ProcessInfo.processInfo.environment, uid: uid_t = getuid()) -> SandboxSpec {
+        let run = paths.run(role)
+        var mounts: [SandboxSpec.Mount] = [
+            // Shown again when the factory lies under /tmp (a demo, a test); read-only as all.
+            .init(.readOnly, paths.root),
+            .init(.hidden, "\(paths.comms)/run"),
+            .init(.readOnly, run.path),
+            .init(.writable, run.home),
+            .init(.writable, planCopyFolder(run)),
+            .init(.writable, run.signals),
+            .init(.writable, checkout.path),
+        ]
+        // A git worktree of the main repository (an older factory's, not yet made a clone)
+        // commits into the shared git folder: its agent must write it, refs and all.
+        if case .worktree(let common) = checkout.kind { mounts.append(.init(.writable, common)) }
+        mounts += outsideHelpers(environment: environment, uid: uid).map { .init(.hidden, $0) }
+        return SandboxSpec(program: program, mounts: mounts, unsetEnvironment: unsetVariables)
+    }
+
+    /// Where the agent's own copy of PLAN.md lives (`$FACTORY_PLAN`), kept in step with the
+    /// real one by the engine; the real `.agent-comms/PLAN.md` is read-only to the agent.
+    public static func planCopyFolder(_ run: RunDirectory) -> String { "\(run.path)/plan" }
+
+    /// Ways out that an environment variable names; the sockets themselves are hidden too.
+    static let unsetVariables = ["SSH_AUTH_SOCK", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "GPG_AGENT_INFO"]
+
+    /// Servers outside the sandbox that would run code for a client. Under /tmp they are
+    /// gone with the private /tmp; elsewhere, hidden here (those that exist, when it starts).
+    static func outsideHelpers(environment: [String: String], uid: uid_t) -> [String] {
+        var found = ["/run/user/\(uid)", "/run/dbus", "/run/systemd/private", "/run/docker.sock", "/var/run/docker.sock",
+                     "/run/podman", "/run/containerd"]
+        if let tmux = environment["TMUX_TMPDIR"], tmux.hasPrefix("/"), !isUnderTmp(tmux) { found.append("\(tmux)/tmux-\(uid)") }
+        for name in ["SSH_AUTH_SOCK", "XDG_RUNTIME_DIR"] {
+            if let path = environment[name], path.hasPrefix("/"), !isUnderTmp(path) { found.append(path) }
+        }
+        if let bus = environment["DBUS_SESSION_BUS_ADDRESS"], let range = bus.range(of: "unix:path=") {
+            let path = String(bus[range.upperBound...].prefix { $0 != "," })
+            if path.hasPrefix("/"), !isUnderTmp(path) { found.append(path) }
+        }
+        // Each once, by the path it really has (`/var/run` is a link to `/run` on most systems):
+        // bubblewrap mounts over the real place, not over a link to it.
+        var seen: Set<String> = []
+        return found.map(resolved).filter { seen.insert($0).inserted }
+    }
+
+    static func resolved(_ path: String) -> String {
+        guard let real = realpath(path, nil) else { return path }
+        defer { free(real) }
+        return String(cString: real)
+    }
+
+    static func isUnderTmp(_ path: String) -> Bool { path == "/tmp" || path.hasPrefix("/tmp/") }
+}
+
+extension RunDirectory {
+    /// The confined agent's home (`HOME`), kept from run to run.
+    public var home: String { "\(path)/home" }
+}
