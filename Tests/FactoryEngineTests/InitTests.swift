@@ -17,11 +17,16 @@ final class InitTests: XCTestCase {
         for role in Role.all { XCTAssertEqual(repo.read("agents/\(role).md"), BundledFiles.agents[role], role) }
         XCTAssertTrue(repo.read(".gitignore")?.contains("worktrees/\n") ?? false)
 
-        let worktrees = try repo.git("worktree", "list", "--porcelain")
+        // A clone per role on its branch, borrowing the main repository's objects; no git
+        // worktree but the main checkout.
         for role in Role.all {
-            XCTAssertTrue(worktrees.contains("worktree \(repo.path)/worktrees/\(role)\n") || worktrees.contains("/worktrees/\(role)\n"), role)
-            XCTAssertTrue(worktrees.contains("branch refs/heads/agent/\(role)\n"), role)
+            let clone = repo.path + "/worktrees/\(role)"
+            XCTAssertEqual(AgentCheckout.at(clone, root: repo.path).kind, .clone, role)
+            XCTAssertEqual(try Git(clone).output(["symbolic-ref", "--short", "HEAD"]), "agent/\(role)")
+            XCTAssertEqual(try Git(clone).output(["rev-parse", "HEAD"]), try repo.git("rev-parse", "agent/\(role)").trimmingCharacters(in: .newlines))
+            XCTAssertEqual(try String(contentsOfFile: clone + "/.git/objects/info/alternates", encoding: .utf8), repo.path + "/.git/objects\n")
         }
+        XCTAssertEqual(try repo.git("worktree", "list", "--porcelain").components(separatedBy: "worktree ").count - 1, 1)
         XCTAssertEqual(try repo.git("status", "--porcelain"), "", "the scaffold is committed or ignored")
         XCTAssertEqual(try repo.git("log", "--format=%s", "-1"), "factory: set up the software factory\n")
 
@@ -40,7 +45,7 @@ final class InitTests: XCTestCase {
         _ = try FactoryInit.run(in: repo.path, today: "d")
         try "custom builder\n".write(toFile: repo.path + "/agents/builder.md", atomically: true, encoding: .utf8)
         try repo.git("commit", "--quiet", "-am", "custom builder")
-        try repo.git("worktree", "remove", "worktrees/tester")
+        try FileManager.default.removeItem(atPath: repo.path + "/worktrees/tester")
         let report = try FactoryInit.run(in: repo.path, today: "d")
         XCTAssertEqual(report.created, ["worktrees/tester (agent/tester)"], "the branch exists already and is reused")
         XCTAssertEqual(repo.read("agents/builder.md"), "custom builder\n")
