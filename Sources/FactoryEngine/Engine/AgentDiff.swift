@@ -92,6 +92,8 @@ extension Engine {
     /// The role's branch against the main branch (`git diff main...agent/ROLE`), read up to
     /// `AgentDiff.byteLimit`. Runs git: call it off the UI queue.
     public func diff(of role: String) -> AgentDiff {
+        // The agent's latest commits are in its clone until they are fetched.
+        clones.fetchBack(role)
         let result = Git(paths.root).run(["diff", "--no-color", "--no-ext-diff", "--no-textconv", "\(mainBranch)...agent/\(role)"],
                                          limit: AgentDiff.byteLimit)
         if !result.cut, !result.succeeded { return AgentDiff(role: role, note: "git diff failed: \(result.firstErrorLine)") }

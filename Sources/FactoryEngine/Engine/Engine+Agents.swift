@@ -67,7 +67,7 @@ extension Engine {
             env["PATH"] = String(own[..<slash]) + ":" + base
         }
         let sandbox: SandboxSpec?
-        do { sandbox = try confinement(role, def, environment: &env) } catch {
+        do { sandbox = try confinement(role, def, argv: argv, environment: &env) } catch {
             _ = pool.startFailed(role, in: state.phase, error.description)
             return nil
         }

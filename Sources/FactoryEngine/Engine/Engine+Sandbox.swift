@@ -10,9 +10,9 @@ extension Engine {
     /// The role's sandbox for this start, with the places it writes made and its home
     /// filled (its variables added to `environment`); nil when it runs unconfined — its role
     /// says `sandbox: off`, or this machine has no working bubblewrap.
-    func confinement(_ role: String, _ def: RoleDefinition, environment: inout [String: String]) throws(SpawnError) -> SandboxSpec? {
+    func confinement(_ role: String, _ def: RoleDefinition, argv: [String], environment: inout [String: String]) throws(SpawnError) -> SandboxSpec? {
         dispatchPrecondition(condition: .onQueue(queue))
-        guard def.sandboxed, let sandbox = clones.sandbox(role) else { return nil }
+        guard def.sandboxed, let sandbox = clones.sandbox(role, command: argv) else { return nil }
         let run = paths.run(role)
         // bubblewrap binds only what exists.
         do {

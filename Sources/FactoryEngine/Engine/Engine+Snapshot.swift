@@ -124,8 +124,12 @@ extension Engine {
         return "\(agent.role) failed with status \(agent.exitCode.map(String.init) ?? "unknown")"
     }
 
-    /// Is `pid` our agent or one of its descendants (same process group)?
+    /// Is `pid` our agent or one of its descendants (same process group)? A process that has
+    /// ended since the worktree was read counts as ours: it is nobody's work now (a confined
+    /// agent's processes are not its group's leader, and vanish with it).
     func isDescendant(_ pid: Int32, of root: Int32) -> Bool {
-        pid == root || getpgid(pid) == root
+        if pid == root { return true }
+        let group = getpgid(pid)
+        return group == root || (group < 0 && errno == ESRCH)
     }
 }

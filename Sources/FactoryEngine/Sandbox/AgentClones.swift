@@ -35,9 +35,9 @@ public struct AgentClones: Sendable {
 
     public func checkout(_ role: String) -> AgentCheckout { AgentCheckout.at(paths.worktree(role), root: paths.root) }
 
-    /// The sandbox of `role`'s agent; nil without bubblewrap.
-    public func sandbox(_ role: String, checkout: AgentCheckout? = nil) -> SandboxSpec? {
-        support.program.map { SandboxPolicy.agent(role, paths: paths, program: $0, checkout: checkout ?? self.checkout(role)) }
+    /// The sandbox of `role`'s agent (running `command`); nil without bubblewrap.
+    public func sandbox(_ role: String, checkout: AgentCheckout? = nil, command: [String] = []) -> SandboxSpec? {
+        support.program.map { SandboxPolicy.agent(role, paths: paths, program: $0, checkout: checkout ?? self.checkout(role), command: command) }
     }
 
     /// Git on `role`'s checkout: in its sandbox when it is a clone (see `CloneGit`), writing

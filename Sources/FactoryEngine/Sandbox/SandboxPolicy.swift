@@ -13,7 +13,8 @@ import Glibc
 ///   (`.agent-comms/run/<role>/plan/`) and its hook records (`signals.jsonl`) — the rest of
 ///   its run folder (the keeper's socket and records) is read-only, and the other agents' run
 ///   folders are hidden, so it cannot stand in for its keeper nor talk to another's;
-/// - a private /tmp.
+/// - a private /tmp. The files its own command line names under /tmp (a script, a folder
+///   it reads) are shown there, read-only: the role file that names them is the human's.
 ///
 /// Hidden besides: the sockets through which a process could have something outside the
 /// sandbox run code for it — the user's tmux servers (under /tmp, or `$TMUX_TMPDIR`), the
@@ -21,8 +22,8 @@ import Glibc
 /// system bus, systemd's private socket, docker's, podman's and containerd's. The engine's
 /// socket stays: agents send it their commands, and the engine decides what an agent may do.
 public enum SandboxPolicy {
-    /// The sandbox of `role`'s agent, whose checkout is `checkout`.
-    public static func agent(_ role: String, paths: WorkspacePaths, program: String, checkout: AgentCheckout,
+    /// The sandbox of `role`'s agent, whose checkout is `checkout`, to run `command`.
+    public static func agent(_ role: String, paths: WorkspacePaths, program: String, checkout: AgentCheckout, command: [String] = [],
                              environment: [String: String] = ProcessInfo.processInfo.environment, uid: uid_t = getuid()) -> SandboxSpec {
         let run = paths.run(role)
         var mounts: [SandboxSpec.Mount] = [
@@ -39,6 +40,10 @@ public enum SandboxPolicy {
         // commits into the shared git folder: its agent must write it, refs and all.
         if case .worktree(let common) = checkout.kind { mounts.append(.init(.writable, common)) }
         mounts += outsideHelpers(environment: environment, uid: uid).map { .init(.hidden, $0) }
+        // The factory itself is shown already (and a file of it bound here could not be
+        // replaced by a rename, as PlanFile writes).
+        let named = command.filter { isUnderTmp($0) && !$0.hasPrefix(paths.root + "/") && FileManager.default.fileExists(atPath: $0) }
+        mounts += named.map { .init(.readOnly, $0) }
         return SandboxSpec(program: program, mounts: mounts, unsetEnvironment: unsetVariables)
     }
 

@@ -32,10 +32,10 @@ final class AgentFaultTests: FaultTestCase {
     /// A hung agent that ignores SIGTERM, with a child that ignores it too: at its timeout
     /// the whole group is sent SIGTERM, then SIGKILL after the grace, and the run says so.
     func testAHungAgentIgnoringSIGTERMIsKilledWithItsGroupAtItsTimeout() throws {
-        let script = "trap '' TERM; sleep 300 & echo $! > \"$STAGE/child\"; echo $$ > \"$STAGE/agent\"; sleep 300"
-        let (factory, engine) = try started("Hang", overrides: ["architect": try stage.role(script, "timeout: 1\nretries: 0")])
+        let script = "trap '' TERM; sleep 3101 & sleep 3102"
+        let (_, engine) = try started("Hang", overrides: ["architect": try stage.role(script, "timeout: 1\nretries: 0")])
         engine.drive()
-        let agent = try XCTUnwrap(stage.pid("agent")), child = try XCTUnwrap(stage.pid("child"))
+        let agent = try XCTUnwrap(stage.pid(running: "sleep 3102")), child = try XCTUnwrap(stage.pid(running: "sleep 3101"))
         let blocked = waitFor(engine, timeout: 15) { $0.phase == .blocked }
         XCTAssertEqual(blocked?.agent("architect")?.state, .timedOut)
         XCTAssertTrue(blocked?.attention.contains { $0.kind == .failed && $0.message == "architect timed out" } ?? false)
@@ -79,14 +79,15 @@ final class AgentFaultTests: FaultTestCase {
     /// agent: when it ends they are ended with it, none left running.
     func testChildrenThatOutliveTheAgentEndWithIt() throws {
         let script = """
-            sleep 300 & echo $! > "$STAGE/group"
-            setsid sleep 300 > /dev/null 2>&1 & echo $! > "$STAGE/session"
-            (sleep 300 & echo $! > "$STAGE/orphan") &
+            sleep 3201 &
+            setsid sleep 3202 > /dev/null 2>&1 &
+            (sleep 3203 &) &
+            while ! pgrep -x sleep > /dev/null; do sleep 0.01; done; sleep 0.2
             echo started; exit 0
             """
-        let (factory, engine) = try started("Leftovers", overrides: ["architect": try stage.role(script)])
+        let (_, engine) = try started("Leftovers", overrides: ["architect": try stage.role(script)])
         engine.drive()
-        let children = try ["group", "session", "orphan"].map { try XCTUnwrap(stage.pid($0), $0) }
+        let children = try ["sleep 3201", "sleep 3202", "sleep 3203"].map { try XCTUnwrap(stage.pid(running: $0), $0) }
         XCTAssertNotNil(waitFor(engine, timeout: 20) { $0.agent("architect")?.state == .exited })
         for (name, pid) in zip(["group", "session", "orphan"], children) {
             XCTAssertTrue(eventually(8) { !isRunning(pid) }, "the \(name) child (pid \(pid)) ended with the agent")
@@ -96,13 +97,13 @@ final class AgentFaultTests: FaultTestCase {
     /// The same when a human stops the agent while it and its children run.
     func testStoppingAnAgentEndsAllItsChildren() throws {
         let script = """
-            sleep 300 & echo $! > "$STAGE/group"
-            setsid sleep 300 > /dev/null 2>&1 & echo $! > "$STAGE/session"
-            echo $$ > "$STAGE/agent"; sleep 300
+            sleep 3301 &
+            setsid sleep 3302 > /dev/null 2>&1 &
+            sleep 3303
             """
-        let (factory, engine) = try started("Stop them all", overrides: ["architect": try stage.role(script)])
+        let (_, engine) = try started("Stop them all", overrides: ["architect": try stage.role(script)])
         engine.drive()
-        let pids = try ["agent", "group", "session"].map { try XCTUnwrap(stage.pid($0), $0) }
+        let pids = try ["sleep 3303", "sleep 3301", "sleep 3302"].map { try XCTUnwrap(stage.pid(running: $0), $0) }
         try engine.kill(role: "architect")
         XCTAssertNotNil(waitFor(engine, timeout: 10) { $0.agent("architect")?.state == .killed && $0.agent("architect")?.exitCode == nil })
         for (name, pid) in zip(["agent", "group", "session"], pids) {
@@ -113,21 +114,22 @@ final class AgentFaultTests: FaultTestCase {
     /// The keeper killed with SIGKILL under a running agent: the engine says so at once, ends
     /// the agent nobody reads any more, and PLAN.md and state.json keep every status.
     func testAKeeperKilledWithSIGKILLIsReportedAndNothingIsLost() throws {
-        let (factory, engine) = try started("Keeper gone", overrides: ["architect": try stage.role("echo $$ > \"$STAGE/agent\"; echo working; sleep 300")])
+        let (factory, engine) = try started("Keeper gone", overrides: ["architect": try stage.role("echo working; sleep 3401")])
         engine.drive()
-        let agent = try XCTUnwrap(stage.pid("agent"))
+        let sleeper = try XCTUnwrap(stage.pid(running: "sleep 3401"))
         XCTAssertNotNil(waitFor(engine) { $0.agent("architect")?.state == .running })
         let tasks = try PlanFile(path: factory.paths.plan).read().view.tasks
         let run = factory.paths.run("architect")
         let record = try XCTUnwrap(run.read(KeeperRecord.self, run.keeper))
-        XCTAssertEqual(record.agentPid, agent)
+        XCTAssertEqual(engine.snapshot().agent("architect")?.pid, record.agentPid)
+        let agent = record.agentPid
         kill(record.keeperPid, SIGKILL)
         let lost = waitFor(engine, timeout: 10) { $0.phase == .blocked }
         let architect = lost?.agent("architect")
         XCTAssertEqual(architect?.state, .failed)
         XCTAssertEqual(architect?.problem, "architect's keeper ended without recording how the agent ended")
         XCTAssertTrue(lost?.attention.contains { $0.kind == .failed && $0.role == "architect" && $0.message.contains("keeper ended") } ?? false)
-        XCTAssertTrue(eventually(5) { !isRunning(agent) }, "the agent nobody reads any more was ended, not left running unseen")
+        XCTAssertTrue(eventually(5) { !isRunning(agent) && !isRunning(sleeper) }, "the agent nobody reads any more was ended, not left running unseen")
         XCTAssertEqual(try PlanFile(path: factory.paths.plan).read().view.tasks, tasks, "PLAN.md's statuses intact")
         let saved = try XCTUnwrap(StateStore(path: factory.paths.state).load(), "state.json reads")
         XCTAssertEqual(saved.feature, "Keeper gone")

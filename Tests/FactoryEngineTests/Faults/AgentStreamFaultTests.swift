@@ -5,6 +5,12 @@ import XCTest
 /// Agents that flood, speak broken stream-json, or ask and are never answered — through
 /// the engine and the keeper, not the decoder alone (AgentStreamRobustnessTests has those).
 final class AgentStreamFaultTests: FaultTestCase {
+    /// What the architect's agent read on its stdin (its script copies it into its clone's
+    /// git folder, which it can write, confined or not).
+    private func input(_ factory: SimFactory) -> String {
+        (try? String(contentsOfFile: factory.paths.worktree("architect") + "/.git/stage-input", encoding: .utf8)) ?? ""
+    }
+
     static func text(_ id: String, _ words: String) -> String {
         #"{"type":"assistant","message":{"id":"\#(id)","content":[{"type":"text","text":"\#(words)"}]}}"#
     }
@@ -48,7 +54,7 @@ final class AgentStreamFaultTests: FaultTestCase {
     /// answers it, the waiting agent is not called stalled nor timed out (its clock stops
     /// while it waits for a human); stopping the agent clears it.
     func testAPermissionRequestNeverAnsweredWaitsVisiblyUntilTheAgentIsStopped() throws {
-        let script = "printf '%s\\n' '\(Self.request)'; cat > \"$STAGE/input\""
+        let script = "printf '%s\\n' '\(Self.request)'; cat > .git/stage-input"
         let (factory, engine) = try started("Unanswered", overrides: ["architect": try stage.role(script, "protocol: claude\nstall: 0.5\ntimeout: 1\nretries: 0")])
         engine.drive()
         let waiting = waitFor(engine, timeout: 20) { $0.agent("architect")?.state == .waitingInput }
@@ -62,7 +68,7 @@ final class AgentStreamFaultTests: FaultTestCase {
         XCTAssertFalse(later.attention.contains { $0.kind == .stalled })
         let events = (try? String(contentsOfFile: factory.paths.events, encoding: .utf8)) ?? ""
         XCTAssertFalse(events.contains("architect stalled") || events.contains("architect timed out"), events)
-        XCTAssertFalse(stage.read("input").contains("control_response"), "nothing answered for the human: \(stage.read("input"))")
+        XCTAssertFalse(input(factory).contains("control_response"), "nothing answered for the human: \(input(factory))")
 
         try engine.kill(role: "architect")
         let stopped = waitFor(engine, timeout: 10) { $0.agent("architect")?.state == .killed && !$0.attention.contains { $0.kind == .request } }
@@ -72,12 +78,12 @@ final class AgentStreamFaultTests: FaultTestCase {
 
     /// Once answered, the clock goes on: an agent that then hangs still times out.
     func testAnAnsweredAgentThatHangsStillTimesOut() throws {
-        let script = "printf '%s\\n' '\(Self.request)'; cat > \"$STAGE/input\""
-        let (_, engine) = try started("Answered", overrides: ["architect": try stage.role(script, "protocol: claude\ntimeout: 1\nretries: 0")])
+        let script = "printf '%s\\n' '\(Self.request)'; cat > .git/stage-input"
+        let (factory, engine) = try started("Answered", overrides: ["architect": try stage.role(script, "protocol: claude\ntimeout: 1\nretries: 0")])
         engine.drive()
         XCTAssertNotNil(waitFor(engine, timeout: 20) { $0.agent("architect")?.state == .waitingInput })
         XCTAssertEqual(try engine.perform(.allow(role: "architect", always: false)), "allowed architect: Bash: rm -rf build")
-        XCTAssertTrue(eventually(5) { self.stage.read("input").contains("control_response") }, "the answer reached the agent")
+        XCTAssertTrue(eventually(5) { self.input(factory).contains("control_response") }, "the answer reached the agent")
         let blocked = waitFor(engine, timeout: 10) { $0.phase == .blocked }
         XCTAssertTrue(blocked?.blockedReason?.contains("(last: timed_out;") ?? false, "\(String(describing: blocked?.blockedReason))")
     }

@@ -5,8 +5,9 @@ import Glibc
 #endif
 import XCTest
 
-/// A folder beside the factory for misbehaving agents: their scripts, and the pids and
-/// inputs they leave behind for the test to check.
+/// A folder beside the factory for misbehaving agents' scripts (a confined agent sees the
+/// files its command names, read-only); what they start is found by its command line, as
+/// seen from outside their sandbox (`running`).
 struct FaultStage {
     let folder = NSTemporaryDirectory() + "factory-fault-" + UUID().uuidString
 
@@ -21,17 +22,21 @@ struct FaultStage {
         return "command: [\"sh\", \"\(path)\"]\n\(more)"
     }
 
-    /// The pid an agent wrote to `$STAGE/name`, once it has.
-    func pid(_ name: String, timeout: Double = 10) -> Int32? {
+    /// The pid of the process whose command line is `command` (`sleep 3101`: each test's
+    /// sleeps have durations of their own), once it runs.
+    func pid(running command: String, timeout: Double = 10) -> Int32? {
         var found: Int32?
         _ = eventually(timeout) {
-            found = (try? String(contentsOfFile: "\(folder)/\(name)", encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            found = running(command).first
             return found != nil
         }
         return found
     }
 
-    func read(_ name: String) -> String { (try? String(contentsOfFile: "\(folder)/\(name)", encoding: .utf8)) ?? "" }
+    /// The processes whose command line is `command`, now.
+    func running(_ command: String) -> [Int32] {
+        ProcessTable.snapshot().filter { $0.command == command && isRunning($0.pid) }.map(\.pid)
+    }
 
     func remove() { try? FileManager.default.removeItem(atPath: folder) }
 }
