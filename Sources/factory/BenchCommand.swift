@@ -4,6 +4,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (build with -c release).",
-        subcommands: [PlanBench.self, EngineBench.self, DashboardBench.self, KeeperBench.self, ChannelBench.self, RequestBench.self, LoadBench.self, SessionsBench.self, HookBench.self, ParseOnce.self, SoakBench.self]
+        subcommands: [PlanBench.self, EngineBench.self, DashboardBench.self, KeeperBench.self, ChannelBench.self, RequestBench.self, LoadBench.self, SessionsBench.self, HookBench.self, SandboxBench.self, ParseOnce.self, SoakBench.self]
     )
 }

@@ -57,9 +57,11 @@ struct StatusCommand: ParsableCommand {
         }
         Output.text(snapshot.drivenBy.map { "engine: driven by pid \($0)" }
                     ?? "engine: nothing drives this factory; run factory (the dashboard) or factory run --headless to move it on")
+        if let warning = snapshot.sandboxWarning { Output.text("sandbox: \(warning)") }
         for a in snapshot.agents {
             let wt = a.worktree.map { "\($0.branch ?? "?") \($0.head ?? "") dirty \($0.dirty) +\($0.ahead)/-\($0.behind)" } ?? "no worktree"
-            Output.text("  \(a.role.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.state.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) tasks \(a.tasks.done)/\(a.tasks.total)  \(wt)")
+            let unconfined = a.sandbox == .off ? "  unconfined (sandbox: off)" : a.sandbox == .unavailable ? "  unconfined" : ""
+            Output.text("  \(a.role.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.state.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) tasks \(a.tasks.done)/\(a.tasks.total)  \(wt)\(unconfined)")
         }
         for item in snapshot.attention { Output.text("! \(item.kind.rawValue): \(item.message)") }
     }

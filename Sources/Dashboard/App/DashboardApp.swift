@@ -76,8 +76,10 @@ public final class DashboardApp: @unchecked Sendable {
         do { theme = try ThemeLoader.load(options.theme, userDirectory: ThemeLoader.defaultUserDirectory()) } catch { throw DashboardError(error.description) }
         themeName = options.theme
         do { keymap = try Keymap(overrides: options.keymapText) } catch { throw DashboardError(error.description) }
-        state.notice = keymap.warning
         snapshot = engine.snapshot(refreshing: false)
+        // Said once, at the start: agents that will run unconfined, and how to fix it.
+        let notices = [keymap.warning, snapshot.sandboxWarning].compactMap { $0 }
+        state.notice = notices.isEmpty ? nil : notices.joined(separator: "; ")
     }
 
     /// Takes over the terminal until `q` or a signal; never returns.

@@ -3,7 +3,7 @@ import Foundation
 
 /// One row per role: state, runtime, task progress, branch, dirty count, ahead/behind, last
 /// activity, a protocol agent's cost and current step; processes factory did not start are
-/// marked external.
+/// marked external, and an agent that runs outside a sandbox `unconfined`.
 enum AgentsPane {
     static func draw(_ snap: Snapshot, _ ui: UIState, focused: Bool, in rect: Rect, on canvas: inout Canvas) {
         canvas.box(rect, title: "agents", role: focused ? .borderFocused : .border, titleRole: .title)
@@ -27,6 +27,9 @@ enum AgentsPane {
                 if let surprise = branchSurprise(agent.role, wt) {
                     x = canvas.text(surprise, x: x, y: y, limit: inner.maxX, role: .attention)
                 }
+            }
+            if agent.sandbox != .on {
+                x = canvas.text(" unconfined", x: x, y: y, limit: inner.maxX, role: .attention)
             }
             if !agent.external.isEmpty {
                 x = canvas.text(" ext:\(agent.external.count) ", x: x, y: y, limit: inner.maxX, role: .agentExternal)
