@@ -25,14 +25,8 @@ func oneShotEngine(_ paths: WorkspacePaths) throws -> Engine {
 /// Runs `command` where this factory is driven — sent to the driving engine over its
 /// socket, or run here when nobody drives — and prints what the engine did. A refusal is
 /// an error: its reason on one line, a non-zero exit.
-func act(_ command: EngineCommand) throws {
-    let paths = try currentWorkspace()
-    let answer: EngineAnswer
-    if EngineLock.isHeld(paths.engineLock) {
-        do { answer = try CommandClient.send(command, to: paths.engineSocket) } catch { throw CLIError(error.description) }
-    } else {
-        answer = try oneShotEngine(paths).send(command)
-    }
+func act(_ command: EngineCommand, in paths: WorkspacePaths? = nil) throws {
+    let answer = Engine.deliver(command, to: try paths ?? currentWorkspace(), factoryPath: executablePath())
     guard answer.ok else { throw CLIError(answer.message) }
     Output.text(answer.message)
 }

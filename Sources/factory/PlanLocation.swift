@@ -1,5 +1,6 @@
 import ArgumentParser
 import FactoryEngine
+import Foundation
 import PlanDocument
 
 /// `--file PATH`, shared by every command that reads or writes PLAN.md.
@@ -13,6 +14,17 @@ struct PlanLocation: ParsableArguments {
             throw CLIError("no \(Workspace.planRelativePath) here or in any parent directory; pass --file PATH")
         }
         return PlanFile(path: found)
+    }
+
+    /// The factory this PLAN.md belongs to (one `factory init` set up: its role files are
+    /// there), or nil for a PLAN.md of no factory. An agent's own copy of PLAN.md counts as
+    /// its factory's.
+    func factory() -> WorkspacePaths? {
+        let path = file.map { $0.hasPrefix("/") ? $0 : Workspace.currentDirectory() + "/" + $0 } ?? Workspace.findPlan()
+        guard let path, let paths = try? WorkspacePaths.find(from: (path as NSString).deletingLastPathComponent) else { return nil }
+        guard FileManager.default.fileExists(atPath: paths.agents) else { return nil }
+        let real = { (p: String) in (p as NSString).resolvingSymlinksInPath }
+        return real(path) == real(paths.plan) || real(path).hasPrefix(real(paths.comms) + "/run/") ? paths : nil
     }
 
     func read() throws -> (PlanFile, PlanDocument) {

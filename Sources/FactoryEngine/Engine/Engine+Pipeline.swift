@@ -42,6 +42,7 @@ extension Engine {
         PipelineMachine.Input(phase: state.phase, feature: state.feature, view: plan.view, runs: pool.runs,
                               retries: roles.mapValues(\.retries), validationFailures: state.validationFailures,
                               validationRetries: options.validationRetries, autoApprove: options.autoApprove,
+                              approved: state.approved, verdicts: state.ledger,
                               day: Clock.day(), minute: Clock.minute(), now: wallNow(), overBudget: state.overBudget, rolesOverBudget: rolesOverBudget)
     }
 
@@ -92,6 +93,10 @@ extension Engine {
         try writePlan(PipelineMachine.edits(from: from, t, view: plan.view, feature: state.feature, day: Clock.day()))
         // A new feature: remember its starting tasks, so its history lists only its own.
         if next == .planning && state.tasksBeforeFeature == nil { state.tasksBeforeFeature = tasksBefore }
+        // Tasks this write added are the engine's own, not changes to an approved plan.
+        let added = plan.view.tasks.map(\.id).filter { !tasksBefore.contains($0) }
+        if !added.isEmpty { state.engineTasks = (state.engineTasks ?? []) + added }
+        enterTrust(next)
         if let round = t.validationRound { state.validationFailures = round }
         state.phase = next
         if next == .blocked {
@@ -117,6 +122,15 @@ extension Engine {
             let phase = next
             queue.async { done?(phase) }
         }
+    }
+
+    /// What the record of trust keeps across a phase change: a plan sent back to planning
+    /// needs a new approval; a validation round starts with no verdicts; the alerts were
+    /// about the phase that ended (events.jsonl keeps them).
+    private func enterTrust(_ next: Phase) {
+        if next == .planning { state.approval = nil; state.planChangedSinceApproval = nil }
+        if next == .validation { state.verdicts = VerdictLedger() }
+        state.alerts = nil
     }
 
     /// Puts the validators' worktrees on the builder's work; the reason it could not, if so.

@@ -45,6 +45,9 @@ extension Engine {
             // Someone else changed the file since a write failed: what failed may no longer
             // apply (a human put the file right). The next write says so again if it does.
             planWriteProblem = nil
+            // Someone else's change: the lines only the human or one role decides are
+            // checked against the engine's record.
+            guardPlan(writer: unknownWriter)
         } catch {
             planReadProblem = error.description.replacingOccurrences(of: paths.root + "/", with: "")
         }

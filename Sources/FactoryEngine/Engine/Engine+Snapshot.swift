@@ -77,8 +77,16 @@ extension Engine {
             items.append(Attention(kind: .approval, role: "architect", message: "the plan for \"\(state.feature)\" awaits approval: factory approve, or factory reject --reason",
                                    about: state.feature))
         }
-        let validation = Gates.validation(plan.view)
-        if validation.veto {
+        if let changes = state.planChangedSinceApproval, let seal = state.approval?.shortSeal {
+            let shown = changes.prefix(3).joined(separator: " · ") + (changes.count > 3 ? " · (\(changes.count - 3) more)" : "")
+            items.append(Attention(kind: .planChanged, role: "architect",
+                                   message: "the plan changed since you approved it (seal \(seal)): \(shown) — factory approve accepts it as it is now",
+                                   about: changes.joined(separator: "\n")))
+        }
+        for alert in state.alerts ?? [] {
+            items.append(Attention(kind: .trust, role: alert.role, message: alert.message, about: "\(alert.at)"))
+        }
+        if state.ledger.veto {
             items.append(Attention(kind: .veto, role: "security", message: "security vetoed the change (critical block)", about: runName("security")))
         }
         if !state.conflicts.isEmpty {

@@ -77,6 +77,9 @@ public final class Engine: @unchecked Sendable {
     lazy var heapTrim = HeapTrim(queue: queue)
     /// state.json was there but unreadable at start: what became of it.
     var stateProblem: String?
+    /// Who the command being performed comes from (the `by` of its events); the engine
+    /// itself otherwise.
+    var actor: Caller = .engine
 
     public init(paths: WorkspacePaths, options: EngineOptions = EngineOptions()) throws {
         self.paths = paths
@@ -107,6 +110,7 @@ public final class Engine: @unchecked Sendable {
             plan = PlanDocument(bytes: [])
             planReadProblem = error.description.replacingOccurrences(of: paths.root + "/", with: "")
         }
+        state.adoptUnsealed(plan)
         if options.driving, let problem = stateProblem, let recovered = EngineState.recovered(from: plan.view, because: problem) {
             state = recovered
             // Written now, so `factory status` and watching dashboards see it too.
@@ -187,9 +191,11 @@ public final class Engine: @unchecked Sendable {
         for s in snapshotSubscribers { s(snap) }
     }
 
-    func event(_ kind: EngineEvent.Kind, role: String? = nil, _ message: String) {
+    /// `by`: who did it; the caller of the command being performed unless said.
+    func event(_ kind: EngineEvent.Kind, role: String? = nil, _ message: String, by: Caller? = nil) {
         dispatchPrecondition(condition: .onQueue(queue))
-        let e = EngineEvent(time: wallNow(), kind: kind, phase: state.phase.rawValue, role: role, message: message)
+        let who = by ?? actor
+        let e = EngineEvent(time: wallNow(), kind: kind, phase: state.phase.rawValue, role: role, message: message, by: who.name, run: who.runID)
         EventLog.append(e, to: paths.events)
         for s in eventSubscribers { s(e) }
     }

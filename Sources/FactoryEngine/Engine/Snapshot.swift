@@ -181,6 +181,10 @@ public struct Attention: Sendable, Encodable, Equatable {
         /// A role file cannot be read: its agent cannot start until it is fixed.
         case roleFile = "role_file"
         case blocked
+        /// An agent (or an edit) tried what only the human or another role may do: refused or put back.
+        case trust
+        /// The design or tasks changed after the human approved them.
+        case planChanged = "plan_changed"
     }
 
     public var kind: Kind
@@ -235,6 +239,14 @@ public struct EngineEvent: Sendable, Codable, Equatable {
         case error
         /// The notify command failed (said once per process; its output is in logs/notify.log).
         case notifyFailed = "notify_failed"
+        /// Something only the human or another role may do was refused or put back.
+        case refused
+        /// A validator gave its verdict.
+        case verdict
+        /// The human set security's critical block aside.
+        case overridden
+        /// The design or tasks the human approved changed afterwards.
+        case planChanged = "plan_changed"
     }
 
     public var time: Double
@@ -242,4 +254,8 @@ public struct EngineEvent: Sendable, Codable, Equatable {
     public var phase: String
     public var role: String?
     public var message: String
+    /// Who did it: `human`, `engine`, an agent's role, `agent` (one factory cannot place) or
+    /// `unknown`; with the agent's run, when it is one of this factory's.
+    public var by: String?
+    public var run: String?
 }
