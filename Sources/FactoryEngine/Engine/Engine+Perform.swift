@@ -123,6 +123,14 @@ extension Engine {
                 return EngineAnswer(ok: false, message: error.description)
             }
         }
+        // An engine that drives without the lock (one embedded in another program) still
+        // listens: the one that answers is the one whose record counts.
+        if let probe = try? UnixSocket.connect(to: paths.engineSocket) {
+            close(probe)
+            do throws(SocketError) { return try CommandClient.send(command, to: paths.engineSocket) } catch {
+                return EngineAnswer(ok: false, message: error.description)
+            }
+        }
         var options = EngineOptions()
         options.driving = false
         if let factoryPath { options.factoryPath = factoryPath }

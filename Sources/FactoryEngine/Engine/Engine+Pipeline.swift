@@ -126,11 +126,12 @@ extension Engine {
 
     /// What the record of trust keeps across a phase change: a plan sent back to planning
     /// needs a new approval; a validation round starts with no verdicts; the alerts were
-    /// about the phase that ended (events.jsonl keeps them).
+    /// about the phase that ended (events.jsonl keeps them) — unless the pipeline stopped
+    /// there (done, blocked), where they are the last word.
     private func enterTrust(_ next: Phase) {
         if next == .planning { state.approval = nil; state.planChangedSinceApproval = nil }
         if next == .validation { state.verdicts = VerdictLedger() }
-        state.alerts = nil
+        if next != .done && next != .blocked { state.alerts = nil }
     }
 
     /// Puts the validators' worktrees on the builder's work; the reason it could not, if so.

@@ -24,6 +24,7 @@ extension Engine {
             lastWrittenPlan = FileStamp(paths.plan).flatMap { $0.size == plan.bytes.count ? $0 : nil }
             planWriteProblem = nil
             planReadProblem = nil
+            refreshCopies()
         } catch {
             let cause = "cannot write \(paths.relative(paths.plan)): \(error.description.replacingOccurrences(of: paths.root + "/", with: ""))"
             planWriteProblem = cause
@@ -46,8 +47,9 @@ extension Engine {
             // apply (a human put the file right). The next write says so again if it does.
             planWriteProblem = nil
             // Someone else's change: the lines only the human or one role decides are
-            // checked against the engine's record.
+            // checked against the engine's record, and the agents' copies follow.
             guardPlan(writer: unknownWriter)
+            if options.driving { refreshCopies() }
         } catch {
             planReadProblem = error.description.replacingOccurrences(of: paths.root + "/", with: "")
         }

@@ -48,12 +48,19 @@ extension Engine {
         let approval = PlanApproval(feature: state.feature, lines: lines, at: wallNow(), by: by)
         let body = "Plan approved (seal \(approval.shortSeal))." + (note.map { " \($0)" } ?? "")
         let hasBox = plan.view.checkpoints.flatMap(\.items).contains { $0.text.lowercased().contains("approved the plan") }
-        try writePlan((hasBox ? [.setCheckpointItem(text: Gates.approvalItem, done: true)] : []) + [
-            .appendMessage(from: "Orchestrator", to: ["Architect"], body: body, time: Clock.minute()),
-            .appendChangeLog(date: Clock.day(), change: "Plan approved (seal \(approval.shortSeal))", by: by == "human" ? "Human" : "Demo"),
-        ])
+        // The record first: a copy taken in while PLAN.md is written is checked against it.
+        let before = (state.approval, state.planChangedSinceApproval)
         state.approval = approval
         state.planChangedSinceApproval = nil
+        do throws(EngineError) {
+            try writePlan((hasBox ? [.setCheckpointItem(text: Gates.approvalItem, done: true)] : []) + [
+                .appendMessage(from: "Orchestrator", to: ["Architect"], body: body, time: Clock.minute()),
+                .appendChangeLog(date: Clock.day(), change: "Plan approved (seal \(approval.shortSeal))", by: by == "human" ? "Human" : "Demo"),
+            ])
+        } catch {
+            (state.approval, state.planChangedSinceApproval) = before
+            throw error
+        }
         save()
         event(.approved, role: "architect", body)
     }
@@ -104,9 +111,14 @@ extension Engine {
             throw EngineError("no validation round is open (phase \(state.phase.rawValue)): verdicts are given while validation runs")
         }
         let by = caller.isHuman ? "human" : (caller.agentRole ?? caller.name)
-        try writePlan([.recordVerdict(kind: kind, subject: state.feature, verdict: verdict)])
+        // The record first: a copy taken in while PLAN.md is written is checked against it.
+        let before = state.verdicts
         ledger[kind] = SealedVerdict(verdict: verdict, subject: state.feature, by: by, at: wallNow())
         state.verdicts = ledger
+        do throws(EngineError) { try writePlan([.recordVerdict(kind: kind, subject: state.feature, verdict: verdict)]) } catch {
+            state.verdicts = before
+            throw error
+        }
         save()
         event(.verdict, role: VerdictLedger.role(for: kind),
               "\(kind.rawValue): \(PlanGuard.words(verdict)) (by \(by))", by: caller)
@@ -134,11 +146,17 @@ extension Engine {
         if state.phase == .blocked, !others.isEmpty {
             throw EngineError("other verdicts failed too (\(others.map { "\($0.kind.rawValue): \(PlanGuard.words($0.verdict))" }.joined(separator: ", "))); an override sets aside security's block only")
         }
-        try writePlan([
-            .appendMessage(from: "Human", to: ["Security", "Builder"], body: "Security's critical block is overridden: \(why)", time: Clock.minute()),
-            .appendChangeLog(date: Clock.day(), change: "Security's critical block overridden: \(why)", by: "Human"),
-        ])
+        let before = state.verdicts
         state.verdicts = ledger
+        do throws(EngineError) {
+            try writePlan([
+                .appendMessage(from: "Human", to: ["Security", "Builder"], body: "Security's critical block is overridden: \(why)", time: Clock.minute()),
+                .appendChangeLog(date: Clock.day(), change: "Security's critical block overridden: \(why)", by: "Human"),
+            ])
+        } catch {
+            state.verdicts = before
+            throw error
+        }
         save()
         event(.overridden, role: "security", "security's critical block overridden by the human: \(why)")
         if state.phase == .blocked {

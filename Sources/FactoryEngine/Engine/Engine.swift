@@ -77,6 +77,8 @@ public final class Engine: @unchecked Sendable {
     lazy var heapTrim = HeapTrim(queue: queue)
     /// state.json was there but unreadable at start: what became of it.
     var stateProblem: String?
+    /// The agents' copies of PLAN.md, by role: the versions given to each.
+    var planCopies: [String: PlanCopy] = [:]
     /// Who the command being performed comes from (the `by` of its events); the engine
     /// itself otherwise.
     var actor: Caller = .engine

@@ -31,8 +31,19 @@ struct PlanGuard {
     }
 
     struct Finding {
-        var putBack: [PlanEdit] = []
-        var alerts: [TrustAlert] = []
+        /// Each line put back, with what to tell the human about it.
+        var items: [(edit: PlanEdit, alert: TrustAlert)] = []
+        var putBack: [PlanEdit] { items.map(\.edit) }
+        var alerts: [TrustAlert] { items.map(\.alert) }
+
+        mutating func add(_ edit: PlanEdit, _ alert: TrustAlert) { items.append((edit, alert)) }
+
+        /// What is found here and not in `other`: what a change brought, not what was so before it.
+        func beyond(_ other: Finding) -> Finding {
+            var left = Finding()
+            left.items = items.filter { item in !other.items.contains { $0.edit == item.edit } }
+            return left
+        }
     }
 
     let view: PlanView
@@ -51,16 +62,16 @@ struct PlanGuard {
     private func approvalBox(_ finding: inout Finding) {
         let ticked = Gates.approvalTicked(view)
         guard ticked != state.approved, state.phase != .idle else { return }
-        finding.putBack.append(.setCheckpointItem(text: Gates.approvalItem, done: state.approved))
+        let edit = PlanEdit.setCheckpointItem(text: Gates.approvalItem, done: state.approved)
         if state.approved {
-            finding.alerts.append(alert("\(writer.described.capitalizedFirst) unticked \"\(Gates.approvalItem)\"; the approval stands (factory reject sends a plan back)"))
+            finding.add(edit, alert("\(writer.described.capitalizedFirst) unticked \"\(Gates.approvalItem)\"; the approval stands (factory reject sends a plan back)"))
             return
         }
         var message = "\(writer.described.capitalizedFirst) ticked \"\(Gates.approvalItem)\"; only you approve"
         if state.phase == .awaitingApproval, writer.role == nil {
             message += ": if that was you, approve here (a, or factory approve)"
         }
-        finding.alerts.append(alert(message))
+        finding.add(edit, alert(message))
     }
 
     /// Each kind's verdict lines for the current feature say what its role gave, or
@@ -74,15 +85,14 @@ struct PlanGuard {
             let standing = ledger.standing(kind)
             let ofKind = view.verdicts.filter { $0.kind == kind }
             guard let own = ofKind.lastIndex(where: { Self.normalized($0.subject) == feature }) else {
-                finding.putBack.append(.recordVerdict(kind: kind, subject: state.feature, verdict: standing))
-                finding.alerts.append(alert("\(writer.described.capitalizedFirst) removed the \(kind.rawValue) verdict of \"\(state.feature)\" from PLAN.md; written again"))
+                finding.add(.recordVerdict(kind: kind, subject: state.feature, verdict: standing),
+                            alert("\(writer.described.capitalizedFirst) removed the \(kind.rawValue) verdict of \"\(state.feature)\" from PLAN.md; written again"))
                 continue
             }
             // This feature's section, and any of its kind written after it: the last one
             // is what a reader of PLAN.md takes for the verdict.
             for verdict in ofKind[own...] where verdict.verdict != standing {
-                finding.putBack.append(.recordVerdict(kind: kind, subject: verdict.subject, verdict: standing))
-                finding.alerts.append(alert(changed(kind, to: verdict.verdict, standing: standing)))
+                finding.add(.recordVerdict(kind: kind, subject: verdict.subject, verdict: standing), alert(changed(kind, to: verdict.verdict, standing: standing)))
             }
         }
     }
