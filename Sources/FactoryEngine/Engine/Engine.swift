@@ -187,9 +187,9 @@ public final class Engine: @unchecked Sendable {
         for s in snapshotSubscribers { s(snap) }
     }
 
-    func event(_ kind: EngineEvent.Kind, role: String? = nil, _ message: String) {
+    func event(_ kind: EngineEvent.Kind, role: String? = nil, _ message: String, request: EngineEvent.Request? = nil) {
         dispatchPrecondition(condition: .onQueue(queue))
-        let e = EngineEvent(time: wallNow(), kind: kind, phase: state.phase.rawValue, role: role, message: message)
+        let e = EngineEvent(time: wallNow(), kind: kind, phase: state.phase.rawValue, role: role, message: message, request: request)
         EventLog.append(e, to: paths.events)
         for s in eventSubscribers { s(e) }
     }
