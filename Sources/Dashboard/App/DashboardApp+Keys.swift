@@ -110,6 +110,7 @@ extension DashboardApp {
         case .attach: attach(selectedRole)
         case .plan: openView(.plan)
         case .diff: openView(.diff(role: selectedRole))
+        case .request: openRequestView()
         case .nextFile, .previousFile: state.notice = "d opens the selected agent's diff; ] and [ go through its files"
         case .theme: nextTheme()
         case .help: state.showHelp.toggle()
@@ -230,10 +231,11 @@ extension DashboardApp {
         return asking.contains(selectedRole) ? selectedRole : asking.first
     }
 
-    /// y, A, n: answers to the pending request.
-    func answerRequest(_ action: KeyAction) {
-        guard let role = askingRole else {
-            state.notice = "no agent is asking anything"
+    /// y, A, n: answers to the pending request — `role`'s (the request view's), else the
+    /// one `askingRole` names.
+    func answerRequest(_ action: KeyAction, role: String? = nil) {
+        guard let role = role ?? askingRole, snapshot.agents.contains(where: { $0.role == role && $0.request != nil }) else {
+            state.notice = role.map { "\($0) has no request waiting" } ?? "no agent is asking anything"
             return
         }
         // A question is answered by typing: y opens the answer's prompt.
