@@ -238,8 +238,10 @@ extension DashboardApp {
             state.notice = role.map { "\($0) has no request waiting" } ?? "no agent is asking anything"
             return
         }
-        // A question is answered by typing: y opens the answer's prompt.
+        // A question is answered by typing: y opens the answer's prompt, over the request
+        // view, so the questions and every choice are there whole while the answer is typed.
         if let questions = snapshot.agents.first(where: { $0.role == role })?.request?.questions, action != .deny {
+            if state.requestRole != role { openView(.request(role: role)) }
             state.prompt = Prompt(kind: .answer(role: role, question: questions.map(\.line).joined(separator: " / ")))
             return
         }
