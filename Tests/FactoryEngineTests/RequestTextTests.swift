@@ -80,6 +80,9 @@ final class RequestTextTests: XCTestCase {
     func testAnyOtherToolIsIndentedJSON() throws {
         let r = try request("WebFetch", ["url": "https://example.com/x", "prompt": "Read it"])
         XCTAssertEqual(RequestText(r).plain, "input:\n  {\n    \"prompt\" : \"Read it\",\n    \"url\" : \"https://example.com/x\"\n  }")
+        let empty = PermissionRequest(requestID: "s", tool: "Screen", inputJSON: "{}", summary: "Bash command ⏎ make", toolUseID: "",
+                                      receivedAt: Date(timeIntervalSince1970: 0))
+        XCTAssertEqual(RequestText(empty).plain, "summary (the request carries nothing more):\n  Bash command ⏎ make", "never an empty view")
     }
 
     /// A prompt read from a screen: its lines as captured (Claude Code's own screen, the

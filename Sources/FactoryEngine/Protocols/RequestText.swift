@@ -41,6 +41,8 @@ public struct RequestText: Sendable, Equatable {
             parts = Self.parts(tool: request.tool, &reader)
             if let rest = reader.rest { parts.append(Part(label: reader.named ? "other input" : "input", lines: Self.lines(rest, .body))) }
         }
+        // An input with nothing in it (a screen's request kept by an older factory): its line.
+        if parts.isEmpty { parts = [Part(label: "summary (the request carries nothing more)", lines: Self.lines(request.summary, .body))] }
         // The agent's own sentence about the call: its words, not factory's.
         let said = request.description.trimmingCharacters(in: .whitespacesAndNewlines)
         if !said.isEmpty, request.tool != SessionScreen.tool, said != reader.description {
