@@ -99,7 +99,9 @@ extension Engine: AgentPoolOwner {
         watchSessions()
     }
 
-    func agentEvent(_ kind: EngineEvent.Kind, role: String, _ message: String) { event(kind, role: role, message) }
+    func agentEvent(_ kind: EngineEvent.Kind, role: String, _ message: String, request: EngineEvent.Request?) {
+        event(kind, role: role, message, request: request)
+    }
 
     /// What the agent did shows in PLAN.md and its worktree; the pipeline may move on.
     func agentEnded(_ role: String, restart: Bool) {

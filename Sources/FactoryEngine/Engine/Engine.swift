@@ -193,11 +193,13 @@ public final class Engine: @unchecked Sendable {
         for s in snapshotSubscribers { s(snap) }
     }
 
-    /// `by`: who did it; the caller of the command being performed unless said.
-    func event(_ kind: EngineEvent.Kind, role: String? = nil, _ message: String, by: Caller? = nil) {
+    /// `by`: who did it; the caller of the command being performed unless said. `request`:
+    /// the request a `permission_request` or `permission_answer` event is about.
+    func event(_ kind: EngineEvent.Kind, role: String? = nil, _ message: String, by: Caller? = nil, request: EngineEvent.Request? = nil) {
         dispatchPrecondition(condition: .onQueue(queue))
         let who = by ?? actor
-        let e = EngineEvent(time: wallNow(), kind: kind, phase: state.phase.rawValue, role: role, message: message, by: who.name, run: who.runID)
+        let e = EngineEvent(time: wallNow(), kind: kind, phase: state.phase.rawValue, role: role, message: message,
+                            request: request, by: who.name, run: who.runID)
         EventLog.append(e, to: paths.events)
         for s in eventSubscribers { s(e) }
     }

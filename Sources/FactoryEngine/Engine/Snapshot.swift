@@ -146,8 +146,21 @@ public struct AgentSnapshot: Sendable, Encodable, Equatable {
         try c.encode(activity, forKey: .activity)
         try c.encode(costUSD, forKey: .costUSD)
         try c.encode(tokens, forKey: .tokens)
-        try c.encode(request, forKey: .request)
+        try c.encode(request.map(ShownRequest.init), forKey: .request)
         try c.encode(session, forKey: .session)
+    }
+}
+
+/// A request as `status --json` shows it: every field it is kept with, and `text`, the
+/// request whole as `factory status` prints it (`RequestText.plain`), never cut.
+private struct ShownRequest: Encodable {
+    let request: PermissionRequest
+    private enum CodingKeys: String, CodingKey { case text }
+
+    func encode(to encoder: Encoder) throws {
+        try request.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(RequestText(request).plain, forKey: .text)
     }
 }
 
@@ -258,4 +271,33 @@ public struct EngineEvent: Sendable, Codable, Equatable {
     /// `unknown`; with the agent's run, when it is one of this factory's.
     public var by: String?
     public var run: String?
+    /// The request a `permission_request` or `permission_answer` event is about; absent from
+    /// the JSON of every other event.
+    public var request: Request?
+
+    /// A request in the events' log: its ID and tool, and on the request's own event the
+    /// request whole (`RequestText.plain`), never cut — the audit trail of what was asked.
+    public struct Request: Sendable, Codable, Equatable {
+        public var requestID: String
+        public var tool: String
+        public var text: String?
+
+        public init(_ request: PermissionRequest, whole: Bool) {
+            requestID = request.requestID
+            tool = request.tool
+            text = whole ? RequestText(request).plain : nil
+        }
+    }
+
+    public init(time: Double, kind: Kind, phase: String, role: String?, message: String, request: Request? = nil,
+                by: String? = nil, run: String? = nil) {
+        self.time = time
+        self.kind = kind
+        self.phase = phase
+        self.role = role
+        self.message = message
+        self.request = request
+        self.by = by
+        self.run = run
+    }
 }
