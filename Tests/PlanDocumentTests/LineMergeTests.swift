@@ -64,7 +64,8 @@ final class LineMergeTests: XCTestCase {
                         added.insert(line)
                     }
                 }
-                return (lines, added, removed)
+                // A line added and then removed again by the same side is not an addition.
+                return (lines, added.filter { lines.contains($0) }, removed.subtracting(added))
             }
             let (ours, ourAdds, ourRemovals) = edit("ours"), (theirs, theirAdds, theirRemovals) = edit("theirs")
             let merged = merge(base.joined(), ours.joined(), theirs.joined()).text
