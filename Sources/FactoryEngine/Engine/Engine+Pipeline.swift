@@ -109,7 +109,7 @@ extension Engine {
         // A phase entered again starts its roles' retry budgets afresh.
         pool.freshBudgets(for: next.roles)
         save()
-        if let round = t.validationRound, next != .blocked {
+        if let round = t.validationRound {
             event(t.veto ? .veto : .validationFailed, role: t.veto ? "security" : nil, "validation round \(round) failed: \(t.reason.replacingOccurrences(of: "validation failed: ", with: ""))")
         }
         event(.phase, "\(from.rawValue) → \(next.rawValue): \(t.reason)")
@@ -125,13 +125,11 @@ extension Engine {
     }
 
     /// What the record of trust keeps across a phase change: a plan sent back to planning
-    /// needs a new approval; a validation round starts with no verdicts; the alerts were
-    /// about the phase that ended (events.jsonl keeps them) — unless the pipeline stopped
-    /// there (done, blocked), where they are the last word.
+    /// needs a new approval; a validation round starts with no verdicts. The alerts stay
+    /// with the feature (a tick tried in planning matters at the approval), and go with it.
     private func enterTrust(_ next: Phase) {
         if next == .planning { state.approval = nil; state.planChangedSinceApproval = nil }
         if next == .validation { state.verdicts = VerdictLedger() }
-        if next != .done && next != .blocked { state.alerts = nil }
     }
 
     /// Puts the validators' worktrees on the builder's work; the reason it could not, if so.

@@ -60,8 +60,8 @@ extension Engine {
             event(.error, role: role, planWriteProblem!)
             return
         }
-        // Taken: the copy as written is one the engine knows, so it is refreshed, not taken again.
-        copy.gave(written.bytes)
+        // Taken: the copy as written may be refreshed over; written again later, it is taken again.
+        copy.took(written.bytes)
         planCopies[role] = copy
         for alert in finding.alerts { raise(alert, by: .agent(role: role, runID: pool.run(role).runID)) }
         checkApprovedPlan()
@@ -76,7 +76,7 @@ extension Engine {
         try? AtomicFile.replace(kept, with: written.bytes)
         raise(TrustAlert(role: role, message: "\(problem.capitalizedFirst); not taken into PLAN.md (kept as \(paths.relative(kept)))", at: wallNow()),
               by: .agent(role: role, runID: pool.run(role).runID))
-        planCopies[role]?.gave(written.bytes)
+        planCopies[role]?.took(written.bytes)
         refreshCopies()
     }
 
@@ -94,7 +94,7 @@ extension Engine {
             do {
                 try file.rewrite { current in
                     if current.bytes == latest.bytes { return nil }
-                    guard copy.isGiven(current.bytes) else { untaken = true; return nil }
+                    guard copy.isSeen(current.bytes) else { untaken = true; return nil }
                     return latest
                 }
             } catch {

@@ -11,13 +11,23 @@ struct PlanCopy {
     private(set) var given: [[UInt8]] = []
 
     mutating func gave(_ bytes: [UInt8]) {
+        taken = nil
         given.removeAll { $0 == bytes }
         given.append(bytes)
         if given.count > Self.kept { given.removeFirst(given.count - Self.kept) }
     }
 
+    /// What the agent wrote that was last taken into PLAN.md: the copy may be refreshed
+    /// over it. Kept apart from `given`, so the same write made again is taken again.
+    private(set) var taken: [UInt8]?
+
+    mutating func took(_ bytes: [UInt8]) { taken = bytes }
+
     /// The bytes are a version the engine gave: the agent has changed nothing since.
     func isGiven(_ bytes: [UInt8]) -> Bool { given.contains(bytes) }
+
+    /// The copy holds nothing the engine has not seen: it may be replaced.
+    func isSeen(_ bytes: [UInt8]) -> Bool { isGiven(bytes) || bytes == taken }
 
     /// The version `written` was most likely made from.
     func base(of written: [UInt8]) -> [UInt8]? {
