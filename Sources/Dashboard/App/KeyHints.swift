@@ -94,7 +94,9 @@ enum KeyHints {
         let selected = snap.agents.indices.contains(ui.selectedAgent) ? snap.agents[ui.selectedAgent] : nil
         let asking = snap.agents.first { $0.request != nil }
         switch action {
-        case .approve, .reject: return snap.phase == .awaitingApproval
+        // Approving also accepts an approved plan that changed since (the attention item says which lines).
+        case .approve: return snap.phase == .awaitingApproval || snap.attention.contains { $0.kind == .planChanged }
+        case .reject: return snap.phase == .awaitingApproval
         case .allow, .deny, .request: return asking != nil
         case .allowAlways: return asking.map { $0.request?.isQuestion == false && $0.session == nil } ?? false
         case .resume: return snap.phase == .blocked

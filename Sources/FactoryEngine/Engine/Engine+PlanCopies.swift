@@ -48,7 +48,7 @@ extension Engine {
         do {
             plan = try PlanFile(path: paths.plan).rewrite { current throws(PlanEditError) in
                 let merged = PlanDocument(bytes: LineMerge.merge(base: base, ours: current.bytes, theirs: written.bytes).bytes)
-                let found = PlanGuard(view: merged.view, state: guardState, writer: .agent(role), now: now).check()
+                let found = PlanGuard(view: merged.view, state: guardState, writer: .agent(role), now: now, before: current.view).check()
                 // Lines already out of step in PLAN.md are put back too, but are not this agent's doing.
                 finding = found.beyond(PlanGuard(view: current.view, state: guardState, writer: .agent(role), now: now).check())
                 return found.putBack.isEmpty ? merged : try merged.applying(found.putBack)

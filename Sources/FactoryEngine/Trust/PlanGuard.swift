@@ -50,12 +50,32 @@ struct PlanGuard {
     let state: EngineState
     let writer: Writer
     let now: Double
+    /// PLAN.md before the change, when the writer is known: the messages it brought are
+    /// checked for whose name they bear.
+    var before: PlanView?
 
     func check() -> Finding {
         var finding = Finding()
+        // First: renaming a sender rewrites a line in place, by its number.
+        messageSenders(&finding)
         approvalBox(&finding)
         verdictLines(&finding)
         return finding
+    }
+
+    /// A message an agent adds is signed with its own role: one signed Human, Orchestrator
+    /// or another role would speak for them to the team.
+    private func messageSenders(_ finding: inout Finding) {
+        guard case .agent(let role) = writer, let before else { return }
+        var known: [String: Int] = [:]
+        let key = { (m: PlanMessage) in "\(m.from)\u{0}\(m.to)\u{0}\(m.time)\u{0}\(m.body)" }
+        for message in before.messages { known[key(message), default: 0] += 1 }
+        for message in view.messages {
+            if let n = known[key(message)], n > 0 { known[key(message)] = n - 1; continue }
+            guard message.from.lowercased() != role else { continue }
+            finding.add(.setMessageSender(line: message.line, from: role),
+                        alert("The \(role) wrote a message signed \(message.from); it stands as the \(role)'s"))
+        }
     }
 
     /// The box shows the engine's record: ticked once the human approved, not before.
