@@ -111,4 +111,28 @@ final class HostileApprovalTests: XCTestCase {
         XCTAssertEqual(message.from, "Architect")
         XCTAssertEqual(message.to, ["Builder"])
     }
+
+    /// The builder rewrites the approved design: the human is told which lines changed,
+    /// until they approve the plan as it now stands.
+    func testAChangeToTheApprovedDesignIsShownLineByLine() throws {
+        let hostile = try HostileFactory(["builder": """
+            sed -i 's/^One command, one module, one test\\.$/One command, no tests./' "$FACTORY_PLAN"
+            sleep 0.5
+            \(simWork("builder"))
+            """])
+        defer { hostile.remove() }
+        let engine = try hostile.engine()
+        defer { engine.shutdown() }
+        try engine.start(feature: "Moving target")
+        engine.drive()
+        XCTAssertNotNil(waitFor(engine, timeout: 30) { $0.phase == .awaitingApproval })
+        try engine.approve()
+        let changed = try XCTUnwrap(waitFor(engine, timeout: 30) { snap in snap.attention.contains { $0.kind == .planChanged } })
+        let item = try XCTUnwrap(changed.attention.first { $0.kind == .planChanged })
+        XCTAssertTrue(item.message.hasPrefix("the plan changed since you approved it (seal "), item.message)
+        XCTAssertTrue(item.message.contains("- One command, one module, one test. · + One command, no tests."), item.message)
+        XCTAssertTrue(hostile.events.contains("\"kind\":\"plan_changed\""))
+        XCTAssertTrue(try engine.approve().hasPrefix("the changed plan approved (seal "))
+        XCTAssertNotNil(waitFor(engine, timeout: 10) { snap in !snap.attention.contains { $0.kind == .planChanged } })
+    }
 }
