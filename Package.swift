@@ -20,6 +20,8 @@ let package = Package(
         ),
         // glibc functions the Glibc overlay hides: wcwidth, pipe2, posix_spawn chdir.
         .systemLibrary(name: "CLibc"),
+        // SHA-256 from the system's libcrypto: the seal on what the human approved.
+        .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         // Display width of text in terminal columns: one function for layout, padding and truncation.
         .target(name: "TextWidth", dependencies: ["CLibc"]),
         // Text from outside made safe for a terminal: visible escapes, and JSON with no raw control.
@@ -31,7 +33,7 @@ let package = Package(
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
         .target(name: "BundledFiles", plugins: ["EmbedFiles"]),
         // Workspace discovery; grows into the orchestration engine.
-        .target(name: "FactoryEngine", dependencies: ["PlanDocument", "BundledFiles", "CLibc", "InertText", "Yams"]),
+        .target(name: "FactoryEngine", dependencies: ["PlanDocument", "BundledFiles", "CLibc", "CCrypto", "InertText", "Yams"]),
         // The only module that calls curses.
         .target(name: "Dashboard", dependencies: ["CNcursesw", "CLibc", "TextWidth", "InertText", "BundledFiles", "FactoryEngine", "PlanDocument"]),
         .executableTarget(

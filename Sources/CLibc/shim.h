@@ -88,4 +88,14 @@ static inline void factory_close_inherited(int first) {
     for (int i = 0; i < count; i++) close(found[i]);
 }
 
+// The pid and uid of the process at the other end of a connected Unix socket, as the kernel
+// recorded them when it connected (SO_PEERCRED): who sent a command to the engine. The
+// struct is the kernel's `ucred`, declared here because glibc shows it only to _GNU_SOURCE.
+struct factory_peer { int pid; unsigned int uid; unsigned int gid; };
+static inline int factory_peer_credentials(int fd, struct factory_peer *peer) {
+    socklen_t length = sizeof *peer;
+    return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, peer, &length);
+}
+
 #endif
+

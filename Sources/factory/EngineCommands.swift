@@ -25,14 +25,8 @@ func oneShotEngine(_ paths: WorkspacePaths) throws -> Engine {
 /// Runs `command` where this factory is driven — sent to the driving engine over its
 /// socket, or run here when nobody drives — and prints what the engine did. A refusal is
 /// an error: its reason on one line, a non-zero exit.
-func act(_ command: EngineCommand) throws {
-    let paths = try currentWorkspace()
-    let answer: EngineAnswer
-    if EngineLock.isHeld(paths.engineLock) {
-        do { answer = try CommandClient.send(command, to: paths.engineSocket) } catch { throw CLIError(error.description) }
-    } else {
-        answer = try oneShotEngine(paths).send(command)
-    }
+func act(_ command: EngineCommand, in paths: WorkspacePaths? = nil) throws {
+    let answer = Engine.deliver(command, to: try paths ?? currentWorkspace(), factoryPath: executablePath())
     guard answer.ok else { throw CLIError(answer.message) }
     Output.text(answer.message)
 }
@@ -64,6 +58,21 @@ struct StatusCommand: ParsableCommand {
             Output.text("  \(a.role.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.state.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) tasks \(a.tasks.done)/\(a.tasks.total)  \(wt)\(unconfined)")
         }
         for item in snapshot.attention { Output.text("! \(item.kind.rawValue): \(item.message)") }
+        for a in snapshot.agents { if let request = a.request { Output.text(Self.whole(request, role: a.role)) } }
+    }
+
+    /// What an agent asks, whole and never cut — every line of the command, all of a file's
+    /// content, an edit's lines — and what each answer does, on lines of their own.
+    static func whole(_ request: PermissionRequest, role: String) -> String {
+        let asks = request.isQuestion ? "asks" : request.isOnScreen ? "asks on its screen" : "asks to run \(request.tool)"
+        let answers = switch request.answering {
+        case .question: "factory answer \(role) ANSWER... answers it (a choice's number, or words), factory deny \(role) declines it"
+        case .onScreen: "factory allow \(role) and factory deny \(role) press the keys its screen rules name"
+        case .always(let rule): "factory allow \(role) allows it once; --always also adds \(rule.text) to agents/\(role).md's allow list"
+        case .onceOnly: "factory allow \(role) allows it once; --always adds no rule (none names only calls like this one): it allows it once too"
+        }
+        let body = RequestText(request).plain.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+        return (["\(role) \(asks) (request \(request.requestID)):"] + body + ["  " + answers]).joined(separator: "\n")
     }
 }
 

@@ -13,7 +13,7 @@ struct Factory: ParsableCommand {
             InitCommand.self, StatusCommand.self, StartCommand.self, ApproveCommand.self, RejectCommand.self,
             SpawnCommand.self, KillCommand.self, RestartCommand.self, ResumeCommand.self, TellCommand.self, AllowCommand.self, DenyCommand.self, AnswerCommand.self, BudgetCommand.self, AttachCommand.self, SendCommand.self, MergeCommand.self, EventsCommand.self, RunCommand.self, DemoCommand.self,
             PlanCommand.self, LintCommand.self, SayCommand.self, MessagesCommand.self, TaskCommand.self,
-            CheckpointCommand.self, VerdictCommand.self, ChangelogCommand.self, FieldCommand.self,
+            CheckpointCommand.self, VerdictCommand.self, OverrideCommand.self, ChangelogCommand.self, FieldCommand.self,
             AgentSimCommand.self, BenchCommand.self, DashboardCommand.self, KeeperCommand.self, HookCommand.self, ExplainCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self

@@ -119,7 +119,7 @@ struct AgentSimCommand: ParsableCommand {
     @Option(help: "The role to play.") var role: String
     @Option(help: "PLAN.md (default: $FACTORY_PLAN).") var plan: String?
     @Option(help: "happy, veto or conflict (default: $FACTORY_SIM_SCENARIO or happy).") var scenario: String?
-    @Option(name: .customLong("protocol"), help: "text, or claude: speak Claude Code's stream-json (FACTORY_SIM_ASK=role,… asks permission for a Bash call; FACTORY_SIM_EVENTS=N sends N messages first).")
+    @Option(name: .customLong("protocol"), help: "text, or claude: speak Claude Code's stream-json (FACTORY_SIM_ASK=role,… asks permission for a Bash call, FACTORY_SIM_ASK_COMMAND's or make release; FACTORY_SIM_EVENTS=N sends N messages first).")
     var agentProtocol = "text"
 
     func validate() throws {

@@ -34,9 +34,9 @@ final class MessageKeysTests: XCTestCase {
         XCTAssertTrue(KeyHints.line(snap, ui, keymap: keymap).hasPrefix(" n/N next/previous match · Esc clear"), KeyHints.line(snap, ui, keymap: keymap))
         snap.agents[1].request = PermissionRequest(requestID: "r1", tool: "Bash", inputJSON: "{}", summary: "Bash: ls", toolUseID: "",
                                                    receivedAt: Date(timeIntervalSince1970: 0))
-        XCTAssertTrue(KeyHints.line(snap, ui, keymap: keymap).hasPrefix(" y/A answer · n/N next/previous match"), "n searches here: it is not offered as deny")
+        XCTAssertTrue(KeyHints.line(snap, ui, keymap: keymap).hasPrefix(" v read whole · y/A answer · n/N next/previous match"), "n searches here: it is not offered as deny")
         ui.focus = .agents
-        XCTAssertTrue(KeyHints.line(snap, ui, keymap: keymap).hasPrefix(" y/A/n answer · "), KeyHints.line(snap, ui, keymap: keymap))
+        XCTAssertTrue(KeyHints.line(snap, ui, keymap: keymap).hasPrefix(" v read whole · y/A/n answer · "), KeyHints.line(snap, ui, keymap: keymap))
     }
 
     func testSelectionStaysOnItsAgentTaskAndMessage() {

@@ -18,6 +18,7 @@ struct CLIResult: Sendable {
 enum CLIHarnessError: Error, CustomStringConvertible {
     case missingBinary(String)
     case timedOut([String])
+    case missingTool(String)
 
     var description: String {
         switch self {
@@ -25,8 +26,20 @@ enum CLIHarnessError: Error, CustomStringConvertible {
             return "the factory binary is not at \(path); build it first (swift build --build-tests)"
         case .timedOut(let args):
             return "factory \(args.joined(separator: " ")) did not exit within the deadline"
+        case .missingTool(let name):
+            return "\(name) is not installed"
         }
     }
+}
+
+/// What a test throws when a tool it needs is not installed: a skip on a developer's
+/// machine, a failure under CI (`CI=true`), where every tool is installed and a skipped
+/// test would pass unseen.
+func missingTool(_ name: String, file: StaticString = #filePath, line: UInt = #line) -> Error {
+    let why = "\(name) is not installed"
+    guard ProcessInfo.processInfo.environment["CI"] == "true" else { return XCTSkip(why) }
+    XCTFail("\(why), and CI needs every test to run", file: file, line: line)
+    return CLIHarnessError.missingTool(name)
 }
 
 /// Runs the real, built `factory` executable.

@@ -50,7 +50,7 @@ extension DashboardTmuxTests {
         try t.waitFor("the 120-column layout") { $0.split(separator: "\n").first?.count == 120 }
         try t.send("a")
         let screen = try t.waitFor("the approval") { $0.contains("plan approved") || $0.contains("ignored") }
-        XCTAssertTrue(screen.contains("plan approved: implementation begins"), screen)
+        XCTAssertTrue(screen.contains("plan approved (seal ") && screen.contains("): implementation begins"), screen)
         try quit(t)
     }
 

@@ -13,7 +13,7 @@ final class DashboardTmuxTests: FactoryTestCase {
     private var sessions: [TmuxSession] = []
 
     override func setUpWithError() throws {
-        guard TmuxSession.executable != nil else { throw XCTSkip("tmux is not installed") }
+        guard TmuxSession.executable != nil else { throw missingTool("tmux") }
         try super.setUpWithError()
         for dir in ["home", "config", "tmp"] {
             try FileManager.default.createDirectory(atPath: root + "/" + dir, withIntermediateDirectories: true)
@@ -472,7 +472,7 @@ final class TmuxSession {
     private var started = false
 
     init(scratch: String) throws {
-        guard Self.executable != nil else { throw XCTSkip("tmux is not installed") }
+        guard Self.executable != nil else { throw missingTool("tmux") }
         self.scratch = scratch
         let name = "tmux-\(UUID().uuidString.prefix(8)).sock"
         socket = scratch.utf8.count + name.utf8.count < 100 ? "\(scratch)/\(name)" : "/tmp/factory-test-\(name)"

@@ -21,7 +21,11 @@ extension FactoryTestCase {
     private static func realCLI(_ variable: String, _ name: String, fetchedBy script: String) throws -> String {
         let path = ProcessInfo.processInfo.environment[variable] ?? ""
         guard !path.isEmpty, FileManager.default.isExecutableFile(atPath: path) else {
-            throw XCTSkip("\(name) is not here: set \(variable) to what \(script) prints (CI does; it needs PyPI)")
+            let why = "\(name) is not here: set \(variable) to what \(script) prints (CI does; it needs PyPI)"
+            // Under CI every real CLI is fetched: one missing is a failure, never a quiet skip.
+            guard ProcessInfo.processInfo.environment["CI"] == "true" else { throw XCTSkip(why) }
+            XCTFail(why)
+            throw CLIHarnessError.missingTool(name)
         }
         return path
     }
@@ -30,12 +34,19 @@ extension FactoryTestCase {
     func startFakeModel(keeping servers: inout [Process], _ turns: [[String: String]]) throws -> String {
         // A turn's "command" is a Bash tool call with that command; its "write" (with
         // "content") a Write call; its "question" (with "choices", comma-separated) an
-        // AskUserQuestion call; its "stream_seconds" spreads its text over that time.
+        // AskUserQuestion call; "tool" with "input_json" any other call (Read, Edit); its
+        // "stream_seconds" spreads its text over that time.
         let scripted: [[String: Any]] = turns.map { turn in
             var out: [String: Any] = turn.filter { $0.key == "text" }
             if let seconds = turn["stream_seconds"].flatMap(Double.init) { out["stream_seconds"] = seconds }
             if let command = turn["command"] { out["tool"] = "Bash"; out["input"] = ["command": command, "description": "Run it"] }
             if let path = turn["write"] { out["tool"] = "Write"; out["input"] = ["file_path": path, "content": turn["content"] ?? ""] }
+            // Any other tool: its name and its input as JSON text ("tool", "input_json").
+            if let tool = turn["tool"], let json = turn["input_json"],
+               let input = try? JSONSerialization.jsonObject(with: Data(json.utf8)) {
+                out["tool"] = tool
+                out["input"] = input
+            }
             if let question = turn["question"] {
                 let choices = (turn["choices"] ?? "").split(separator: ",").map { ["label": String($0), "description": "The \($0) one"] }
                 out["tool"] = "AskUserQuestion"

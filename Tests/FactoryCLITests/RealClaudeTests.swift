@@ -194,7 +194,7 @@ final class RealClaudeTests: FactoryTestCase {
         defer { driver.terminate() }
         let waiting = try waitForStatus(repo) { agent($0, "architect")?["state"] as? String == "waiting_input" }
         let attention = (waiting["attention"] as? [[String: Any]])?.first?["message"] as? String
-        XCTAssertEqual(attention, "architect asks: Which greeting should the command print? 1 Hello · 2 Howdy: y answers, n declines (factory answer architect TEXT)")
+        XCTAssertEqual(attention, "architect asks: Which greeting should the command print? 1 Hello · 2 Howdy — whole in the request view and factory status; y answers, n declines (factory answer architect TEXT)")
         let refused = try factory(["allow", "architect"], cwd: repo)
         XCTAssertEqual(refused.status, 1, refused.summary)
         XCTAssertTrue(refused.stderr.contains("asks a question, not a permission"), refused.summary)

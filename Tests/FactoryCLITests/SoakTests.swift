@@ -6,7 +6,7 @@ import XCTest
 /// no message lost, no stuck frame, no failed demo, memory flat.
 final class SoakTests: FactoryTestCase {
     func testAMinuteOfMessagesAndDemosLosesNothingAndStaysFlat() throws {
-        guard TmuxSession.executable != nil else { throw XCTSkip("tmux is not installed") }
+        guard TmuxSession.executable != nil else { throw missingTool("tmux") }
         let seconds = ProcessInfo.processInfo.environment["FACTORY_SOAK_SECONDS"] ?? "60"
         let r = try Factory.run(["bench", "soak", "--seconds", seconds, "--json"], scratch: scratch, deadline: (Double(seconds) ?? 60) + 120)
         let line = r.stdout.split(separator: "\n").last.map(String.init) ?? ""

@@ -24,14 +24,24 @@ final class PipelineMachineTests: XCTestCase {
         return run
     }
 
+    /// The verdicts as the engine recorded them from their roles.
+    func ledger(_ given: [(VerdictKind, String)]) -> VerdictLedger {
+        var ledger = VerdictLedger()
+        for (kind, verdict) in given { ledger[kind] = SealedVerdict(verdict: verdict, subject: "Greeting", by: VerdictLedger.role(for: kind), at: 0) }
+        return ledger
+    }
+
     func decide(_ phase: Phase, _ view: PlanView, runs: [AgentRun] = [], failures: Int = 0, autoApprove: Bool = false,
-                now: Double = .infinity, overBudget: Bool = false, rolesOverBudget: Set<String> = []) -> [Machine.Action] {
+                now: Double = .infinity, overBudget: Bool = false, rolesOverBudget: Set<String> = [],
+                approved: Bool = false, verdicts: [(VerdictKind, String)] = []) -> [Machine.Action] {
         var input = Machine.Input(phase: phase, feature: "Greeting", view: view, runs: Dictionary(uniqueKeysWithValues: runs.map { ($0.role, $0) }),
                                   retries: ["builder": 1, "architect": 3, "tester": 3, "reviewer": 3, "security": 3, "docwriter": 3],
                                   validationFailures: failures, validationRetries: 2, autoApprove: autoApprove,
                                   day: "2026-11-26", minute: "2026-11-26 10:00", now: now)
         input.overBudget = overBudget
         input.rolesOverBudget = rolesOverBudget
+        input.approved = approved
+        input.verdicts = ledger(verdicts)
         return Machine(input: input).decide()
     }
 
@@ -59,8 +69,9 @@ final class PipelineMachineTests: XCTestCase {
         let planned = try view([task("architect", "done")])
         XCTAssertEqual(decide(.awaitingApproval, planned), [], "only a human moves it")
         XCTAssertEqual(decide(.awaitingApproval, planned, autoApprove: true), [.approvePlan(note: "(Approved automatically by the demo.)")])
-        let approved = try view([task("architect", "done"), .setCheckpointItem(text: Gates.approvalItem, done: true)])
-        XCTAssertEqual(decide(.awaitingApproval, approved), [go(.implementation, "the plan was approved")])
+        let ticked = try view([task("architect", "done"), .setCheckpointItem(text: Gates.approvalItem, done: true)])
+        XCTAssertEqual(decide(.awaitingApproval, ticked), [], "a tick in PLAN.md is not the human's approval")
+        XCTAssertEqual(decide(.awaitingApproval, planned, approved: true), [go(.implementation, "the plan was approved")])
         let revise = try view([task("architect", "done"), task("architect", "pending", "Revise the design: more tests")])
         XCTAssertEqual(decide(.awaitingApproval, revise), [go(.planning, "the plan was sent back to the architect")])
     }
@@ -124,15 +135,18 @@ final class PipelineMachineTests: XCTestCase {
         let built = [task("builder", "done")]
         XCTAssertEqual(decide(.validation, try view(built)),
                        ["tester", "reviewer", "security"].map { .start(role: $0, retry: nil) })
-        let two = try view(built + [.recordVerdict(kind: .tests, subject: "Greeting", verdict: "pass"),
-                                    .recordVerdict(kind: .review, subject: "Greeting", verdict: "approved")])
-        XCTAssertEqual(decide(.validation, two, runs: [run("tester", .exited, phase: .validation), run("reviewer", .exited, phase: .validation)]),
+        let two: [(VerdictKind, String)] = [(.tests, "pass"), (.review, "approved")]
+        XCTAssertEqual(decide(.validation, try view(built), runs: [run("tester", .exited, phase: .validation), run("reviewer", .exited, phase: .validation)], verdicts: two),
                        [.start(role: "security", retry: nil)], "only the role whose verdict is missing runs")
-        let all = try view(built + [.recordVerdict(kind: .tests, subject: "Greeting", verdict: "pass"),
-                                    .recordVerdict(kind: .review, subject: "Greeting", verdict: "approved"),
-                                    .recordVerdict(kind: .security, subject: "Greeting", verdict: "secure")])
-        XCTAssertEqual(decide(.validation, all, runs: [run("security", .running, phase: .validation)]), [], "waits for security to exit")
-        XCTAssertEqual(decide(.validation, all), [go(.documentation, "tester, reviewer and security all passed")])
+        let all = two + [(.security, "secure")]
+        XCTAssertEqual(decide(.validation, try view(built), runs: [run("security", .running, phase: .validation)], verdicts: all), [], "waits for security to exit")
+        XCTAssertEqual(decide(.validation, try view(built), verdicts: all), [go(.documentation, "tester, reviewer and security all passed")])
+        let written = try view(built + [.recordVerdict(kind: .tests, subject: "Greeting", verdict: "pass"),
+                                        .recordVerdict(kind: .review, subject: "Greeting", verdict: "approved"),
+                                        .recordVerdict(kind: .security, subject: "Greeting", verdict: "secure")])
+        let again = decide(.validation, written, runs: ["tester", "reviewer", "security"].map { run($0, .exited, phase: .validation) })
+        XCTAssertEqual(again.map { if case .start(let role, let retry) = $0, retry != nil { return role } else { return "?" } },
+                       ["tester", "reviewer", "security"], "verdicts written into PLAN.md by anyone are not given: each validator runs again")
     }
 
     func testAVetoSendsTheWorkBackWithTheFindingsInOneTransition() throws {
@@ -143,8 +157,9 @@ final class PipelineMachineTests: XCTestCase {
             .appendMessage(from: "Orchestrator", to: ["Builder"], body: "Validation round 1 failed: security: critical block. Security's critical block is a veto. Read the findings in the verdict sections and fix them.", time: "2026-11-26 10:00"),
             .addTask(TaskDraft(agent: "builder", status: "pending", priority: "P0", description: "Fix validation findings (round 1): security: critical block")),
         ], validationRound: 1, veto: true)
-        XCTAssertEqual(decide(.validation, vetoed), [.transition(back)])
-        XCTAssertEqual(decide(.validation, vetoed, failures: 2),
+        let given: [(VerdictKind, String)] = [(.tests, "pass"), (.review, "approved"), (.security, "critical_block")]
+        XCTAssertEqual(decide(.validation, vetoed, verdicts: given), [.transition(back)])
+        XCTAssertEqual(decide(.validation, vetoed, failures: 2, verdicts: given),
                        [.transition(Machine.Transition(to: .blocked, reason: "validation failed 3 times (security: critical block)", validationRound: 3, veto: true))],
                        "past the retry budget the pipeline blocks")
     }
@@ -163,7 +178,8 @@ final class PipelineMachineTests: XCTestCase {
         XCTAssertEqual(edits, VerdictKind.allCases.map { .recordVerdict(kind: $0, subject: "Second", verdict: "undecided") })
         let after = try PlanDocument(PlanTemplate.text()).applying([.recordVerdict(kind: .review, subject: "First", verdict: "approved")] + edits).view
         XCTAssertEqual(after.verdicts.first { $0.subject == "First" }?.verdict, "approved")
-        XCTAssertFalse(Gates.validation(after).complete, "the gate waits for the new feature's verdicts")
+        XCTAssertEqual(after.verdicts.filter { $0.subject == "Second" }.map(\.verdict), ["undecided", "undecided", "undecided"])
+        XCTAssertFalse(Gates.validation(VerdictLedger()).complete, "the gate waits for the new round's verdicts")
     }
 
     /// One transition, one write: every edit it makes is in one batch.

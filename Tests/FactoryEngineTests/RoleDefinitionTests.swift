@@ -109,8 +109,8 @@ final class RoleDefinitionTests: XCTestCase {
     }
 
     func testTheClaudePresetSpeaksStreamJSON() {
-        XCTAssertEqual(AgentPreset.command(named: "claude"), ["claude", "--settings", "{settings}"] + AgentPreset.claudeStreamArguments,
-                       "the prompt goes on stdin as the first message, answers follow it; the run's settings register its hooks")
+        XCTAssertEqual(AgentPreset.command(named: "claude"), ["claude", "--settings", "{settings}", "--add-dir", "{plandir}"] + AgentPreset.claudeStreamArguments,
+                       "the prompt goes on stdin as the first message, answers follow it; the run's settings register its hooks; its copy of PLAN.md is readable")
         XCTAssertEqual(AgentPreset.claudeStreamArguments, ["-p", "--output-format", "stream-json", "--verbose",
                                                            "--input-format", "stream-json", "--permission-prompt-tool", "stdio"])
     }

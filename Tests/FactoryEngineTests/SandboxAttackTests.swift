@@ -14,7 +14,7 @@ final class SandboxAttackTests: XCTestCase {
 
     /// (a) The main checkout: its files appended to, added to, removed; PLAN.md overwritten.
     func testAnAgentCannotChangeTheMainCheckout() throws {
-        let h = try HostileFactory(test: self)
+        let h = try AttackFactory(test: self)
         let readme = try String(contentsOfFile: h.root + "/README.md", encoding: .utf8)
         let plan = try String(contentsOfFile: h.paths.plan, encoding: .utf8)
         let log = try h.attack("architect", """
@@ -36,7 +36,7 @@ final class SandboxAttackTests: XCTestCase {
 
     /// (b) Another agent's clone: its files, its git config and hooks, its branch.
     func testAnAgentCannotWriteAnotherAgentsClone() throws {
-        let h = try HostileFactory(test: self)
+        let h = try AttackFactory(test: self)
         let builder = h.paths.worktree("builder")
         let head = Git(builder).run(["rev-parse", "HEAD"]).stdout
         let config = try String(contentsOfFile: builder + "/.git/config", encoding: .utf8)
@@ -58,7 +58,7 @@ final class SandboxAttackTests: XCTestCase {
     /// fsmonitor in `.gitconfig` — each would run unconfined later, as the user. The agent's
     /// own HOME is a private one, seeded with the user's identity, and takes the plant.
     func testAnAgentCannotWriteTheUsersHome() throws {
-        let h = try HostileFactory(test: self)
+        let h = try AttackFactory(test: self)
         let before = try FileManager.default.subpathsOfDirectory(atPath: h.home).sorted()
         let bashrc = try String(contentsOfFile: h.home + "/.bashrc", encoding: .utf8)
         let log = try h.attack("builder", """
@@ -81,7 +81,7 @@ final class SandboxAttackTests: XCTestCase {
     /// (d) The main repository's refs and objects: main moved with update-ref, another
     /// agent's branch moved or deleted, a push, the objects deleted or pruned.
     func testAnAgentCannotMoveBranchesOrDeleteObjectsOfTheMainRepository() throws {
-        let h = try HostileFactory(test: self)
+        let h = try AttackFactory(test: self)
         let refs = h.git("for-each-ref", "--format=%(refname) %(objectname)")
         let log = try h.attack("builder", """
         FIRST=$(git -C "$ROOT" rev-list --max-parents=0 main); export FIRST
@@ -106,7 +106,7 @@ final class SandboxAttackTests: XCTestCase {
     /// repository, puts it on the builder's work, plans a merge — and none of it runs
     /// outside the agent's sandbox. Inside it, it did run: the engine raises it.
     func testAHostileGitConfigInTheAgentsCloneRunsNothingOutsideItsSandbox() throws {
-        let h = try HostileFactory(test: self)
+        let h = try AttackFactory(test: self)
         let tester = h.paths.worktree("tester")
         let log = try h.attack("tester", """
         set -e
@@ -156,7 +156,7 @@ final class SandboxAttackTests: XCTestCase {
     /// (a PID namespace of its own), another agent's keeper socket is not there to connect
     /// to, nor is the user's tmux.
     func testAnAgentCannotSeeOrReachOtherAgentsProcesses() throws {
-        let h = try HostileFactory(test: self)
+        let h = try AttackFactory(test: self)
         try "---\ncommand: [\"sleep\", \"120\"]\nretries: 0\n---\n# reviewer\n".write(toFile: "\(h.paths.agents)/reviewer.md", atomically: true, encoding: .utf8)
         try h.engine.spawn(role: "reviewer")
         let reviewer = try XCTUnwrap(h.engine.snapshot().agent("reviewer")?.pid)

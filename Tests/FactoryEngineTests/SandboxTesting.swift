@@ -28,7 +28,7 @@ func assertRefused(_ log: String, attempts: Int, saying reason: String? = nil, f
 /// read) and starts with `ROOT` (the main checkout), `REALHOME` (the HOME the engine was
 /// given, which stands for the user's) and `attempt CMD`: runs CMD and says in the log
 /// whether it worked — `SUCCEEDED: CMD` or `refused: CMD`.
-struct HostileFactory {
+struct AttackFactory {
     let factory: SimFactory
     let engine: Engine
     let home: String

@@ -112,9 +112,9 @@ final class SignalFileTests: XCTestCase {
     func testTheHookPlaceholders() throws {
         let claude = try RoleDefinition.parse(role: "builder", text: "---\npreset: claude\n---\n")
         XCTAssertTrue(claude.usesHookSettings)
-        let argv = claude.argv(prompt: "p", worktree: "/w", plan: "/p", factory: "/f", run: "/r/run/builder")
-        XCTAssertEqual(Array(argv.prefix(3)), ["claude", "--settings", "/r/run/builder/claude-settings.json"])
-        XCTAssertEqual(Array(argv.dropFirst(3)), AgentPreset.claudeStreamArguments)
+        let argv = claude.argv(prompt: "p", worktree: "/w", plan: "/r/run/builder/plan/PLAN.md", factory: "/f", run: "/r/run/builder")
+        XCTAssertEqual(Array(argv.prefix(5)), ["claude", "--settings", "/r/run/builder/claude-settings.json", "--add-dir", "/r/run/builder/plan"])
+        XCTAssertEqual(Array(argv.dropFirst(5)), AgentPreset.claudeStreamArguments)
         let codex = try RoleDefinition.parse(role: "builder", text: "---\ncommand: [\"codex\", \"-c\", \"notify={notify}\", \"{prompt}\"]\n---\n")
         XCTAssertFalse(codex.usesHookSettings)
         XCTAssertEqual(codex.argv(prompt: "p", worktree: "/w", plan: "/p", factory: "/f\"x", run: "/r"),

@@ -44,7 +44,7 @@ extension DashboardApp {
     var detailRows: Int {
         guard let screen, snapshot.agents.indices.contains(state.selectedAgent) else { return 1 }
         let layout = Layout.make(width: Int(screen.width), height: Int(screen.height), focus: state.focus)
-        return max(1, DetailPane.feedRows(detail, agent: snapshot.agents[state.selectedAgent], in: layout.tasks))
+        return max(1, DetailPane.feedRows(detail, agent: snapshot.agents[state.selectedAgent], readKey: keymap.label(of: .request), in: layout.tasks))
     }
 
     /// PgUp and PgDn: as many rows as the focused pane shows.

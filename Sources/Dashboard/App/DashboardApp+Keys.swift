@@ -110,6 +110,7 @@ extension DashboardApp {
         case .attach: attach(selectedRole)
         case .plan: openView(.plan)
         case .diff: openView(.diff(role: selectedRole))
+        case .request: openRequestView()
         case .nextFile, .previousFile: state.notice = "d opens the selected agent's diff; ] and [ go through its files"
         case .theme: nextTheme()
         case .help: state.showHelp.toggle()
@@ -230,14 +231,17 @@ extension DashboardApp {
         return asking.contains(selectedRole) ? selectedRole : asking.first
     }
 
-    /// y, A, n: answers to the pending request.
-    func answerRequest(_ action: KeyAction) {
-        guard let role = askingRole else {
-            state.notice = "no agent is asking anything"
+    /// y, A, n: answers to the pending request — `role`'s (the request view's), else the
+    /// one `askingRole` names.
+    func answerRequest(_ action: KeyAction, role: String? = nil) {
+        guard let role = role ?? askingRole, snapshot.agents.contains(where: { $0.role == role && $0.request != nil }) else {
+            state.notice = role.map { "\($0) has no request waiting" } ?? "no agent is asking anything"
             return
         }
-        // A question is answered by typing: y opens the answer's prompt.
+        // A question is answered by typing: y opens the answer's prompt, over the request
+        // view, so the questions and every choice are there whole while the answer is typed.
         if let questions = snapshot.agents.first(where: { $0.role == role })?.request?.questions, action != .deny {
+            if state.requestRole != role { openView(.request(role: role)) }
             state.prompt = Prompt(kind: .answer(role: role, question: questions.map(\.line).joined(separator: " / ")))
             return
         }

@@ -49,6 +49,8 @@ public final class DashboardApp: @unchecked Sendable {
     var planReading: PlanReading?
     /// What the diff view shows, read off this queue.
     var agentDiff: AgentDiff?
+    /// The request view's rows, laid out once per request and width.
+    var requestLayout: RequestLayout?
     var frameScheduled = false
     var lastFrame = 0.0
     /// Alerts when an item enters the attention queue (nil when none is asked for).
@@ -155,7 +157,8 @@ public final class DashboardApp: @unchecked Sendable {
         frameScheduled = false
         guard let screen else { return }
         lastFrame = monotonic()
-        let canvas = Frame.render(snapshot, state, detail: detail, plan: planReading, diff: agentDiff, keymap: keymap,
+        keepRequestLayout()
+        let canvas = Frame.render(snapshot, state, detail: detail, plan: planReading, diff: agentDiff, request: requestLayout, keymap: keymap,
                                   width: Int(screen.width), height: Int(screen.height))
         frames += 1
         if frames == Self.crashInFrame { fatalError("FACTORY_TEST_CRASH_IN_DRAW: a trap inside frame \(frames)") }

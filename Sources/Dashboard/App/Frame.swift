@@ -5,6 +5,12 @@ import FactoryEngine
 public enum Frame {
     public static func render(_ snap: Snapshot, _ ui: UIState, detail: AgentDetail? = nil, plan: PlanReading? = nil,
                               diff: AgentDiff? = nil, keymap: Keymap, width: Int, height: Int) -> Canvas {
+        render(snap, ui, detail: detail, plan: plan, diff: diff, request: nil, keymap: keymap, width: width, height: height)
+    }
+
+    /// `request`: the request view's layout, kept by the app from frame to frame (nil: made here).
+    static func render(_ snap: Snapshot, _ ui: UIState, detail: AgentDetail? = nil, plan: PlanReading? = nil,
+                       diff: AgentDiff? = nil, request: RequestLayout?, keymap: Keymap, width: Int, height: Int) -> Canvas {
         var canvas = Canvas(width: width, height: height)
         let layout = Layout.make(width: width, height: height, focus: ui.focus)
         switch layout.mode {
@@ -22,6 +28,7 @@ public enum Frame {
                 switch view {
                 case .plan: PlanPane.draw(plan, snap, top: ui.viewTop, in: layout.body, on: &canvas)
                 case .diff(let role): DiffPane.draw(diff, role: role, top: ui.viewTop, in: layout.body, on: &canvas)
+                case .request(let role): RequestPane.draw(snap, role: role, top: ui.viewTop, layout: request, keymap: keymap, in: layout.body, on: &canvas)
                 }
                 StatusBar.draw(snap, ui, keymap: keymap, in: layout.statusBar, on: &canvas)
                 if ui.showHelp { HelpOverlay.draw(keymap, in: Rect(x: 0, y: 0, width: width, height: height), on: &canvas) }
@@ -31,6 +38,7 @@ public enum Frame {
             if !layout.tasks.isEmpty {
                 if ui.detailOpen, snap.agents.indices.contains(ui.selectedAgent) {
                     DetailPane.draw(detail, agent: snap.agents[ui.selectedAgent], scroll: ui.detailScroll, focused: ui.focus == .detail,
+                                    readKey: keymap.label(of: .request),
                                     in: layout.tasks, on: &canvas)
                 } else {
                     TasksPane.draw(snap, ui, focused: ui.focus == .tasks, in: layout.tasks, on: &canvas)

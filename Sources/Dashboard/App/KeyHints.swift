@@ -8,7 +8,7 @@ enum KeyHints {
     static let words: [KeyAction: String] = [
         .approve: "approve", .reject: "reject", .allow: "allow", .allowAlways: "always", .deny: "deny",
         .message: "message", .spawn: "spawn", .kill: "kill", .restart: "restart", .resume: "resume",
-        .startFeature: "new feature", .merge: "merge", .attach: "terminal", .detail: "detail", .plan: "plan", .diff: "diff",
+        .startFeature: "new feature", .merge: "merge", .attach: "terminal", .detail: "detail", .plan: "plan", .diff: "diff", .request: "read whole",
         .focusNext: "focus", .search: "search", .follow: "follow", .theme: "theme", .help: "help", .quit: "quit",
     ]
 
@@ -24,9 +24,21 @@ enum KeyHints {
 
     /// The hints in the plan or diff view (they take q and Esc to close).
     static let viewHints: [([KeyAction], String)] = [
-        ([.cancel, .quit], "close"), ([.approve], "approve"), ([.reject], "reject"), ([.up, .down, .pageUp, .pageDown], "scroll"),
-        ([.nextFile, .previousFile], "file"), ([.top], "top"), ([.bottom], "end"), ([.help], "help"),
+        ([.cancel, .quit], "close"), ([.request], "read request"), ([.approve], "approve"), ([.reject], "reject"),
+        ([.up, .down, .pageUp, .pageDown], "scroll"), ([.nextFile, .previousFile], "file"), ([.top], "top"), ([.bottom], "end"), ([.help], "help"),
     ]
+
+    /// The hints in the request view: its answers first, in the words the view uses.
+    static func requestHints(_ request: PermissionRequest?) -> [([KeyAction], String)] {
+        // (Not `answering`: which rule always adds reads the input, a frame is no time for it.)
+        let answers: [([KeyAction], String)] = switch request {
+        case nil: []
+        case let request? where request.isQuestion: [([.allow], "answer"), ([.deny], "decline")]
+        case let request? where request.isOnScreen: [([.allow], "allow"), ([.deny], "deny")]
+        default: [([.allow], "allow"), ([.allowAlways], "always"), ([.deny], "deny")]
+        }
+        return answers + [([.cancel, .quit], "close"), ([.up, .down, .pageUp, .pageDown], "scroll"), ([.top], "top"), ([.bottom], "end"), ([.help], "help")]
+    }
 
     /// The hints while a message is open whole in the reader.
     static let readerHints: [([KeyAction], String)] = [
@@ -41,24 +53,40 @@ enum KeyHints {
     }
 
     static func line(_ snap: Snapshot, _ ui: UIState, keymap: Keymap) -> String {
+        let (answer, rest) = parts(snap, ui, keymap: keymap)
+        return " " + (answer + rest).joined(separator: " · ")
+    }
+
+    /// The hints in two parts: the keys for an agent that asks — where its request is read
+    /// whole, then the answers — which the status bar puts next to what needs attention,
+    /// and the rest.
+    static func parts(_ snap: Snapshot, _ ui: UIState, keymap: Keymap) -> (answer: [String], rest: [String]) {
         let asking = snap.agents.contains { $0.request != nil }
         let searching = ui.focus == .messages && MessagesPane.activeSearch(ui) != nil
         // An agent asking comes first wherever the keys are (n denies except while searching).
         let answer: [([KeyAction], String)] = asking && ui.reader == nil && ui.view == nil
-            ? (searching ? [([.allow, .allowAlways], "answer")] : [([.allow, .allowAlways, .deny], "answer")]) : []
+            ? [([.request], "read whole")] + (searching ? [([.allow, .allowAlways], "answer")] : [([.allow, .allowAlways, .deny], "answer")]) : []
         let hints: [([KeyAction], String)] = ui.reader != nil ? readerHints
+            : ui.requestRole != nil ? requestHints(viewedRequest(snap, ui))
             : ui.view != nil
             ? viewHints.filter { applies($0.0[0], snap, ui) }
-            : ui.focus == .messages ? answer + messagesHints(searching: searching)
+            : ui.focus == .messages ? messagesHints(searching: searching)
             : ui.focus == .detail
-            ? detailHints.filter { applies($0.0[0], snap, ui) }
-            : answer + order.filter { applies($0, snap, ui) && !(asking && [.allow, .allowAlways, .deny].contains($0)) }
+            ? detailHints.filter { applies($0.0[0], snap, ui) && !(asking && $0.0[0] == .request) }
+            : order.filter { applies($0, snap, ui) && !(asking && [.allow, .allowAlways, .deny, .request].contains($0)) }
                 .compactMap { action in words[action].map { ([action], $0) } }
-        let shown = hints.compactMap { actions, word -> String? in
-            let keys = actions.compactMap { keymap.label(of: $0) }
-            return keys.isEmpty ? nil : keys.joined(separator: "/") + " " + word
+        let shown = { (hints: [([KeyAction], String)]) in
+            hints.compactMap { actions, word -> String? in
+                let keys = actions.compactMap { keymap.label(of: $0) }
+                return keys.isEmpty ? nil : keys.joined(separator: "/") + " " + word
+            }
         }
-        return " " + shown.joined(separator: " · ")
+        return (shown(answer), shown(hints))
+    }
+
+    /// The request the request view shows, while it is open.
+    static func viewedRequest(_ snap: Snapshot, _ ui: UIState) -> PermissionRequest? {
+        ui.requestRole.flatMap { role in snap.agents.first { $0.role == role }?.request }
     }
 
     /// Can the action do something now?
@@ -66,8 +94,10 @@ enum KeyHints {
         let selected = snap.agents.indices.contains(ui.selectedAgent) ? snap.agents[ui.selectedAgent] : nil
         let asking = snap.agents.first { $0.request != nil }
         switch action {
-        case .approve, .reject: return snap.phase == .awaitingApproval
-        case .allow, .deny: return asking != nil
+        // Approving also accepts an approved plan that changed since (the attention item says which lines).
+        case .approve: return snap.phase == .awaitingApproval || snap.attention.contains { $0.kind == .planChanged }
+        case .reject: return snap.phase == .awaitingApproval
+        case .allow, .deny, .request: return asking != nil
         case .allowAlways: return asking.map { $0.request?.isQuestion == false && $0.session == nil } ?? false
         case .resume: return snap.phase == .blocked
         case .merge: return snap.phase == .blocked && (snap.blockedPhase == .merge || !snap.conflicts.isEmpty)

@@ -11,6 +11,8 @@ public enum KeyAction: String, CaseIterable, Sendable {
     case pageUp = "page_up", pageDown = "page_down"
     case follow, search, filter, detail, attach
     case plan, diff
+    /// The request view: what an agent asks, whole.
+    case request
     case nextFile = "next_file", previousFile = "previous_file"
     case nextMatch = "next_match", previousMatch = "previous_match"
     case theme, help, quit, cancel
@@ -62,7 +64,7 @@ public struct Keymap: Sendable {
         ("\t", .focusNext), ("BackTab", .focusPrevious), ("k", .up), ("Up", .up), ("j", .down), ("Down", .down),
         ("g", .top), ("Home", .top), ("G", .bottom), ("End", .bottom),
         ("PageUp", .pageUp), ("PageDown", .pageDown), ("f", .follow), ("/", .search), ("F", .filter),
-        ("\n", .detail), ("\r", .detail), ("Enter", .detail), ("o", .attach), ("p", .plan), ("d", .diff), ("]", .nextFile), ("[", .previousFile), ("t", .theme), ("?", .help), ("q", .quit), ("Escape", .cancel),
+        ("\n", .detail), ("\r", .detail), ("Enter", .detail), ("o", .attach), ("p", .plan), ("d", .diff), ("v", .request), ("]", .nextFile), ("[", .previousFile), ("t", .theme), ("?", .help), ("q", .quit), ("Escape", .cancel),
     ]
     public static let searchDefaults: [(String, KeyAction)] = [("n", .nextMatch), ("N", .previousMatch)]
 
@@ -139,9 +141,10 @@ public struct Keymap: Sendable {
             .top: "top / oldest", .bottom: "bottom / newest, and follow", .pageUp: "a page back", .pageDown: "a page on",
             .follow: "follow new lines on/off", .search: "search messages", .filter: "messages of one role (cycles)",
             .detail: "open / close the agent's live detail; in messages, read the message whole", .attach: "open the agent's terminal session (Ctrl-] comes back)", .plan: "the plan: design, tasks, verdicts that sent it back (a, r work in it)",
-            .diff: "the selected agent's changes against main", .nextFile: "diff: next file", .previousFile: "diff: previous file",
+            .diff: "the selected agent's changes against main",
+            .request: "what an agent asks, whole, before you answer: command, file, patch, questions (the answer keys work in it)", .nextFile: "diff: next file", .previousFile: "diff: previous file",
             .nextMatch: "next message found (while searching, in the messages pane)", .previousMatch: "previous message found (likewise)",
-            .theme: "next theme", .help: "this help", .quit: "quit (agents keep running); in the plan or diff, close it",
+            .theme: "next theme", .help: "this help", .quit: "quit (agents keep running); in the plan, diff or request view, close it",
             .cancel: "close / cancel",
         ]
         return KeyAction.allCases.map { action in

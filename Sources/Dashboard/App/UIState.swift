@@ -12,6 +12,8 @@ public enum FullView: Equatable, Sendable {
     case plan
     /// An agent's changes against main (`d`).
     case diff(role: String)
+    /// What an agent asks, whole (`v`).
+    case request(role: String)
 }
 
 /// A one-line prompt at the bottom of the screen.
@@ -104,7 +106,7 @@ public struct UIState: Equatable, Sendable {
     public var detailOpen = false
     /// Where the detail's feed is scrolled to.
     public var detailScroll = FeedScroll()
-    /// The plan or diff view, while open.
+    /// The plan, diff or request view, while open.
     public var view: FullView?
     /// The open view's first row shown.
     public var viewTop = 0
@@ -113,6 +115,12 @@ public struct UIState: Equatable, Sendable {
     public var notice: String?
 
     public init() {}
+
+    /// The role whose request the request view shows, while it is open.
+    public var requestRole: String? {
+        if case .request(let role)? = view { return role }
+        return nil
+    }
 
     /// The panes Tab goes through: the detail, while open, in the tasks pane's place.
     public var focusCycle: [PaneID] { detailOpen ? [.agents, .detail, .messages] : [.agents, .tasks, .messages] }

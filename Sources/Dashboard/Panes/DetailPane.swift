@@ -10,13 +10,15 @@ import TextWidth
 enum DetailPane {
     typealias Row = (text: String, role: ThemeRole)
 
-    static func draw(_ detail: AgentDetail?, agent: AgentSnapshot, scroll: FeedScroll, focused: Bool, in rect: Rect, on canvas: inout Canvas) {
+    /// `readKey`: the key of the request view, named beside a request the agent waits on.
+    static func draw(_ detail: AgentDetail?, agent: AgentSnapshot, scroll: FeedScroll, focused: Bool, readKey: String? = nil,
+                     in rect: Rect, on canvas: inout Canvas) {
         let title = "\(agent.role) · \(scroll.isFollowing ? "follow" : "paused") · Enter to close"
         canvas.box(rect, title: title, role: focused ? .borderFocused : .border, titleRole: .title)
         let inner = rect.inner
         guard !inner.isEmpty else { return }
         let detail = detail?.role == agent.role ? detail : nil
-        let top = header(detail, agent, height: inner.height)
+        let top = header(detail, agent, height: inner.height, readKey: readKey)
         for (i, row) in top.enumerated() {
             canvas.text(row.text, x: inner.x, y: inner.y + i, limit: inner.maxX, role: row.role)
         }
@@ -31,15 +33,19 @@ enum DetailPane {
     }
 
     /// How many rows of the pane at `rect` the feed gets (a page, for PgUp and PgDn).
-    static func feedRows(_ detail: AgentDetail?, agent: AgentSnapshot, in rect: Rect) -> Int {
+    static func feedRows(_ detail: AgentDetail?, agent: AgentSnapshot, readKey: String? = nil, in rect: Rect) -> Int {
         let inner = rect.inner
-        return max(0, inner.height - header(detail?.role == agent.role ? detail : nil, agent, height: inner.height).count)
+        return max(0, inner.height - header(detail?.role == agent.role ? detail : nil, agent, height: inner.height, readKey: readKey).count)
     }
 
-    /// The rows above the feed: as many as the pane's height affords.
-    static func header(_ detail: AgentDetail?, _ agent: AgentSnapshot, height: Int) -> [Row] {
+    /// The rows above the feed: as many as the pane's height affords. A request the agent
+    /// waits on is named in one line, with where it is read whole.
+    static func header(_ detail: AgentDetail?, _ agent: AgentSnapshot, height: Int, readKey: String? = nil) -> [Row] {
         var rows: [Row] = [(status(agent), .text)]
         if let problem = agent.problem { rows.append(("last run: \(problem)", .attention)) }
+        if let request = agent.request {
+            rows.append(((readKey.map { "\($0) reads it whole · " } ?? "") + "asks \(request.summary)", .attention))
+        }
         guard let detail, height >= 6 else { return rows }
         let files = detail.diffStat.last?.contains(" changed") == true ? Array(detail.diffStat.dropLast()) : detail.diffStat
         let summary = detail.diffStat.last.flatMap { $0.contains(" changed") ? $0.trimmingCharacters(in: .whitespaces) : nil } ?? "none"

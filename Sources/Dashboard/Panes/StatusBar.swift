@@ -3,18 +3,24 @@ import TextWidth
 
 /// Key hints, the attention count, and one line of feedback; or the open prompt.
 enum StatusBar {
+    /// While an agent asks, the keys that read its request whole and answer it follow the
+    /// attention item at once: a notice or a narrow screen never pushes them out.
     static func draw(_ snap: Snapshot, _ ui: UIState, keymap: Keymap, in rect: Rect, on canvas: inout Canvas) {
         canvas.fill(rect, role: .statusBar)
         if let prompt = ui.prompt { return drawPrompt(prompt, in: rect, on: &canvas) }
         var x = rect.x
+        let (answer, rest) = KeyHints.parts(snap, ui, keymap: keymap)
         if !snap.attention.isEmpty {
             x = canvas.text(" ⚑ \(snap.attention.count) ", x: x, y: rect.y, limit: rect.maxX, role: .attention)
             x = canvas.text(snap.attention[0].message + " ", x: x, y: rect.y, limit: min(rect.maxX, x + rect.width / 2), role: .attention)
         }
+        if !answer.isEmpty {
+            x = canvas.text(" " + answer.joined(separator: " · ") + " ", x: x, y: rect.y, limit: rect.maxX, role: .keyHint)
+        }
         if let notice = ui.notice {
             x = canvas.text(" \(notice) ", x: x, y: rect.y, limit: rect.maxX, role: .keyHint)
         }
-        canvas.text(KeyHints.line(snap, ui, keymap: keymap), x: x, y: rect.y, limit: rect.maxX, role: .keyHint)
+        canvas.text(" " + rest.joined(separator: " · "), x: x, y: rect.y, limit: rect.maxX, role: .keyHint)
     }
 
     /// The prompt: its label, the end of its text (where the cursor is) and, after a failed

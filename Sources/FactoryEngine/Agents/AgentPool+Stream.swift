@@ -63,8 +63,8 @@ extension AgentPool {
             records[role]?.usage = usage
             return false
         case .request(let request):
-            let asks = request.questions?.first.map { "\(role) asks: \($0.line)" } ?? "\(role) asks to run \(request.summary)"
-            owner?.agentEvent(.permissionRequest, role: role, asks)
+            let asks = request.questions?.first.map { "\(role) asks: \($0.line.capped(ToolSummary.limit))" } ?? "\(role) asks to run \(request.summary)"
+            owner?.agentEvent(.permissionRequest, role: role, asks, request: EngineEvent.Request(request, whole: true))
             // A question is for the human, whatever the lists say.
             if !request.isQuestion, let decision = owner?.definition(of: role)?.policy.decide(request), answerByPolicy(role, request, decision) { return false }
             records[role]?.request = request
@@ -109,7 +109,7 @@ extension AgentPool {
             said = "denied by \(role)'s rule \(rule)"
         }
         guard (try? supervisor.send(role: role, line)) != nil else { return false }
-        owner?.agentEvent(.permissionAnswer, role: role, "\(request.summary): \(said)")
+        owner?.agentEvent(.permissionAnswer, role: role, "\(request.summary): \(said)", request: EngineEvent.Request(request, whole: false))
         return true
     }
 }

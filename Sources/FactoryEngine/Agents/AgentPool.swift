@@ -12,7 +12,8 @@ protocol AgentPoolOwner: AnyObject {
     func lastFileActivity(of role: String) -> Double?
     /// A run changed: state.json must say so.
     func runsChanged()
-    func agentEvent(_ kind: EngineEvent.Kind, role: String, _ message: String)
+    /// `request`: the request a permission's event is about (whole on the request's own).
+    func agentEvent(_ kind: EngineEvent.Kind, role: String, _ message: String, request: EngineEvent.Request?)
     /// The role's agent ended; `restart` when it was asked to come back.
     func agentEnded(_ role: String, restart: Bool)
     /// The role's agent ran out of time and was stopped.
@@ -24,6 +25,10 @@ protocol AgentPoolOwner: AnyObject {
     func streamChanged(urgent: Bool)
     /// A protocol agent's turn ended having cost this much.
     func agentSpent(_ role: String, _ costUSD: Double)
+}
+
+extension AgentPoolOwner {
+    func agentEvent(_ kind: EngineEvent.Kind, role: String, _ message: String) { agentEvent(kind, role: role, message, request: nil) }
 }
 
 /// What an agent is started with: built by the engine from its role, PLAN.md and the feature.

@@ -1,3 +1,4 @@
+import CLibc
 import Dispatch
 import Foundation
 #if canImport(Glibc)
@@ -14,11 +15,17 @@ final class CommandServer: @unchecked Sendable {
     private let path: String
     private let queue = DispatchQueue(label: "factory.commands")
     private let source: DispatchSourceRead
-    private let perform: @Sendable (EngineCommand) -> EngineAnswer
+    private let perform: @Sendable (EngineCommand, Peer) -> EngineAnswer
     /// The socket file this server made (its inode), to remove that one and no other.
     private let bound: UInt64?
 
-    init(path: String, perform: @escaping @Sendable (EngineCommand) -> EngineAnswer) throws(SocketError) {
+    /// Who is at the other end of a connection, as the kernel recorded it when it connected.
+    struct Peer: Sendable {
+        var pid: Int32
+        var uid: UInt32
+    }
+
+    init(path: String, perform: @escaping @Sendable (EngineCommand, Peer) -> EngineAnswer) throws(SocketError) {
         listener = try UnixSocket.listen(at: path)
         var st = stat()
         bound = stat(path, &st) == 0 ? UInt64(st.st_ino) : nil
@@ -44,7 +51,10 @@ final class CommandServer: @unchecked Sendable {
     }
 
     private func serve(_ fd: Int32) {
-        let connection = Connection(fd: fd, queue: queue, perform: perform)
+        var credentials = factory_peer()
+        guard factory_peer_credentials(fd, &credentials) == 0 else { close(fd); return }
+        let peer = Peer(pid: credentials.pid, uid: credentials.uid)
+        let connection = Connection(fd: fd, queue: queue, peer: peer, perform: perform)
         queue.asyncAfter(deadline: .now() + Self.patience) { connection.giveUpUnlessAsked() }
     }
 }
@@ -55,14 +65,16 @@ private final class Connection: @unchecked Sendable {
     private let fd: Int32
     private let queue: DispatchQueue
     private let source: DispatchSourceRead
-    private let perform: @Sendable (EngineCommand) -> EngineAnswer
+    private let peer: CommandServer.Peer
+    private let perform: @Sendable (EngineCommand, CommandServer.Peer) -> EngineAnswer
     private var lines = LineBuffer(limit: 64 * 1024)
     private var asked = false
     private var closed = false
 
-    init(fd: Int32, queue: DispatchQueue, perform: @escaping @Sendable (EngineCommand) -> EngineAnswer) {
+    init(fd: Int32, queue: DispatchQueue, peer: CommandServer.Peer, perform: @escaping @Sendable (EngineCommand, CommandServer.Peer) -> EngineAnswer) {
         self.fd = fd
         self.queue = queue
+        self.peer = peer
         self.perform = perform
         source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
         source.setEventHandler { [self] in readable() }
@@ -83,9 +95,9 @@ private final class Connection: @unchecked Sendable {
             return finish(EngineAnswer(ok: false, message: "not a factory command"))
         }
         source.suspend()
-        let perform = self.perform
+        let perform = self.perform, peer = self.peer
         DispatchQueue.global().async { [self] in
-            let answer = perform(command)
+            let answer = perform(command, peer)
             queue.async { [self] in
                 source.resume()
                 finish(answer)

@@ -1,3 +1,5 @@
+import PlanDocument
+
 /// What people and other processes ask of the engine: one typed value, whether it is run
 /// by the engine in this process or sent over `.agent-comms/engine.sock` to the one that
 /// drives. Encoded as JSON (`{"approve":{"note":null}}`).
@@ -26,6 +28,10 @@ public enum EngineCommand: Codable, Sendable, Equatable {
     case answer(role: String, answers: [String])
     /// Is anyone there? Answers with the phase (the channel's own round trip).
     case ping
+    /// A validator's verdict for the current round: counts only from the agent of its role.
+    case verdict(kind: VerdictKind, subject: String, verdict: String)
+    /// The human sets security's critical block aside, saying why (kept in HISTORY.md).
+    case override(reason: String)
 
     /// A word for the command in notices and errors.
     public var name: String {
@@ -45,6 +51,8 @@ public enum EngineCommand: Codable, Sendable, Equatable {
         case .send: return "send"
         case .ping: return "ping"
         case .budget: return "budget"
+        case .verdict: return "verdict"
+        case .override: return "override"
         }
     }
 }

@@ -51,11 +51,17 @@ extension Engine {
                 return nil
             }
         }
-        let argv = def.argv(prompt: prompt, worktree: worktree, plan: paths.plan, factory: options.factoryPath, run: run.path)
+        // The agent's own copy of PLAN.md: what it writes there comes back as its role's.
+        let copy: String
+        do { copy = try giveCopy(role) } catch {
+            _ = pool.startFailed(role, in: state.phase, error.description)
+            return nil
+        }
+        let argv = def.argv(prompt: prompt, worktree: worktree, plan: copy, factory: options.factoryPath, run: run.path)
         var env = options.agentEnvironment
         env["FACTORY_ROLE"] = role
         env["FACTORY_RUN_DIR"] = run.path
-        env["FACTORY_PLAN"] = paths.plan
+        env["FACTORY_PLAN"] = copy
         env["FACTORY_TASKS"] = tasks
         env["FACTORY_FEATURE"] = state.feature
         env["FACTORY_WORKTREE"] = worktree
@@ -99,7 +105,9 @@ extension Engine: AgentPoolOwner {
         watchSessions()
     }
 
-    func agentEvent(_ kind: EngineEvent.Kind, role: String, _ message: String) { event(kind, role: role, message) }
+    func agentEvent(_ kind: EngineEvent.Kind, role: String, _ message: String, request: EngineEvent.Request?) {
+        event(kind, role: role, message, request: request)
+    }
 
     /// What the agent did shows in PLAN.md and its clone; the pipeline may move on.
     func agentEnded(_ role: String, restart: Bool) {

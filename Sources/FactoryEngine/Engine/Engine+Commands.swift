@@ -16,7 +16,7 @@ extension Engine {
             guard !text.isEmpty else { throw EngineError("describe the feature to build") }
             let budget = try budgetUSD.map { usd throws(EngineError) in try Budget.check(usd) } ?? plan.view.field("Budget").flatMap(Budget.parse)
             // A new feature needs a new approval.
-            let unapprove: [PlanEdit] = Gates.approved(plan.view) ? [.setCheckpointItem(text: Gates.approvalItem, done: false)] : []
+            let unapprove: [PlanEdit] = Gates.approvalTicked(plan.view) ? [.setCheckpointItem(text: Gates.approvalItem, done: false)] : []
             try writePlan(unapprove + [
                 .setField(name: "Feature", value: text),
                 .appendMessage(from: "Human", to: ["Architect"], body: "New feature: \(text)", time: Clock.minute()),
@@ -30,29 +30,30 @@ extension Engine {
         }
     }
 
-    public func approve(note: String? = nil) throws(EngineError) {
+    /// The human's approval of the plan awaiting it — or, once the approved design or tasks
+    /// have changed, of the plan as it now stands. Sealed with what it covers.
+    @discardableResult
+    public func approve(note: String? = nil) throws(EngineError) -> String {
         try onQueue { () throws(EngineError) in
-            guard state.phase == .awaitingApproval else { throw EngineError("nothing awaits approval (phase \(state.phase.rawValue))") }
-            try tickApproval(note: note)
-            step()
+            if state.phase == .awaitingApproval {
+                try sealApproval(note: note, by: "human")
+                step()
+                let held = Budget.heldNote(state)
+                let seal = state.approval?.shortSeal ?? "?"
+                return held.isEmpty ? "plan approved (seal \(seal)): implementation begins" : "plan approved (seal \(seal))" + held
+            }
+            if state.approved, state.planChangedSinceApproval != nil {
+                try sealApproval(note: note ?? "The changed plan is approved.", by: "human")
+                publish()
+                return "the changed plan approved (seal \(state.approval?.shortSeal ?? "?"))"
+            }
+            throw EngineError("nothing awaits approval (phase \(state.phase.rawValue))")
         }
-    }
-
-    /// Ticks the approval item, tells the architect, logs it; throws the real reason it
-    /// could not (PLAN.md not writable, no such checkpoint item).
-    func tickApproval(note: String?) throws(EngineError) {
-        let body = "Plan approved." + (note.map { " \($0)" } ?? "")
-        try writePlan([
-            .setCheckpointItem(text: Gates.approvalItem, done: true),
-            .appendMessage(from: "Orchestrator", to: ["Architect"], body: body, time: Clock.minute()),
-            .appendChangeLog(date: Clock.day(), change: "Plan approved", by: "Human"),
-        ])
-        event(.approved, role: "architect", body)
     }
 
     /// The demo's automatic approval, for the pipeline: true when the plan was approved.
     func approvePlan(note: String?) -> Bool {
-        do { try tickApproval(note: note); return true } catch { return false }
+        do { try sealApproval(note: note, by: "demo"); return true } catch { return false }
     }
 
     public func reject(reason: String) throws(EngineError) {
@@ -60,12 +61,13 @@ extension Engine {
             guard state.phase == .awaitingApproval else { throw EngineError("nothing awaits approval (phase \(state.phase.rawValue))") }
             let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !why.isEmpty else { throw EngineError("give a reason for the architect") }
-            let unapprove: [PlanEdit] = Gates.approved(plan.view) ? [.setCheckpointItem(text: Gates.approvalItem, done: false)] : []
+            let unapprove: [PlanEdit] = Gates.approvalTicked(plan.view) ? [.setCheckpointItem(text: Gates.approvalItem, done: false)] : []
             try writePlan(unapprove + [
                 .appendMessage(from: "Human", to: ["Architect"], body: "Plan rejected: \(why)", time: Clock.minute()),
                 .addTask(TaskDraft(agent: "architect", status: "pending", priority: "P0", description: "Revise the design: \(why)")),
                 .appendChangeLog(date: Clock.day(), change: "Plan rejected: \(why)", by: "Human"),
             ])
+            state.approval = nil
             event(.rejected, role: "architect", "plan rejected: \(why)")
             step()
         }

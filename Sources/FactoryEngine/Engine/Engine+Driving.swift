@@ -20,6 +20,7 @@ extension Engine {
             guard options.driving else { return publish() }
             openCommandServer()
             pool.adoptSurvivors()
+            adoptCopies()
             watchSessions()
             event(.engineStarted, "driving \(paths.root) (pid \(getpid()))")
             step()
@@ -31,7 +32,10 @@ extension Engine {
         let list = worktrees.watchList()
         var only = list.only
         only[paths.comms] = Self.watchedComms(driving: options.driving)
-        let dirs = [paths.comms] + list.directories
+        // The agents' copies of PLAN.md: only a driving engine takes them in.
+        let copies = options.driving ? copyFolders() : [:]
+        for folder in copies.keys { only[folder] = ["PLAN.md"] }
+        let dirs = [paths.comms] + list.directories + copies.keys.sorted()
         watcher = FileWatcher(directories: dirs.filter { FileManager.default.fileExists(atPath: $0) }, only: only, queue: queue) { [weak self] changed in
             self?.filesChanged(changed)
         }
@@ -47,7 +51,9 @@ extension Engine {
             reloadPlan()
             if !options.driving, let fresh = StateStore(path: paths.state).load() { follow(fresh) }
         }
-        worktrees.changed(changed.filter { $0 != paths.comms })
+        let copies = Set(Role.all.map { paths.run($0).planCopyFolder })
+        for role in Role.all where changed.contains(paths.run(role).planCopyFolder) { takeCopy(role) }
+        worktrees.changed(changed.filter { $0 != paths.comms && !copies.contains($0) })
         step()
     }
 
@@ -79,6 +85,7 @@ extension Engine {
         watcher?.restrict(paths.comms, to: Self.watchedComms(driving: true))
         openCommandServer()
         pool.adoptSurvivors()
+        adoptCopies()
         event(.engineStarted, "took over driving \(paths.root) (pid \(getpid()))")
         step()
     }

@@ -18,8 +18,14 @@ extension Engine {
         case let .merged(base, tip, branches):
             let entry = HistoryEntry(for: state, view: plan.view, branches: branches, day: Clock.day())
             let history: String
-            switch HistoryWriter(queue: queue, git: merges.git, identity: merges.identity).commit(entry, onto: tip, base: base) {
-            case let .success(commit): history = commit
+            switch HistoryWriter(queue: queue, git: merges.git, identity: merges.identity).commit(entry, onto: tip, base: base, branches: branches) {
+            case let .success(written):
+                history = written.commit
+                for branch in written.rewrote {
+                    let role = String(branch.dropFirst("agent/".count))
+                    raise(TrustAlert(role: role, message: "The \(role)'s branch changed \(HistoryWriter.path); it is factory's record, so that change was left out of the merge", at: wallNow()),
+                          by: .agent(role: role, runID: nil))
+                }
             case let .failure(problem): return block("merge stopped, main untouched: \(problem.description)")
             }
             if let problem = merges.apply(tip: history) { return block("merge stopped, main untouched: \(problem)") }

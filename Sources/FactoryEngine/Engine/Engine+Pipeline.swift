@@ -42,6 +42,7 @@ extension Engine {
         PipelineMachine.Input(phase: state.phase, feature: state.feature, view: plan.view, runs: pool.runs,
                               retries: roles.mapValues(\.retries), validationFailures: state.validationFailures,
                               validationRetries: options.validationRetries, autoApprove: options.autoApprove,
+                              approved: state.approved, verdicts: state.ledger,
                               day: Clock.day(), minute: Clock.minute(), now: wallNow(), overBudget: state.overBudget, rolesOverBudget: rolesOverBudget)
     }
 
@@ -92,6 +93,10 @@ extension Engine {
         try writePlan(PipelineMachine.edits(from: from, t, view: plan.view, feature: state.feature, day: Clock.day()))
         // A new feature: remember its starting tasks, so its history lists only its own.
         if next == .planning && state.tasksBeforeFeature == nil { state.tasksBeforeFeature = tasksBefore }
+        // Tasks this write added are the engine's own, not changes to an approved plan.
+        let added = plan.view.tasks.map(\.id).filter { !tasksBefore.contains($0) }
+        if !added.isEmpty { state.engineTasks = (state.engineTasks ?? []) + added }
+        enterTrust(next)
         if let round = t.validationRound { state.validationFailures = round }
         state.phase = next
         if next == .blocked {
@@ -104,7 +109,7 @@ extension Engine {
         // A phase entered again starts its roles' retry budgets afresh.
         pool.freshBudgets(for: next.roles)
         save()
-        if let round = t.validationRound, next != .blocked {
+        if let round = t.validationRound {
             event(t.veto ? .veto : .validationFailed, role: t.veto ? "security" : nil, "validation round \(round) failed: \(t.reason.replacingOccurrences(of: "validation failed: ", with: ""))")
         }
         event(.phase, "\(from.rawValue) → \(next.rawValue): \(t.reason)")
@@ -117,6 +122,14 @@ extension Engine {
             let phase = next
             queue.async { done?(phase) }
         }
+    }
+
+    /// What the record of trust keeps across a phase change: a plan sent back to planning
+    /// needs a new approval; a validation round starts with no verdicts. The alerts stay
+    /// with the feature (a tick tried in planning matters at the approval), and go with it.
+    private func enterTrust(_ next: Phase) {
+        if next == .planning { state.approval = nil; state.planChangedSinceApproval = nil }
+        if next == .validation { state.verdicts = VerdictLedger() }
     }
 
     /// Puts the validators' worktrees on the builder's work (the builder's clone fetched

@@ -18,12 +18,19 @@ extension Engine {
         dispatchPrecondition(condition: .onQueue(queue))
         guard !edits.isEmpty else { return }
         do {
-            plan = try PlanFile(path: paths.plan).update(edits)
+            // Never into a PLAN.md cut short or replaced by something else (read under the
+            // lock, as it is now): the engine's lines would land in a file the gates cannot read.
+            let relative = paths.relative(paths.plan), started = state.phase != .idle
+            plan = try PlanFile(path: paths.plan).update { current throws(PlanEditError) in
+                if let problem = PlanHealth.problem(current, path: relative, featureStarted: started) { throw PlanEditError(problem) }
+                return edits
+            }
             // Only a file of exactly the bytes written counts as ours (another writer
             // between the rename and this stat would almost surely change the size).
             lastWrittenPlan = FileStamp(paths.plan).flatMap { $0.size == plan.bytes.count ? $0 : nil }
             planWriteProblem = nil
             planReadProblem = nil
+            refreshCopies()
         } catch {
             let cause = "cannot write \(paths.relative(paths.plan)): \(error.description.replacingOccurrences(of: paths.root + "/", with: ""))"
             planWriteProblem = cause
@@ -45,6 +52,10 @@ extension Engine {
             // Someone else changed the file since a write failed: what failed may no longer
             // apply (a human put the file right). The next write says so again if it does.
             planWriteProblem = nil
+            // Someone else's change: the lines only the human or one role decides are
+            // checked against the engine's record, and the agents' copies follow.
+            guardPlan(writer: unknownWriter)
+            if options.driving { refreshCopies() }
         } catch {
             planReadProblem = error.description.replacingOccurrences(of: paths.root + "/", with: "")
         }

@@ -38,7 +38,7 @@ extension Engine {
             pool.answered(role)
             let verb = answer == .allow ? "allowed" : answer == .allowAlways ? "always allowed" : "denied"
             let kept = answer == .allowAlways ? "; " + keepAllowRule(rule, for: role) : ""
-            event(.permissionAnswer, role: role, "the human \(verb) \(request.summary)\(kept)")
+            event(.permissionAnswer, role: role, "the human \(verb) \(request.summary)\(kept)", request: EngineEvent.Request(request, whole: false))
             publish()
             return "\(verb) \(role): \(request.summary)\(kept)"
         }
@@ -70,7 +70,7 @@ extension Engine {
         }
         pool.answered(role)
         let said = answers.map { "\($0.0) → \($0.1)" }.joined(separator: "; ")
-        event(.permissionAnswer, role: role, "the human answered \(role): \(said)")
+        event(.permissionAnswer, role: role, "the human answered \(role): \(said)", request: EngineEvent.Request(request, whole: false))
         publish()
         return "answered \(role): \(said)"
     }

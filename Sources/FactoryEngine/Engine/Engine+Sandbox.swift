@@ -14,12 +14,7 @@ extension Engine {
         dispatchPrecondition(condition: .onQueue(queue))
         guard def.sandboxed, let sandbox = clones.sandbox(role, command: argv) else { return nil }
         let run = paths.run(role)
-        // bubblewrap binds only what exists.
-        do {
-            try FileManager.default.createDirectory(atPath: SandboxPolicy.planCopyFolder(run), withIntermediateDirectories: true)
-        } catch {
-            throw SpawnError("cannot make \(paths.relative(SandboxPolicy.planCopyFolder(run))): \(error.localizedDescription)")
-        }
+        // bubblewrap binds only what exists (the copy of PLAN.md's folder is there already).
         let signals = open(run.signals, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard signals >= 0 else { throw SpawnError("cannot make \(paths.relative(run.signals)): \(String(cString: strerror(errno)))") }
         close(signals)

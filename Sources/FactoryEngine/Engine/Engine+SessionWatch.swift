@@ -74,7 +74,7 @@ extension Engine {
                 changed = true
                 if after.request != before.request || after.state != before.state || after.waitsInTerminal != before.waitsInTerminal { urgent = true }
                 if let request = after.request, request != before.request {
-                    event(.permissionRequest, role: role, "\(role) asks on its screen: \(request.summary)")
+                    event(.permissionRequest, role: role, "\(role) asks on its screen: \(request.summary)", request: EngineEvent.Request(request, whole: true))
                 }
             }
         }
@@ -111,7 +111,8 @@ extension Engine {
             if let reason { try? terminals.send(role, text: reason) }
         }
         let verb = keys == prompt.keys.allow ? "allowed" : "denied"
-        event(.permissionAnswer, role: role, "the human \(verb) \(request.summary) (keys \(keys.joined(separator: " ")) on its screen)")
+        event(.permissionAnswer, role: role, "the human \(verb) \(request.summary) (keys \(keys.joined(separator: " ")) on its screen)",
+              request: EngineEvent.Request(request, whole: false))
         publish()
         return "\(verb) \(role): \(request.summary)"
     }

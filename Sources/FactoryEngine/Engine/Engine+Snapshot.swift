@@ -57,13 +57,17 @@ extension Engine {
         if let problem = stateProblem { items.append(Attention(kind: .plan, role: nil, message: problem, about: "state")) }
         // An agent waiting on a permission is stuck until someone answers: first in line.
         items.append(contentsOf: agents.compactMap(sessionWaits))
+        // Short, for a line and a notification: each says where the request is read whole.
+        let whole = " — whole in the request view and factory status; "
         for a in agents { if let request = a.request {
             if let question = request.questions?.first {
                 let more = (request.questions?.count ?? 1) > 1 ? " (+\((request.questions?.count ?? 1) - 1) more)" : ""
-                items.append(Attention(kind: .request, role: a.role, message: "\(a.role) asks: \(question.line)\(more): y answers, n declines (factory answer \(a.role) TEXT)",
+                items.append(Attention(kind: .request, role: a.role,
+                                       message: "\(a.role) asks: \(question.line.capped(ToolSummary.limit))\(more)\(whole)y answers, n declines (factory answer \(a.role) TEXT)",
                                        about: request.requestID))
             } else {
-                items.append(Attention(kind: .request, role: a.role, message: "\(a.role) asks to run \(request.summary): " + (request.tool == SessionScreen.tool ? "y allows, n denies (on its screen)" : "y allows, A always, n denies"),
+                items.append(Attention(kind: .request, role: a.role, message: "\(a.role) asks to run \(request.summary)\(whole)"
+                                       + (request.tool == SessionScreen.tool ? "y allows, n denies (on its screen)" : "y allows, A always, n denies"),
                                        about: request.requestID))
             }
         } }
@@ -79,8 +83,16 @@ extension Engine {
             items.append(Attention(kind: .approval, role: "architect", message: "the plan for \"\(state.feature)\" awaits approval: factory approve, or factory reject --reason",
                                    about: state.feature))
         }
-        let validation = Gates.validation(plan.view)
-        if validation.veto {
+        if let changes = state.planChangedSinceApproval, let seal = state.approval?.shortSeal {
+            let shown = changes.prefix(3).joined(separator: " · ") + (changes.count > 3 ? " · (\(changes.count - 3) more)" : "")
+            items.append(Attention(kind: .planChanged, role: "architect",
+                                   message: "the plan changed since you approved it (seal \(seal)): \(shown) — factory approve accepts it as it is now",
+                                   about: changes.joined(separator: "\n")))
+        }
+        for alert in state.alerts ?? [] {
+            items.append(Attention(kind: .trust, role: alert.role, message: alert.message, about: "\(alert.at)"))
+        }
+        if state.ledger.veto {
             items.append(Attention(kind: .veto, role: "security", message: "security vetoed the change (critical block)", about: runName("security")))
         }
         if !state.conflicts.isEmpty {

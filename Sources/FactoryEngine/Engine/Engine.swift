@@ -81,6 +81,11 @@ public final class Engine: @unchecked Sendable {
     var stateProblem: String?
     /// Roles whose checkout stays a git worktree (it has changes), and why, in one line.
     var legacyCheckouts: [String: String] = [:]
+    /// The agents' copies of PLAN.md, by role: the versions given to each.
+    var planCopies: [String: PlanCopy] = [:]
+    /// Who the command being performed comes from (the `by` of its events); the engine
+    /// itself otherwise.
+    var actor: Caller = .engine
 
     public init(paths: WorkspacePaths, options: EngineOptions = EngineOptions()) throws {
         self.paths = paths
@@ -112,6 +117,7 @@ public final class Engine: @unchecked Sendable {
             plan = PlanDocument(bytes: [])
             planReadProblem = error.description.replacingOccurrences(of: paths.root + "/", with: "")
         }
+        state.adoptUnsealed(plan)
         if options.driving, let problem = stateProblem, let recovered = EngineState.recovered(from: plan.view, because: problem) {
             state = recovered
             // Written now, so `factory status` and watching dashboards see it too.
@@ -192,9 +198,13 @@ public final class Engine: @unchecked Sendable {
         for s in snapshotSubscribers { s(snap) }
     }
 
-    func event(_ kind: EngineEvent.Kind, role: String? = nil, _ message: String) {
+    /// `by`: who did it; the caller of the command being performed unless said. `request`:
+    /// the request a `permission_request` or `permission_answer` event is about.
+    func event(_ kind: EngineEvent.Kind, role: String? = nil, _ message: String, by: Caller? = nil, request: EngineEvent.Request? = nil) {
         dispatchPrecondition(condition: .onQueue(queue))
-        let e = EngineEvent(time: wallNow(), kind: kind, phase: state.phase.rawValue, role: role, message: message)
+        let who = by ?? actor
+        let e = EngineEvent(time: wallNow(), kind: kind, phase: state.phase.rawValue, role: role, message: message,
+                            request: request, by: who.name, run: who.runID)
         EventLog.append(e, to: paths.events)
         for s in eventSubscribers { s(e) }
     }

@@ -62,6 +62,16 @@ public struct EngineState: Sendable, Codable, Equatable {
     public var budgetReachedAt: Double?
     /// What each role's agents have spent on the feature (USD), for a role's `budget_usd`.
     public var spentByRole: [String: Double]?
+    /// The human's approval of this feature's plan, sealed with what was approved.
+    public var approval: PlanApproval?
+    /// The approved plan has changed since (the lines that did), until the human approves again.
+    public var planChangedSinceApproval: [String]?
+    /// The current (or last) validation round's verdicts, as their roles gave them.
+    public var verdicts: VerdictLedger?
+    /// What an agent tried that only the human or another role may do, in this phase.
+    public var alerts: [TrustAlert]?
+    /// Tasks the engine added to this feature itself (a phase's own, a round's findings).
+    public var engineTasks: [String]?
 
     /// What the feature has spent so far, over every phase.
     public var featureCostUSD: Double { (spentByPhase ?? [:]).values.reduce(0, +) }
@@ -71,6 +81,10 @@ public struct EngineState: Sendable, Codable, Equatable {
     public init() {}
 
     public func run(_ role: String) -> AgentRun { runs[role] ?? AgentRun(role: role) }
+
+    /// The human has approved this feature's plan.
+    public var approved: Bool { approval?.feature == feature && !feature.isEmpty }
+    public var ledger: VerdictLedger { verdicts ?? VerdictLedger() }
 
     /// Runs recorded as active whose keeper has since recorded their end: what a reader
     /// (`factory status`) shows while no engine drives. A driving engine learns the same
@@ -114,6 +128,24 @@ func signalName(_ signal: Int32) -> String {
 }
 
 extension EngineState {
+    /// A record written before approvals were sealed and verdicts kept by the engine, for a
+    /// feature already past its gates: what PLAN.md shows then is taken as the record once,
+    /// so a factory in the middle of a feature goes on.
+    mutating func adoptUnsealed(_ plan: PlanDocument) {
+        let gate: Phase = phase == .blocked ? (blockedPhase ?? .idle) : phase
+        if approval == nil, [.implementation, .validation, .documentation, .merge, .done].contains(gate), Gates.approvalTicked(plan.view) {
+            approval = PlanApproval(feature: feature, lines: PlanSeal.lines(of: plan, feature: feature, tasksBefore: tasksBeforeFeature),
+                                    at: wallNow(), by: "human (recorded before seals)")
+        }
+        if verdicts == nil, [.validation, .documentation, .merge, .done].contains(gate) {
+            var ledger = VerdictLedger()
+            for v in plan.view.verdicts where v.verdict != "undecided" && v.verdict != "unknown" {
+                ledger[v.kind] = SealedVerdict(verdict: v.verdict, subject: v.subject, by: VerdictLedger.role(for: v.kind), at: wallNow())
+            }
+            verdicts = ledger
+        }
+    }
+
     /// After an unreadable state.json was set aside: the feature PLAN.md says is under way,
     /// blocked where it stood, so the problem shows everywhere and `factory resume` takes it
     /// on from there. Nil when PLAN.md names no feature in a phase that can be resumed.

@@ -28,31 +28,40 @@ public enum Gates {
         plan.sections.contains { $0.lowercased().hasPrefix("design") }
     }
 
-    /// The checkpoint item the human ticks by approving.
+    /// The checkpoint item that shows the human's approval. The engine ticks it when the
+    /// human approves; a tick anyone else writes is put back (`PlanGuard`).
     public static let approvalItem = "Human approved the plan"
 
-    public static func approved(_ plan: PlanView) -> Bool {
+    /// PLAN.md's approval box is ticked (whoever ticked it).
+    public static func approvalTicked(_ plan: PlanView) -> Bool {
         plan.checkpoints.flatMap(\.items).contains { $0.done && $0.text.lowercased().contains("approved the plan") }
     }
 
     public struct ValidationResult: Equatable, Sendable {
         /// Every kind has a decided verdict.
         public var complete: Bool
-        public var failures: [Verdict]
+        public var failures: [Failure]
         /// Security's critical block: a veto no other verdict outweighs.
         public var veto: Bool
         public var passed: Bool { complete && failures.isEmpty }
+
+        public struct Failure: Equatable, Sendable {
+            public var kind: VerdictKind
+            public var verdict: String
+        }
     }
 
     static let failing: Set<String> = ["changes_requested", "needs_fixes", "critical_block"]
     static let decided: Set<String> = ["approved", "changes_requested", "secure", "issues_found", "critical_block", "pass", "needs_fixes"]
 
-    /// The last verdict of each kind decides.
-    public static func validation(_ plan: PlanView) -> ValidationResult {
-        var latest: [VerdictKind: Verdict] = [:]
-        for v in plan.verdicts { latest[v.kind] = v }
-        let complete = VerdictKind.allCases.allSatisfy { latest[$0].map { decided.contains($0.verdict) } ?? false }
-        let failures = VerdictKind.allCases.compactMap { latest[$0] }.filter { failing.contains($0.verdict) }
-        return ValidationResult(complete: complete, failures: failures, veto: latest[.security]?.verdict == "critical_block")
+    /// The round's verdicts as the engine recorded them from their roles: PLAN.md's verdict
+    /// lines are only their mirror. A critical block the human overrode fails nothing.
+    public static func validation(_ ledger: VerdictLedger) -> ValidationResult {
+        let complete = VerdictKind.allCases.allSatisfy { decided.contains(ledger.standing($0)) }
+        let failures = VerdictKind.allCases.compactMap { kind -> ValidationResult.Failure? in
+            guard let v = ledger[kind], failing.contains(v.verdict), v.overriddenBecause == nil else { return nil }
+            return ValidationResult.Failure(kind: kind, verdict: v.verdict)
+        }
+        return ValidationResult(complete: complete, failures: failures, veto: ledger.veto)
     }
 }

@@ -16,6 +16,10 @@ struct PipelineMachine {
         var validationFailures: Int
         var validationRetries: Int
         var autoApprove: Bool
+        /// The human approved this feature's plan (the engine's sealed record, not PLAN.md's box).
+        var approved = false
+        /// The current validation round's verdicts, as their roles gave them.
+        var verdicts = VerdictLedger()
         /// `yyyy-MM-dd` and `yyyy-MM-dd HH:mm`, for the change log and messages.
         var day: String
         var minute: String
@@ -67,12 +71,12 @@ struct PipelineMachine {
             return ensureRunning(["architect"])
         case .awaitingApproval:
             if Gates.hasOpenTasks("architect", view) { return [go(.planning, "the plan was sent back to the architect")] }
-            if Gates.approved(view) { return [go(.implementation, "the plan was approved")] }
+            if input.approved { return [go(.implementation, "the plan was approved")] }
             return input.autoApprove ? [.approvePlan(note: "(Approved automatically by the demo.)")] : []
         case .implementation:
             return finishOrRun("builder", next: .validation, "the builder's tasks are done")
         case .validation:
-            let result = Gates.validation(view)
+            let result = Gates.validation(input.verdicts)
             let validators = Phase.validation.roles
             if result.complete && !validators.contains(where: { input.run($0).state.isActive }) {
                 return [result.passed ? go(.documentation, "tester, reviewer and security all passed") : validationFailed(result)]
@@ -102,9 +106,7 @@ struct PipelineMachine {
     func ownWorkDone(_ role: String) -> Bool {
         switch role {
         case "tester", "reviewer", "security":
-            let kind: VerdictKind = role == "tester" ? .tests : role == "reviewer" ? .review : .security
-            let latest = input.view.verdicts.last { $0.kind == kind }
-            return latest.map { Gates.decided.contains($0.verdict) } ?? false
+            return VerdictLedger.kind(for: role).map { Gates.decided.contains(input.verdicts.standing($0)) } ?? false
         case "architect": return architectFinished()
         default: return Gates.tasksDone(role, input.view)
         }
@@ -149,7 +151,7 @@ struct PipelineMachine {
     static func finishing(_ role: String) -> String {
         switch role {
         case "architect": return "finishing means its tasks done or a ## Design: section written"
-        case "tester", "reviewer", "security": return "finishing means its verdict recorded"
+        case "tester", "reviewer", "security": return "finishing means its verdict given with factory verdict"
         default: return "finishing means its tasks done"
         }
     }

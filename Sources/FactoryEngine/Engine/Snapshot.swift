@@ -165,9 +165,22 @@ public struct AgentSnapshot: Sendable, Encodable, Equatable {
         try c.encode(activity, forKey: .activity)
         try c.encode(costUSD, forKey: .costUSD)
         try c.encode(tokens, forKey: .tokens)
-        try c.encode(request, forKey: .request)
+        try c.encode(request.map(ShownRequest.init), forKey: .request)
         try c.encode(session, forKey: .session)
         try c.encode(sandbox, forKey: .sandbox)
+    }
+}
+
+/// A request as `status --json` shows it: every field it is kept with, and `text`, the
+/// request whole as `factory status` prints it (`RequestText.plain`), never cut.
+private struct ShownRequest: Encodable {
+    let request: PermissionRequest
+    private enum CodingKeys: String, CodingKey { case text }
+
+    func encode(to encoder: Encoder) throws {
+        try request.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(RequestText(request).plain, forKey: .text)
     }
 }
 
@@ -201,8 +214,11 @@ public struct Attention: Sendable, Encodable, Equatable {
         /// A role file cannot be read: its agent cannot start until it is fixed.
         case roleFile = "role_file"
         case blocked
-        /// Agents run unconfined (no bubblewrap), a checkout is still a shared git worktree,
-        /// or a clone's git config would run programs.
+        /// An agent (or an edit) tried what only the human or another role may do: refused or put back.
+        case trust
+        /// The design or tasks changed after the human approved them.
+        case planChanged = "plan_changed"
+        /// A checkout is still a shared git worktree, or a clone's git config would run programs.
         case sandbox
     }
 
@@ -258,6 +274,14 @@ public struct EngineEvent: Sendable, Codable, Equatable {
         case error
         /// The notify command failed (said once per process; its output is in logs/notify.log).
         case notifyFailed = "notify_failed"
+        /// Something only the human or another role may do was refused or put back.
+        case refused
+        /// A validator gave its verdict.
+        case verdict
+        /// The human set security's critical block aside.
+        case overridden
+        /// The design or tasks the human approved changed afterwards.
+        case planChanged = "plan_changed"
     }
 
     public var time: Double
@@ -265,4 +289,37 @@ public struct EngineEvent: Sendable, Codable, Equatable {
     public var phase: String
     public var role: String?
     public var message: String
+    /// Who did it: `human`, `engine`, an agent's role, `agent` (one factory cannot place) or
+    /// `unknown`; with the agent's run, when it is one of this factory's.
+    public var by: String?
+    public var run: String?
+    /// The request a `permission_request` or `permission_answer` event is about; absent from
+    /// the JSON of every other event.
+    public var request: Request?
+
+    /// A request in the events' log: its ID and tool, and on the request's own event the
+    /// request whole (`RequestText.plain`), never cut — the audit trail of what was asked.
+    public struct Request: Sendable, Codable, Equatable {
+        public var requestID: String
+        public var tool: String
+        public var text: String?
+
+        public init(_ request: PermissionRequest, whole: Bool) {
+            requestID = request.requestID
+            tool = request.tool
+            text = whole ? RequestText(request).plain : nil
+        }
+    }
+
+    public init(time: Double, kind: Kind, phase: String, role: String?, message: String, request: Request? = nil,
+                by: String? = nil, run: String? = nil) {
+        self.time = time
+        self.kind = kind
+        self.phase = phase
+        self.role = role
+        self.message = message
+        self.request = request
+        self.by = by
+        self.run = run
+    }
 }

@@ -14,6 +14,12 @@ public struct RunDirectory: Sendable, Equatable {
     public var socket: String { "\(path)/keeper.sock" }
     /// Where a keeper started by tmux (which passes it no descriptor) gives its start word.
     public var startPipe: String { "\(path)/start.fifo" }
+    /// The agent's own copy of PLAN.md (its `$FACTORY_PLAN`), in a folder of its own: what
+    /// it writes there comes back into PLAN.md as its role's edits.
+    public var planCopy: String { "\(path)/plan/PLAN.md" }
+    public var planCopyFolder: String { "\(path)/plan" }
+    /// The version of PLAN.md the engine last gave the agent: its base after a restart.
+    public var planGiven: String { "\(path)/plan.given" }
 
     func read<T: Decodable>(_ type: T.Type, _ file: String) -> T? {
         guard let data = FileManager.default.contents(atPath: file) else { return nil }

@@ -9,6 +9,8 @@ struct HistoryEntry {
     var validationFailures: Int
     var branches: [String]
     var day: String
+    /// Why the human set security's critical block aside, when they did.
+    var securityOverride: String?
 
     /// The entry for the feature in `state`: only the builder tasks added since it started.
     init(for state: EngineState, view: PlanView, branches: [String], day: String) {
@@ -16,6 +18,7 @@ struct HistoryEntry {
         feature = state.feature
         tasks = Gates.tasks(of: "builder", in: view).filter { !before.contains($0.id) }
         validationFailures = state.validationFailures
+        securityOverride = state.ledger[.security]?.overriddenBecause
         self.branches = branches
         self.day = day
     }
@@ -25,6 +28,9 @@ struct HistoryEntry {
         var entry = "\n## \(day) — \(feature)\n\n**Why:** \(feature)\n\n**What changed:**\n"
         entry += (built.isEmpty ? ["- (no builder tasks recorded)"] : built).joined(separator: "\n")
         entry += "\n\n**Lessons:** \(validationFailures == 0 ? "validation passed the first time" : "validation failed \(validationFailures) time(s) before passing")\n"
+        if let securityOverride {
+            entry += "\n**Override:** security's critical block was set aside by the human: \(securityOverride)\n"
+        }
         entry += "\n**Branches:** \(branches.joined(separator: ", "))\n\n**Files:**\n\(files.map { "- `\($0)`" }.joined(separator: "\n"))\n\n**Commits:**\n\(commits.joined(separator: "\n"))\n"
         return entry
     }

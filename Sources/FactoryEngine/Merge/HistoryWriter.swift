@@ -14,14 +14,17 @@ struct HistoryWriter {
     /// `-c user.name=… -c user.email=…` when the repository has no identity of its own.
     let identity: [String]
 
-    /// A commit on `tip` whose HISTORY.md has `entry` appended: a blob, a tree built in a
-    /// private index, `git commit-tree`. Each step's failure is the error.
-    func commit(_ entry: HistoryEntry, onto tip: String, base: String) -> Result<String, GitError> {
+    /// A commit on `tip` whose HISTORY.md is main's with `entry` appended: a blob, a tree
+    /// built in a private index, `git commit-tree`. Each step's failure is the error.
+    /// HISTORY.md is factory's record: what an agent's branch did to it is left out, and
+    /// the branches that did are named in `Written.rewrote`.
+    func commit(_ entry: HistoryEntry, onto tip: String, base: String, branches: [String]) -> Result<Written, GitError> {
         dispatchPrecondition(condition: .onQueue(queue))
         do throws(GitError) {
             let files = try git.output(["diff", "--name-only", base, tip]).split(separator: "\n").map(String.init)
             let commits = try git.output(["log", "--no-merges", "--format=- %h %s", "\(base)..\(tip)"]).split(separator: "\n").map(String.init)
-            let current = (try? git.output(["show", "\(tip):\(Self.path)"])).map { $0 + "\n" } ?? FactoryInit.historyTemplate
+            let current = (try? git.output(["show", "\(base):\(Self.path)"])).map { $0 + "\n" } ?? FactoryInit.historyTemplate
+            let rewrote = branches.filter { !git.run(["diff", "--quiet", base, "refs/heads/\($0)", "--", Self.path]).succeeded }
             let blob = try storeBlob(current + entry.text(files: files, commits: commits))
             let scratch = NSTemporaryDirectory() + "factory-history-\(UUID().uuidString).index"
             let index = ["GIT_INDEX_FILE": scratch]
@@ -29,10 +32,17 @@ struct HistoryWriter {
             try run(["read-tree", tip], index)
             try run(["update-index", "--add", "--cacheinfo", "100644,\(blob),\(Self.path)"], index)
             let tree = try run(["write-tree"], index)
-            return .success(try git.output(identity + ["commit-tree", tree, "-p", tip, "-m", "factory: history for \(entry.feature)"]))
+            let commit = try git.output(identity + ["commit-tree", tree, "-p", tip, "-m", "factory: history for \(entry.feature)"])
+            return .success(Written(commit: commit, rewrote: rewrote))
         } catch {
             return .failure(GitError("cannot commit \(Self.path): \(error.description)"))
         }
+    }
+
+    struct Written {
+        var commit: String
+        /// Agent branches whose changes to HISTORY.md were left out.
+        var rewrote: [String]
     }
 
     /// The new HISTORY.md as a blob in the repository, through a temporary file.

@@ -56,7 +56,8 @@ enum ClaudeMessage {
             toolUseID: JSONField.id(body["tool_use_id"]),
             suggestions: PermissionRequest.rules(in: suggestions),
             suggestionsJSON: (CompactJSON.text(suggestions) ?? "[]").capped(),
-            description: (body["description"] as? String ?? "").capped(),
+            // Shown whole with the request (the stream's line cap bounds it).
+            description: body["description"] as? String ?? "",
             receivedAt: time)
         if tool == "AskUserQuestion" {
             let questions = AgentQuestion.list(in: input)

@@ -36,6 +36,8 @@ public struct PermissionRequest: Codable, Sendable, Equatable {
     public var questions: [AgentQuestion]?
 
     public var isQuestion: Bool { !(questions ?? []).isEmpty }
+    /// A prompt read from an agent's terminal screen, answered with its keys.
+    public var isOnScreen: Bool { tool == SessionScreen.tool }
 
     public init(requestID: String, tool: String, inputJSON: String, summary: String, toolUseID: String,
                 suggestions: [PermissionRule] = [], suggestionsJSON: String = "[]", description: String = "", receivedAt: Date) {
@@ -78,15 +80,17 @@ public struct AgentQuestion: Codable, Sendable, Equatable {
     public var multiSelect: Bool
 
     /// `AskUserQuestion`'s input (`{"questions": [{question, header, options, multiSelect}]}`);
-    /// empty when it has none it can read.
+    /// empty when it has none it can read. Nothing is cut: the answers go back keyed by each
+    /// question's text and name a choice by its label, and the human reads them all (the
+    /// stream's line cap bounds them).
     static func list(in input: [String: Any]) -> [AgentQuestion] {
-        (input["questions"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }.prefix(20).compactMap { q in
+        (input["questions"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }.compactMap { q in
             guard let question = q["question"] as? String else { return nil }
-            let choices = (q["options"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }.prefix(20).compactMap { o in
-                (o["label"] as? String).map { Choice(label: $0.capped(200), description: (o["description"] as? String ?? "").capped(400)) }
+            let choices = (q["options"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }.compactMap { o in
+                (o["label"] as? String).map { Choice(label: $0, description: o["description"] as? String ?? "") }
             }
-            return AgentQuestion(question: question.capped(), header: (q["header"] as? String ?? "").capped(80),
-                                 choices: Array(choices), multiSelect: q["multiSelect"] as? Bool ?? false)
+            return AgentQuestion(question: question, header: q["header"] as? String ?? "",
+                                 choices: choices, multiSelect: q["multiSelect"] as? Bool ?? false)
         }
     }
 
@@ -143,6 +147,24 @@ extension PermissionRequest {
             return PermissionRule(tool: tool, pattern: String(path[..<slash]) + "/*")
         }
         return PermissionRule(tool: tool)
+    }
+
+    /// What answering can do with this request, for a person told before answering.
+    public enum Answering: Equatable, Sendable {
+        /// A question: answered by typing, or declined.
+        case question
+        /// A prompt on a screen: allow and deny press its keys; always is not kept.
+        case onScreen
+        /// Allowed once, or always: then `rule` joins the role's allow list.
+        case always(rule: PermissionRule)
+        /// Allowed once, or denied: no rule names only calls like it, so always allows it once too.
+        case onceOnly
+    }
+
+    public var answering: Answering {
+        if isQuestion { return .question }
+        if isOnScreen { return .onScreen }
+        return alwaysRule.map { .always(rule: $0) } ?? .onceOnly
     }
 
     /// `git commit -m "x"` → `git commit`; `make` → `make`; nil for what a prefix cannot name

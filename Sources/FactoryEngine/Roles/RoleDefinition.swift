@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// What `agents/<role>.md` says: how to launch the role's agent, the phase it serves, its
@@ -21,7 +22,8 @@ import Yams
 public struct RoleDefinition: Sendable, Equatable {
     public var role: String
     public var phase: String
-    /// argv with placeholders `{prompt}`, `{role}`, `{worktree}`, `{plan}`, `{factory}`, and
+    /// argv with placeholders `{prompt}`, `{role}`, `{worktree}`, `{plan}` (the agent's own copy
+    /// of PLAN.md), `{plandir}` (its folder), `{factory}`, and
     /// for the agent's hooks `{settings}` (the Claude Code settings file factory writes for
     /// the run) and `{notify}` (Codex's notify program, for `-c notify={notify}`).
     public var command: [String]
@@ -176,6 +178,7 @@ public struct RoleDefinition: Sendable, Equatable {
     /// `run` is the role's run folder, where the hooks' files are.
     public func argv(prompt: String, worktree: String, plan: String, factory: String, run: String = "") -> [String] {
         let values = ["{prompt}": prompt, "{role}": role, "{worktree}": worktree, "{plan}": plan, "{factory}": factory,
+                      "{plandir}": (plan as NSString).deletingLastPathComponent,
                       "{settings}": RunDirectory(run).claudeSettings, "{notify}": CodexNotify.value(factory: factory, run: run)]
         return command.map { $0.replacingPlaceholders(values) }
     }
@@ -190,7 +193,9 @@ public enum AgentPreset {
         // The prompt goes to its stdin as the first user message (the `claude` protocol);
         // the run's settings register factory's hooks (`factory hook`), which tell the
         // agent's state however it runs.
-        "claude": ["claude", "--settings", "{settings}"] + claudeStreamArguments,
+        // Its own copy of PLAN.md is in a folder outside the worktree: `--add-dir` lets it be
+        // read there without asking (edits still follow the role's rules).
+        "claude": ["claude", "--settings", "{settings}", "--add-dir", "{plandir}"] + claudeStreamArguments,
         // JSON Lines of its events on stdout (the `codex` protocol), the prompt an argument.
         // `codex exec` never asks for approval, so its sandbox is the only limit, and the
         // `workspace-write` one (what `--full-auto` meant) confines writes to the worktree:
@@ -236,7 +241,7 @@ public enum AgentPreset {
 
     /// The CLIs that have a full screen of their own, as run in a terminal session.
     static let terminalPresets: [String: [String]] = [
-        "claude": ["claude", "--settings", "{settings}", "--permission-mode", "default", "{prompt}"],
+        "claude": ["claude", "--settings", "{settings}", "--add-dir", "{plandir}", "--permission-mode", "default", "{prompt}"],
         "codex": ["codex", "{prompt}"],
         "gemini": ["gemini", "-i", "{prompt}"],
     ]

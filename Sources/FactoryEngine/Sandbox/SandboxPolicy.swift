@@ -32,7 +32,7 @@ public enum SandboxPolicy {
             .init(.hidden, "\(paths.comms)/run"),
             .init(.readOnly, run.path),
             .init(.writable, run.home),
-            .init(.writable, planCopyFolder(run)),
+            .init(.writable, run.planCopyFolder),
             .init(.writable, run.signals),
             .init(.writable, checkout.path),
         ]
@@ -46,10 +46,6 @@ public enum SandboxPolicy {
         mounts += named.map { .init(.readOnly, $0) }
         return SandboxSpec(program: program, mounts: mounts, unsetEnvironment: unsetVariables)
     }
-
-    /// Where the agent's own copy of PLAN.md lives (`$FACTORY_PLAN`), kept in step with the
-    /// real one by the engine; the real `.agent-comms/PLAN.md` is read-only to the agent.
-    public static func planCopyFolder(_ run: RunDirectory) -> String { "\(run.path)/plan" }
 
     /// Ways out that an environment variable names; the sockets themselves are hidden too.
     static let unsetVariables = ["SSH_AUTH_SOCK", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "GPG_AGENT_INFO"]

@@ -60,7 +60,9 @@ struct SessionScreen {
             prompt = (id, keys, since)
             if !answered.contains(id) {
                 let asked = (reading.prompt ?? reading.saw).trimmingCharacters(in: .whitespacesAndNewlines)
-                update.request = PermissionRequest(requestID: id, tool: Self.tool, inputJSON: "{}", summary: Self.oneLine(asked),
+                // The prompt's lines as captured are its input: what `RequestText` shows whole.
+                update.request = PermissionRequest(requestID: id, tool: Self.tool, inputJSON: CompactJSON.text(["prompt": asked]) ?? "{}",
+                                                   summary: Self.oneLine(asked),
                                                    toolUseID: "", description: reading.rule ?? "", receivedAt: Date(timeIntervalSince1970: since))
             }
         } else {

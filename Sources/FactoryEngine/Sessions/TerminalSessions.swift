@@ -21,13 +21,16 @@ public struct TerminalSessions: Sendable {
 
     public func session(_ name: String) -> Session { Session(sessions: self, name: name) }
 
+    /// What every factory's tmux socket name starts with.
+    static let socketPrefix = "factory-"
+
     /// `factory-<name>-<hash>`: readable in `tmux ls`-style listings, unique per checkout.
     static func socketName(root: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in root.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         let base = root.split(separator: "/").last.map(String.init) ?? "root"
         let name = String(base.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" }.prefix(20))
-        return "factory-\(name.isEmpty ? "repo" : name)-\(String(hash, radix: 16).prefix(8))"
+        return "\(socketPrefix)\(name.isEmpty ? "repo" : name)-\(String(hash, radix: 16).prefix(8))"
     }
 
     /// The way back from an attached session: this key, or tmux's own prefix then d.

@@ -114,18 +114,25 @@ public struct AgentSim {
 
     private func validator(_ file: PlanFile, _ feature: String, kind: VerdictKind, verdict: String, file path: String?) throws {
         if let path { try commit(path, "test: the greeting is printed\n", "Test \(feature)") }
-        try file.update([.recordVerdict(kind: kind, subject: feature, verdict: verdict)])
+        try give(kind, verdict, feature)
+    }
+
+    /// A verdict goes to the engine, as `factory verdict` sends it: the engine records it
+    /// for this agent's role, and PLAN.md's verdict line follows.
+    private func give(_ kind: VerdictKind, _ verdict: String, _ feature: String) throws {
+        let paths = try WorkspacePaths.find(from: (planPath as NSString).deletingLastPathComponent)
+        let answer = Engine.deliver(.verdict(kind: kind, subject: feature, verdict: verdict), to: paths)
+        guard answer.ok else { throw EngineError("verdict refused: \(answer.message)") }
+        say(answer.message)
     }
 
     private func security(_ file: PlanFile, _ doc: PlanDocument, _ feature: String) throws {
         let fixed = doc.view.tasks.contains { $0.agent.lowercased() == "builder" && $0.description.hasPrefix("Fix") && $0.status == .done }
         if scenario == "veto" && !fixed {
-            try file.update([
-                .recordVerdict(kind: .security, subject: feature, verdict: "critical_block"),
-                .appendMessage(from: "Security", to: ["Builder"], body: "Critical: the greeting echoes unescaped input.", time: Clock.minute()),
-            ])
+            try file.update([.appendMessage(from: "Security", to: ["Builder"], body: "Critical: the greeting echoes unescaped input.", time: Clock.minute())])
+            try give(.security, "critical_block", feature)
         } else {
-            try file.update([.recordVerdict(kind: .security, subject: feature, verdict: "secure")])
+            try give(.security, "secure", feature)
         }
     }
 

@@ -2,8 +2,9 @@ import Foundation
 
 /// The simulated agent speaking Claude Code's stream-json on stdin and stdout, in the shapes
 /// recorded from the real CLI (Tests/Fixtures/claude): an init, the agent's words, a Bash
-/// call that asks permission when FACTORY_SIM_ASK names the role, then its usual work, then
-/// a result with cost. For fast tests and benchmarks beside the real CLI, never instead.
+/// call that asks permission when FACTORY_SIM_ASK names the role (to run
+/// FACTORY_SIM_ASK_COMMAND, else `make release`), then its usual work, then a result with
+/// cost. For fast tests and benchmarks beside the real CLI, never instead.
 struct ClaudeSimSession {
     let role: String
     let environment: [String: String]
@@ -27,7 +28,7 @@ struct ClaudeSimSession {
             // written (CLOCK_MONOTONIC, ns): the benchmark's request-to-screen latency.
             let times = Int(environment["FACTORY_SIM_ASK_TIMES"] ?? "") ?? 1
             for _ in 0..<max(1, times) {
-                let command = times > 1 ? "bench \(DispatchTime.now().uptimeNanoseconds)" : "make release"
+                let command = times > 1 ? "bench \(DispatchTime.now().uptimeNanoseconds)" : environment["FACTORY_SIM_ASK_COMMAND"] ?? "make release"
                 if let reason = ask(command) { denials.append(["tool_name": "Bash", "reason": reason]) }
             }
         }

@@ -20,6 +20,16 @@ extension PlanDocument {
         return insertLines(closers(before: self.lines.count) + ["", "---", "", "## Messages", ""] + lines, before: self.lines.count)
     }
 
+    func setMessageSender(line: Int, from: String) throws(PlanEditError) -> Splice? {
+        guard let message = view.messages.first(where: { $0.line == line }) else { throw PlanEditError("no message heading on line \(line)") }
+        let sender = partyName(from)
+        guard !sender.isEmpty else { throw PlanEditError("a message needs a sender") }
+        if message.from == sender { return nil }
+        let marks = withSource { src in src.string(src.content(line - 1)).prefix { $0 == "#" || $0 == " " } }
+        let timePart = message.time.isEmpty ? "" : " (\(lineSafe(message.time)))"
+        return replaceLine(line - 1, with: "\(marks)\(sender) → \(message.to.joined(separator: ", "))\(timePart)")
+    }
+
     /// A fence or HTML comment left open runs to the end of the file and would swallow a
     /// message appended after it: close it first (the file already has a diagnostic for it).
     func closers(before line: Int) -> [String] {

@@ -8,6 +8,9 @@ public enum PlanEdit: Sendable, Equatable {
     case addTask(TaskDraft)
     /// Appends `### From → To (time)` and the body to the Messages section.
     case appendMessage(from: String, to: [String], body: String, time: String)
+    /// Names another sender for the message whose heading is on `line` (1-based), its
+    /// recipients, time and body kept: a message an agent signed with another's name.
+    case setMessageSender(line: Int, from: String)
     /// Ticks (or unticks) the checkpoint item whose text matches.
     case setCheckpointItem(text: String, done: Bool)
     case appendChangeLog(date: String, change: String, by: String)
@@ -57,6 +60,7 @@ extension PlanDocument {
         case let .setTaskCell(id, column, value): splice = try setTaskCell(id: id, column: column, value: value)
         case let .addTask(draft): splice = try addTask(draft)
         case let .appendMessage(from, to, body, time): splice = try appendMessage(from: from, to: to, body: body, time: time)
+        case let .setMessageSender(line, from): splice = try setMessageSender(line: line, from: from)
         case let .setCheckpointItem(text, done): splice = try setCheckpointItem(text: text, done: done)
         case let .appendChangeLog(date, change, by): splice = appendChangeLog(date: date, change: change, by: by)
         case let .recordVerdict(kind, subject, verdict): splice = try recordVerdict(kind: kind, subject: subject, verdict: verdict)

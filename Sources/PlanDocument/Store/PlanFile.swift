@@ -32,6 +32,14 @@ public struct PlanFile: Sendable {
     /// (say, the next free task ID).
     @discardableResult
     public func update(lockTimeout: Double = 30, _ makeEdits: (PlanDocument) throws(PlanEditError) -> [PlanEdit]) throws(PlanFileError) -> PlanDocument {
+        try rewrite(lockTimeout: lockTimeout) { current throws(PlanEditError) in try current.applying(try makeEdits(current)) }
+    }
+
+    /// Replaces the file with a document made from it as it is under the lock — the same
+    /// lock, checks and swap as `update`; `make` returns nil to leave the file as it is.
+    /// An agent's copy of PLAN.md comes back this way, merged by lines.
+    @discardableResult
+    public func rewrite(lockTimeout: Double = 30, _ make: (PlanDocument) throws(PlanEditError) -> PlanDocument?) throws(PlanFileError) -> PlanDocument {
         // A missing PLAN.md is an error about PLAN.md, before a lock file is left beside it.
         _ = try FileBytes.identity(path)
         let lock = try FileLock.acquire(lockPath, timeout: lockTimeout)
@@ -46,9 +54,9 @@ public struct PlanFile: Sendable {
             }
             let before = try FileBytes.identity(path)
             let current = try read()
-            let updated: PlanDocument
-            do { updated = try current.applying(try makeEdits(current)) } catch { throw .edit(error) }
-            if updated.bytes == current.bytes { return current }
+            let made: PlanDocument?
+            do { made = try make(current) } catch { throw .edit(error) }
+            guard let updated = made, updated.bytes != current.bytes else { return current }
             // Someone wrote between our read and now: read again rather than overwrite.
             guard try FileBytes.identity(path) == before else { continue }
             // A PLAN.md that is a link is written where it points; the link stays a link.

@@ -1,0 +1,139 @@
+import Foundation
+import PlanDocument
+
+/// Each agent works on its own copy of PLAN.md (`.agent-comms/run/<role>/plan/PLAN.md`, its
+/// `$FACTORY_PLAN`). What it writes there comes back into PLAN.md as a three-way merge by
+/// lines — so the engine knows which role wrote every change, checks the lines only the
+/// human or one role may write against that role, and loses nothing another writer wrote
+/// meanwhile. PLAN.md's changes go out to every running agent's copy. A sandboxed agent
+/// can write its copy and not PLAN.md itself; the same copies carry PLAN.md to agents on
+/// other hosts.
+extension Engine {
+    /// Gives `role` a fresh copy of PLAN.md as it is now; its path, for `$FACTORY_PLAN`.
+    func giveCopy(_ role: String) throws(EngineError) -> String {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let run = paths.run(role)
+        do {
+            try FileManager.default.createDirectory(atPath: run.planCopyFolder, withIntermediateDirectories: true)
+            try AtomicFile.replace(run.planCopy, with: plan.bytes)
+        } catch {
+            throw EngineError("cannot write \(paths.relative(run.planCopy)): \(error)")
+        }
+        var copy = PlanCopy()
+        copy.gave(plan.bytes)
+        planCopies[role] = copy
+        remember(role, gave: plan.bytes)
+        return run.planCopy
+    }
+
+    /// The version last given, kept on disk: after a restart, what the agent wrote since is
+    /// measured against it, so neither its edits nor anyone else's are lost.
+    private func remember(_ role: String, gave bytes: [UInt8]) {
+        try? AtomicFile.replace(paths.run(role).planGiven, with: bytes)
+    }
+
+    /// An agent's copy changed: its edits come into PLAN.md as that role's, the guarded
+    /// lines are checked against it, and every copy gets the result.
+    func takeCopy(_ role: String) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard var copy = planCopies[role], planProblem == nil else { return }
+        let path = paths.run(role).planCopy
+        guard let written = try? PlanFile(path: path).read(), !copy.isGiven(written.bytes) else { return }
+        if let broken = PlanHealth.problem(written, path: "the \(role)'s copy of PLAN.md", featureStarted: state.phase != .idle) {
+            return refuseCopy(role, written, because: broken)
+        }
+        let base = copy.base(of: written.bytes) ?? plan.bytes
+        var finding = PlanGuard.Finding()
+        let guardState = state, now = wallNow()
+        do {
+            plan = try PlanFile(path: paths.plan).rewrite { current throws(PlanEditError) in
+                let merged = PlanDocument(bytes: LineMerge.merge(base: base, ours: current.bytes, theirs: written.bytes).bytes)
+                let found = PlanGuard(view: merged.view, state: guardState, writer: .agent(role), now: now, before: current.view).check()
+                // Lines already out of step in PLAN.md are put back too, but are not this agent's doing.
+                finding = found.beyond(PlanGuard(view: current.view, state: guardState, writer: .agent(role), now: now).check())
+                return found.putBack.isEmpty ? merged : try merged.applying(found.putBack)
+            }
+            lastWrittenPlan = FileStamp(paths.plan).flatMap { $0.size == plan.bytes.count ? $0 : nil }
+            planWriteProblem = nil
+        } catch {
+            planWriteProblem = "cannot bring the \(role)'s edits into \(paths.relative(paths.plan)): \(error.description)"
+            event(.error, role: role, planWriteProblem!)
+            return
+        }
+        // Taken: the copy as written may be refreshed over; written again later, it is taken again.
+        copy.took(written.bytes)
+        planCopies[role] = copy
+        for alert in finding.alerts { raise(alert, by: .agent(role: role, runID: pool.run(role).runID)) }
+        checkApprovedPlan()
+        refreshCopies()
+    }
+
+    /// A copy cut short or emptied is not taken (it would empty PLAN.md): it is kept beside
+    /// the copy for whoever wants it, and the agent gets PLAN.md again.
+    private func refuseCopy(_ role: String, _ written: PlanDocument, because problem: String) {
+        let run = paths.run(role)
+        let kept = run.planCopyFolder + "/PLAN.md.refused-\(Int(wallNow()))"
+        try? AtomicFile.replace(kept, with: written.bytes)
+        raise(TrustAlert(role: role, message: "\(problem.capitalizedFirst); not taken into PLAN.md (kept as \(paths.relative(kept)))", at: wallNow()),
+              by: .agent(role: role, runID: pool.run(role).runID))
+        planCopies[role]?.took(written.bytes)
+        refreshCopies()
+    }
+
+    /// PLAN.md changed: each running agent's copy becomes it — unless the agent has written
+    /// its copy since it was last given, in which case that is taken first, once the
+    /// engine's own change (whose write may be under way) is done.
+    func refreshCopies() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        for role in Array(planCopies.keys).sorted() {
+            guard var copy = planCopies[role] else { continue }
+            guard pool.run(role).state.isActive else { planCopies[role] = nil; continue }
+            var untaken = false
+            let latest = plan
+            let file = PlanFile(path: paths.run(role).planCopy)
+            do {
+                try file.rewrite { current in
+                    if current.bytes == latest.bytes { return nil }
+                    guard copy.isSeen(current.bytes) else { untaken = true; return nil }
+                    return latest
+                }
+            } catch {
+                // Gone or unreadable: the agent gets a new one.
+                _ = try? giveCopy(role)
+                continue
+            }
+            if untaken {
+                queue.async { [weak self] in if let self, !self.stopped { self.takeCopy(role) } }
+                continue
+            }
+            copy.gave(latest.bytes)
+            planCopies[role] = copy
+            remember(role, gave: latest.bytes)
+        }
+    }
+
+    /// The copies' folders, watched for the agents' writes (made now so they can be).
+    func copyFolders() -> [String: String] {
+        var folders: [String: String] = [:]
+        for role in Role.all {
+            let folder = paths.run(role).planCopyFolder
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            folders[folder] = role
+        }
+        return folders
+    }
+
+    /// After a restart: the copies of agents still running are known again by the version
+    /// last given them, and what they wrote while no engine ran is taken now.
+    func adoptCopies() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        for role in Role.all where pool.run(role).state.isActive && planCopies[role] == nil {
+            let run = paths.run(role)
+            guard FileManager.default.fileExists(atPath: run.planCopy) else { continue }
+            var copy = PlanCopy()
+            copy.gave((try? PlanFile(path: run.planGiven).read().bytes) ?? plan.bytes)
+            planCopies[role] = copy
+            takeCopy(role)
+        }
+    }
+}

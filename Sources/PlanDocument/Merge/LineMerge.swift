@@ -1,0 +1,136 @@
+/// A three-way merge of PLAN.md by lines: what changed from `base` to `theirs` applied onto
+/// `ours`, where `ours` moved on meanwhile. An agent's copy of PLAN.md comes back this way:
+/// `base` is what it was given, `theirs` what it wrote, `ours` the file now.
+///
+/// Nothing is lost. Changes to different lines both apply; changes that touch the same
+/// lines keep both sides, ours first — two messages appended at the end at once become two
+/// messages, in the order they reached the file.
+public enum LineMerge {
+    public struct Result: Equatable, Sendable {
+        public var bytes: [UInt8]
+        /// Places where both sides changed the same lines (both kept).
+        public var overlaps: Int
+    }
+
+    public static func merge(base: [UInt8], ours: [UInt8], theirs: [UInt8]) -> Result {
+        if theirs == base || theirs == ours { return Result(bytes: ours, overlaps: 0) }
+        if ours == base { return Result(bytes: theirs, overlaps: 0) }
+        var table = LineTable()
+        let b = table.lines(base), o = table.lines(ours), t = table.lines(theirs)
+        let mine = LineDiff.hunks(b.ids, o.ids).map { Change(hunk: $0, side: .ours) }
+        let others = LineDiff.hunks(b.ids, t.ids).map { Change(hunk: $0, side: .theirs) }
+        var out: [UInt8] = []
+        out.reserveCapacity(ours.count + theirs.count - base.count)
+        var at = 0, overlaps = 0
+        for group in groups(mine + others) {
+            let region = group.region
+            b.append(at..<region.lowerBound, to: &out)
+            let ourSide = group.changes.filter { $0.side == .ours }, theirSide = group.changes.filter { $0.side == .theirs }
+            let ourText = version(of: region, ourSide, base: b, side: o)
+            let theirText = version(of: region, theirSide, base: b, side: t)
+            if ourSide.isEmpty { out += theirText } else if theirSide.isEmpty || ourText == theirText { out += ourText } else {
+                out += ourText + theirText
+                overlaps += 1
+            }
+            at = region.upperBound
+        }
+        b.append(at..<b.ids.count, to: &out)
+        return Result(bytes: out, overlaps: overlaps)
+    }
+
+    /// Of `candidates`, the one `bytes` differs from in the fewest lines (the last on a tie).
+    public static func closest(to bytes: [UInt8], among candidates: [[UInt8]]) -> [UInt8]? {
+        guard candidates.count > 1 else { return candidates.last }
+        var table = LineTable()
+        let target = table.lines(bytes).ids
+        var best: (size: Int, bytes: [UInt8])?
+        for candidate in candidates {
+            let size = LineDiff.hunks(table.lines(candidate).ids, target).reduce(0) { $0 + $1.old.count + $1.new.count }
+            if best == nil || size <= best!.size { best = (size, candidate) }
+        }
+        return best?.bytes
+    }
+
+    private enum Side { case ours, theirs }
+
+    private struct Change {
+        var hunk: LineDiff.Hunk
+        var side: Side
+    }
+
+    private struct Group {
+        var changes: [Change]
+        var region: Range<Int>
+    }
+
+    /// Changes in base order, joined where they overlap: two changes of the same lines, or
+    /// two insertions at the same place. A change that only touches another's edge is its own.
+    private static func groups(_ changes: [Change]) -> [Group] {
+        let sorted = changes.sorted { ($0.hunk.old.lowerBound, $0.hunk.old.upperBound) < ($1.hunk.old.lowerBound, $1.hunk.old.upperBound) }
+        var groups: [Group] = []
+        for change in sorted {
+            let range = change.hunk.old
+            if var last = groups.last, overlap(last.region, range, sides: last.changes.map(\.side), change.side) {
+                last.changes.append(change)
+                last.region = min(last.region.lowerBound, range.lowerBound)..<max(last.region.upperBound, range.upperBound)
+                groups[groups.count - 1] = last
+            } else {
+                groups.append(Group(changes: [change], region: range))
+            }
+        }
+        return groups
+    }
+
+    private static func overlap(_ a: Range<Int>, _ b: Range<Int>, sides: [Side], _ side: Side) -> Bool {
+        if a.isEmpty && b.isEmpty { return a.lowerBound == b.lowerBound }
+        if a.isEmpty { return a.lowerBound > b.lowerBound && a.lowerBound < b.upperBound }
+        if b.isEmpty { return b.lowerBound > a.lowerBound && b.lowerBound < a.upperBound }
+        return a.overlaps(b)
+    }
+
+    /// One side's text for `region` of the base: its changes applied, base lines elsewhere.
+    private static func version(of region: Range<Int>, _ changes: [Change], base: Lines, side: Lines) -> [UInt8] {
+        var out: [UInt8] = []
+        var at = region.lowerBound
+        for change in changes.sorted(by: { $0.hunk.old.lowerBound < $1.hunk.old.lowerBound }) {
+            base.append(at..<change.hunk.old.lowerBound, to: &out)
+            side.append(change.hunk.new, to: &out)
+            at = max(at, change.hunk.old.upperBound)
+        }
+        base.append(at..<region.upperBound, to: &out)
+        return out
+    }
+
+    /// A file's lines, each with an ID shared by equal lines across the three files.
+    struct Lines {
+        var bytes: [UInt8]
+        var starts: [Int]
+        var ids: [Int]
+
+        func append(_ range: Range<Int>, to out: inout [UInt8]) {
+            guard !range.isEmpty else { return }
+            let end = range.upperBound < starts.count ? starts[range.upperBound] : bytes.count
+            out += bytes[starts[range.lowerBound]..<end]
+        }
+    }
+
+    struct LineTable {
+        private var known: [ArraySlice<UInt8>: Int] = [:]
+
+        /// Lines end after LF; a last line without one is a line too.
+        mutating func lines(_ bytes: [UInt8]) -> Lines {
+            var starts: [Int] = [], ids: [Int] = []
+            var start = 0
+            while start < bytes.count {
+                let end = bytes[start...].firstIndex(of: 0x0A).map { $0 + 1 } ?? bytes.count
+                let line = bytes[start..<end]
+                let id = known[line] ?? known.count
+                if known[line] == nil { known[line] = id }
+                starts.append(start)
+                ids.append(id)
+                start = end
+            }
+            return Lines(bytes: bytes, starts: starts, ids: ids)
+        }
+    }
+}
