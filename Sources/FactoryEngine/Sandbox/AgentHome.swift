@@ -39,12 +39,15 @@ public struct AgentHome: Sendable {
 
     /// Makes the home, copies the user's files in (from `environment`: its HOME, and the
     /// folders `CODEX_HOME`, `CLAUDE_CONFIG_DIR`, `XDG_CONFIG_HOME` and `GIT_CONFIG_GLOBAL`
-    /// name), and returns the variables that point the agent at it.
-    public func prepare(from environment: [String: String]) throws(SpawnError) -> [String: String] {
+    /// name), and returns the variables that point the agent at it. `trusting`: folders
+    /// Claude Code is told it trusts (in the copy of `.claude.json`) — factory's own, given to
+    /// the agent with `--add-dir`, which a clone's trust no longer covers.
+    public func prepare(from environment: [String: String], trusting: [String] = []) throws(SpawnError) -> [String: String] {
         guard makeFolder(path) else { throw SpawnError("cannot make the agent's home \(path): \(errnoText())") }
         var env = ["HOME": path, "TMPDIR": "/tmp", "XDG_CONFIG_HOME": "\(path)/.config", "XDG_CACHE_HOME": "\(path)/.cache",
                    "XDG_DATA_HOME": "\(path)/.local/share", "XDG_STATE_HOME": "\(path)/.local/state"]
         for (place, source) in sources(environment) { copy(source, to: place) }
+        if !trusting.isEmpty { trust(trusting, in: environment["CLAUDE_CONFIG_DIR"] != nil ? ".claude/.claude.json" : ".claude.json") }
         // A CLI told where its folder is must be told of the copy instead.
         if environment["CODEX_HOME"] != nil { env["CODEX_HOME"] = "\(path)/.codex" }
         if environment["CLAUDE_CONFIG_DIR"] != nil { env["CLAUDE_CONFIG_DIR"] = "\(path)/.claude" }
@@ -61,7 +64,8 @@ public struct AgentHome: Sendable {
                 place.hasPrefix(name + "/") ? environment[variable].map { $0 + place.dropFirst(name.count) } : nil
             }
             if let moved = folder(".codex", "CODEX_HOME") ?? folder(".claude", "CLAUDE_CONFIG_DIR") { return (place, moved) }
-            if place == ".claude.json", let dir = environment["CLAUDE_CONFIG_DIR"] { return (place, "\(dir)/.claude.json") }
+            // With CLAUDE_CONFIG_DIR, Claude Code keeps its `.claude.json` in that folder.
+            if place == ".claude.json", let dir = environment["CLAUDE_CONFIG_DIR"] { return (".claude/.claude.json", "\(dir)/.claude.json") }
             if place == ".gitconfig", let global = environment["GIT_CONFIG_GLOBAL"] { return (place, global) }
             if place.hasPrefix(".config/"), let config { return (place, config + place.dropFirst(".config".count)) }
             return home.map { (place, "\($0)/\(place)") }
@@ -73,19 +77,39 @@ public struct AgentHome: Sendable {
     /// and the file is swapped in by rename, so a link the agent left there cannot turn this
     /// write into one outside the home. A source that is not there removes an old copy.
     func copy(_ source: String, to place: String) {
+        store(FileManager.default.contents(atPath: source), to: place)
+    }
+
+    /// `projects[folder].hasTrustDialogAccepted` in Claude Code's `.claude.json` (at `place`),
+    /// for each folder; the rest of the file as it was.
+    func trust(_ folders: [String], in place: String) {
+        let file = "\(path)/\(place)"
+        var config = (FileManager.default.contents(atPath: file).flatMap { try? JSONSerialization.jsonObject(with: $0) } as? [String: Any]) ?? [:]
+        var projects = config["projects"] as? [String: Any] ?? [:]
+        for folder in folders {
+            var project = projects[folder] as? [String: Any] ?? [:]
+            project["hasTrustDialogAccepted"] = true
+            projects[folder] = project
+        }
+        config["projects"] = projects
+        store(try? JSONSerialization.data(withJSONObject: config, options: [.sortedKeys]), to: place)
+    }
+
+    /// Writes `data` at `place` in the home (nil: removes what is there), as `copy` says.
+    private func store(_ data: Data?, to place: String) {
         let parts = place.split(separator: "/").map(String.init)
         guard let name = parts.last else { return }
         var folder = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard folder >= 0 else { return }
         defer { close(folder) }
         for part in parts.dropLast() {
-            _ = mkdirat(folder, part, 0o700)
+            if data != nil { _ = mkdirat(folder, part, 0o700) }
             let next = openat(folder, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard next >= 0 else { return }
             close(folder)
             folder = next
         }
-        guard let data = FileManager.default.contents(atPath: source) else {
+        guard let data else {
             unlinkat(folder, name, 0)
             return
         }
