@@ -9,7 +9,8 @@ extension DashboardTmuxTests {
     /// the open detail view as it is written, not when the agent ends.
     func testTheDetailViewFollowsTheLogAsItIsWritten() throws {
         let repo = try makeSimRepo()
-        let go = root + "/go"
+        // In the factory's folder: the agent, confined, sees its own /tmp, not the test's.
+        let go = repo + "/.agent-comms/go"
         try editRole(repo, "builder") {
             $0.replacingOccurrences(of: "preset: sim", with: #"command: ["sh", "-c", "echo first-line; while [ ! -e \#(go) ]; do sleep 0.05; done; echo second-line; sleep 60"]"#)
         }

@@ -36,7 +36,7 @@ final class RequestWholeCLITests: FactoryTestCase {
         XCTAssertEqual(Set(request.keys), ["requestID", "tool", "inputJSON", "summary", "toolUseID", "suggestions", "suggestionsJSON",
                                            "description", "receivedAt", "text"])
         XCTAssertEqual(Set(waiting.keys), ["phase", "feature", "agents", "attention", "tasks", "conflicts", "drivenBy", "costUSD",
-                                           "costByPhase", "featureCostUSD", "budgetUSD"])
+                                           "costByPhase", "featureCostUSD", "budgetUSD", "sandbox"])
         XCTAssertFalse((request["summary"] as? String ?? "").contains("PWNED"), "the one-line summary stays short")
         let text = try XCTUnwrap(request["text"] as? String)
         XCTAssertTrue(text.hasPrefix("command:\n  " + Self.command.replacingOccurrences(of: "\n", with: "\n  ")), text)

@@ -152,6 +152,30 @@ final class SandboxAttackTests: XCTestCase {
         XCTAssertTrue(raised?.message.contains("only inside tester's sandbox") ?? false, "\(String(describing: raised))")
     }
 
+    /// An agent in a terminal session (`session: tmux`: its keeper in a tmux pane, the agent
+    /// on the pane's terminal) is confined the same: it has its terminal, and neither the main
+    /// checkout nor the tmux server its pane belongs to.
+    func testAnAgentInATerminalSessionIsConfinedAndKeepsItsTerminal() throws {
+        guard ProcessRunner.run(["tmux", "-V"]).succeeded else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { return XCTFail("tmux is missing; CI installs it") }
+            throw XCTSkip("tmux is not installed")
+        }
+        let h = try AttackFactory(test: self)
+        let socket = TerminalSessions(root: h.root).socket
+        addTeardownBlock { _ = ProcessRunner.run(["tmux", "-L", socket, "kill-server"]) }
+        let log = try h.attack("builder", """
+        if [ -t 0 ] && [ -t 1 ]; then echo "on a terminal"; fi
+        attempt 'echo evil >> "$ROOT/README.md"'
+        attempt 'tmux -L \(socket) new-window "touch $ROOT/pwned"'
+        attempt 'test -n "$TMUX" && tmux list-sessions'
+        sleep 0.3
+        """, front: "session: tmux\n")
+        assertRefused(log, attempts: 3, saying: "Read-only file system")
+        XCTAssertTrue(log.contains("on a terminal"), log)
+        XCTAssertEqual(h.engine.snapshot().agent("builder")?.sandbox, .on)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: h.root + "/pwned"))
+    }
+
     /// (f) Other agents' processes and keepers: a process outside cannot be seen or signalled
     /// (a PID namespace of its own), another agent's keeper socket is not there to connect
     /// to, nor is the user's tmux.

@@ -59,7 +59,7 @@ struct AttackFactory {
 
     /// Runs `script` as `role`'s agent (idle pipeline: only it runs) until it ends; its log.
     @discardableResult
-    func attack(_ role: String, _ script: String, timeout: Double = 30) throws -> String {
+    func attack(_ role: String, _ script: String, front: String = "", timeout: Double = 30) throws -> String {
         let file = "\(paths.comms)/\(role)-agent.sh"
         let prologue = """
         ROOT='\(root)'; REALHOME='\(home)'; export ROOT REALHOME
@@ -67,7 +67,7 @@ struct AttackFactory {
 
         """
         try (prologue + script + "\n").write(toFile: file, atomically: true, encoding: .utf8)
-        try "---\ncommand: [\"sh\", \"\(file)\"]\nretries: 0\n---\n# \(role)\n".write(toFile: "\(paths.agents)/\(role).md", atomically: true, encoding: .utf8)
+        try "---\ncommand: [\"sh\", \"\(file)\"]\nretries: 0\n\(front)---\n# \(role)\n".write(toFile: "\(paths.agents)/\(role).md", atomically: true, encoding: .utf8)
         try engine.spawn(role: role)
         guard waitFor(engine, timeout: timeout, { snap in snap.agent(role).map { !$0.state.isActive } ?? false }) != nil else {
             throw SandboxTestError.missingTool
