@@ -43,6 +43,9 @@ public final class Keeper {
     let log: AgentLog
     var agentPid: pid_t = 0
     var listener: Int32 = -1
+    /// The inode of the socket file this keeper made: the next run's keeper, started while
+    /// this one lingers, makes its own at the same path, which this one must not remove.
+    var socketInode: ino_t = 0
     var output: Int32 = -1
     /// The agent's stderr, read apart from stdout when the spec asks (a protocol on stdout
     /// must not be interleaved with diagnostics); -1 when it shares stdout's pipe.
@@ -115,6 +118,8 @@ public final class Keeper {
     func start() throws(SpawnError) {
         try? FileManager.default.removeItem(atPath: run.exit)
         do { listener = try UnixSocket.listen(at: run.socket) } catch { throw SpawnError(error.description) }
+        var st = stat()
+        if stat(run.socket, &st) == 0 { socketInode = st.st_ino }
         setNonBlocking(listener)
         watchTermination()
         if spec.terminalSession != nil { return try startInTerminal() }
@@ -209,7 +214,7 @@ public final class Keeper {
 
     func recordStartFailure(_ reason: String) {
         try? run.write(AgentExitRecord(runID: spec.runID, agentPid: nil, code: nil, signal: nil, endedAt: wallNow(), error: reason), run.exit)
-        if listener >= 0 { close(listener); unlink(run.socket) }
+        if listener >= 0 { close(listener); unlinkOwnSocket() }
     }
 
     // MARK: the loop
@@ -403,8 +408,17 @@ public final class Keeper {
         for fd in clients.keys { close(fd) }
         clients = [:]
         close(listener)
-        unlink(run.socket)
+        unlinkOwnSocket()
         log.finish()
+    }
+}
+
+extension Keeper {
+    /// Removes the socket file if it is still the one this keeper made.
+    func unlinkOwnSocket() {
+        var st = stat()
+        guard stat(run.socket, &st) == 0, st.st_ino == socketInode else { return }
+        unlink(run.socket)
     }
 }
 
