@@ -14,10 +14,7 @@ extension Engine {
         dispatchPrecondition(condition: .onQueue(queue))
         guard def.sandboxed, let sandbox = clones.sandbox(role, command: argv) else { return nil }
         let run = paths.run(role)
-        // bubblewrap binds only what exists (the copy of PLAN.md's folder is there already).
-        let signals = open(run.signals, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard signals >= 0 else { throw SpawnError("cannot make \(paths.relative(run.signals)): \(String(cString: strerror(errno)))") }
-        close(signals)
+        try run.makeWritablePlaces()
         let user = ProcessRunner.currentEnvironment().merging(options.agentEnvironment) { $1 }
         // Its copy of PLAN.md lies in the main repository, which a clone's trust does not
         // cover: Claude Code in a terminal would ask about it at every start.
@@ -37,6 +34,11 @@ extension Engine {
             legacyCheckouts[role] = nil
             event(.agentStarted, role: role, "\(paths.relative(paths.worktree(role))) is a clone of the repository now (it was a git worktree)")
             worktrees.refreshNow()
+            // Its git folder has moved into it: watched there from now on.
+            if let old = watcher {
+                old.stop()
+                startWatching()
+            }
         }
     }
 

@@ -81,4 +81,15 @@ public enum SandboxPolicy {
 extension RunDirectory {
     /// The confined agent's home (`HOME`), kept from run to run.
     public var home: String { "\(path)/home" }
+
+    /// The places in the run folder a confined agent writes, made if missing: bubblewrap
+    /// binds only what exists. (Its home is made as it is filled, by `AgentHome`.)
+    public func makeWritablePlaces() throws(SpawnError) {
+        do { try FileManager.default.createDirectory(atPath: planCopyFolder, withIntermediateDirectories: true) } catch {
+            throw SpawnError("cannot make \(planCopyFolder): \(error.localizedDescription)")
+        }
+        let fd = open(signals, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SpawnError("cannot make \(signals): \(String(cString: strerror(errno)))") }
+        close(fd)
+    }
 }
