@@ -43,11 +43,16 @@ extension Engine {
             return refuseCopy(role, written, because: broken)
         }
         let base = copy.base(of: written.bytes) ?? plan.bytes
+        // Another's verdict section, another's message: not this agent's to change.
+        let others = PlanRegions.othersOwn(PlanDocument(bytes: base), role: role, feature: state.feature)
         var finding = PlanGuard.Finding()
+        var refused: [PlanRegion] = []
         let guardState = state, now = wallNow()
         do {
             plan = try PlanFile(path: paths.plan).rewrite { current throws(PlanEditError) in
-                let merged = PlanDocument(bytes: LineMerge.merge(base: base, ours: current.bytes, theirs: written.bytes).bytes)
+                let result = LineMerge.merge(base: base, ours: current.bytes, theirs: written.bytes) { lines in others.allSatisfy { !PlanRegions.touches(lines, $0.lines) } }
+                refused = others.filter { region in result.refused.contains { PlanRegions.touches($0, region.lines) } }
+                let merged = PlanDocument(bytes: result.bytes)
                 let found = PlanGuard(view: merged.view, state: guardState, writer: .agent(role), now: now, before: current.view).check()
                 // Lines already out of step in PLAN.md are put back too, but are not this agent's doing.
                 finding = found.beyond(PlanGuard(view: current.view, state: guardState, writer: .agent(role), now: now).check())
@@ -63,7 +68,13 @@ extension Engine {
         // Taken: the copy as written may be refreshed over; written again later, it is taken again.
         copy.took(written.bytes)
         planCopies[role] = copy
-        for alert in finding.alerts { raise(alert, by: .agent(role: role, runID: pool.run(role).runID)) }
+        let caller = Caller.agent(role: role, runID: pool.run(role).runID)
+        // What was left out is kept, as the agent wrote it, for whoever wants to look.
+        let kept = refused.isEmpty ? nil : keepRefused(role, written)
+        for region in refused {
+            raise(TrustAlert(role: role, message: PlanRegions.refusal(role, region) + (kept.map { " (its copy is kept as \($0))" } ?? ""), at: now), by: caller)
+        }
+        for alert in finding.alerts { raise(alert, by: caller) }
         checkApprovedPlan()
         refreshCopies()
     }
@@ -71,13 +82,18 @@ extension Engine {
     /// A copy cut short or emptied is not taken (it would empty PLAN.md): it is kept beside
     /// the copy for whoever wants it, and the agent gets PLAN.md again.
     private func refuseCopy(_ role: String, _ written: PlanDocument, because problem: String) {
-        let run = paths.run(role)
-        let kept = run.planCopyFolder + "/PLAN.md.refused-\(Int(wallNow()))"
-        try? AtomicFile.replace(kept, with: written.bytes)
-        raise(TrustAlert(role: role, message: "\(problem.capitalizedFirst); not taken into PLAN.md (kept as \(paths.relative(kept)))", at: wallNow()),
+        let kept = keepRefused(role, written) ?? "nowhere: it could not be written"
+        raise(TrustAlert(role: role, message: "\(problem.capitalizedFirst); not taken into PLAN.md (kept as \(kept))", at: wallNow()),
               by: .agent(role: role, runID: pool.run(role).runID))
         planCopies[role]?.took(written.bytes)
         refreshCopies()
+    }
+
+    /// An agent's copy as written, beside it; its path for the human, nil when it cannot be kept.
+    private func keepRefused(_ role: String, _ written: PlanDocument) -> String? {
+        let kept = paths.run(role).planCopyFolder + "/PLAN.md.refused-\(Int(wallNow() * 1000))"
+        do { try AtomicFile.replace(kept, with: written.bytes) } catch { return nil }
+        return paths.relative(kept)
     }
 
     /// PLAN.md changed: each running agent's copy becomes it — unless the agent has written
