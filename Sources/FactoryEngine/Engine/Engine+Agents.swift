@@ -105,6 +105,8 @@ extension Engine: AgentPoolOwner {
 
     /// What the agent did shows in PLAN.md and its worktree; the pipeline may move on.
     func agentEnded(_ role: String, restart: Bool) {
+        // Its last writes to its copy of PLAN.md count before the gates look.
+        takeCopy(role)
         reloadPlan()
         worktrees.refreshNow()
         if restart { startAgent(role) }

@@ -47,17 +47,21 @@ public enum LineMerge {
         return Result(bytes: out, overlaps: overlaps, refused: refused)
     }
 
-    /// Of `candidates`, the one `bytes` differs from in the fewest lines (the last on a tie).
-    public static func closest(to bytes: [UInt8], among candidates: [[UInt8]]) -> [UInt8]? {
-        guard candidates.count > 1 else { return candidates.last }
-        var table = LineTable()
-        let target = table.lines(bytes).ids
-        var best: (size: Int, bytes: [UInt8])?
-        for candidate in candidates {
-            let size = LineDiff.hunks(table.lines(candidate).ids, target).reduce(0) { $0 + $1.old.count + $1.new.count }
-            if best == nil || size <= best!.size { best = (size, candidate) }
+    /// The merge when the base is not known for sure, only the versions `theirs` may have
+    /// been made from (newest first): the first that merges with no overlap is the one it
+    /// was made from — any other would read what the writer never saw as changes it made,
+    /// and keep lines twice. When every one overlaps, the one that overlaps least (newest on
+    /// a tie).
+    /// `allowed` gives, for a base, the test of `theirs`' changes (by that base's lines).
+    public static func merge(bases: [[UInt8]], ours: [UInt8], theirs: [UInt8],
+                             allowed: ((_ base: [UInt8]) -> (Range<Int>) -> Bool)? = nil) -> (result: Result, base: [UInt8]) {
+        var best: (result: Result, base: [UInt8])?
+        for base in bases {
+            let result = merge(base: base, ours: ours, theirs: theirs, allowed: allowed?(base))
+            if result.overlaps == 0 { return (result, base) }
+            if best == nil || result.overlaps < best!.result.overlaps { best = (result, base) }
         }
-        return best?.bytes
+        return best ?? (merge(base: ours, ours: ours, theirs: theirs, allowed: allowed?(ours)), ours)
     }
 
     private enum Side { case ours, theirs }
