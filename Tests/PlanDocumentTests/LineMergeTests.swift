@@ -82,4 +82,26 @@ final class LineMergeTests: XCTestCase {
         let theirs = (0..<20_000).map { "other \($0)\n" }.joined()
         XCTAssertEqual(merge(base, base + "tail\n", theirs).text, theirs + "tail\n")
     }
+
+    /// The writer's base is not known for sure: the version that explains its write without
+    /// an overlap is the one, so a line it changed twice is not kept twice.
+    func testOfSeveralPossibleBasesTheOneWithoutOverlapIsTaken() {
+        let given = "| T2 | pending |\nend\n", first = "| T2 | wip |\nend\n", second = "| T2 | done |\nend\n"
+        // PLAN.md took the first write already; the second was made on it.
+        let ours = first.replacingOccurrences(of: "end", with: "end\nmore")
+        let chosen = LineMerge.merge(bases: [Array(given.utf8), Array(first.utf8)], ours: Array(ours.utf8), theirs: Array(second.utf8))
+        XCTAssertEqual(String(decoding: chosen.result.bytes, as: UTF8.self), "| T2 | done |\nend\nmore\n")
+        XCTAssertEqual(chosen.result.overlaps, 0)
+        XCTAssertEqual(chosen.base, Array(first.utf8))
+        let wrong = merge(given, ours, second)
+        XCTAssertEqual(wrong, Merged("| T2 | wip |\n| T2 | done |\nend\nmore\n", 1), "what the wrong base does")
+    }
+
+    /// A change the caller refuses is not made; the rest of the same write is.
+    func testARefusedChangeIsLeftOut() {
+        let base = "a\nb\nc\nd\n", theirs = "A\nb\nc\nD\n"
+        let r = LineMerge.merge(base: Array(base.utf8), ours: Array(base.utf8), theirs: Array(theirs.utf8)) { !$0.contains(3) }
+        XCTAssertEqual(String(decoding: r.bytes, as: UTF8.self), "A\nb\nc\nd\n")
+        XCTAssertEqual(r.refused, [3..<4])
+    }
 }

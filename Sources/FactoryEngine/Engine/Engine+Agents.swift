@@ -112,6 +112,8 @@ extension Engine: AgentPoolOwner {
     /// What the agent did shows in PLAN.md and its clone; the pipeline may move on.
     func agentEnded(_ role: String, restart: Bool) {
         fetchBack(role)
+        // Its last writes to its copy of PLAN.md count before the gates look.
+        takeCopy(role)
         reloadPlan()
         worktrees.refreshNow()
         if restart { startAgent(role) }

@@ -34,20 +34,37 @@ extension Engine {
 
     /// An agent's copy changed: its edits come into PLAN.md as that role's, the guarded
     /// lines are checked against it, and every copy gets the result.
-    func takeCopy(_ role: String) {
+    func takeCopy(_ role: String, look: Int = 0) {
         dispatchPrecondition(condition: .onQueue(queue))
         guard var copy = planCopies[role], planProblem == nil else { return }
         let path = paths.run(role).planCopy
         guard let written = try? PlanFile(path: path).read(), !copy.isGiven(written.bytes) else { return }
+        // A file written in place is seen mid-write now and then: empty, or stopped inside a
+        // line. Looked at again shortly, it is whole; taken as it was, its missing end would
+        // read as lines the agent deleted.
+        if look < 5, written.bytes.last != 0x0A && written.bytes.last != 0x0D, plan.bytes.last == 0x0A || written.bytes.isEmpty {
+            queue.asyncAfter(deadline: .now() + 0.05) { [weak self] in
+                if let self, !self.stopped { self.takeCopy(role, look: look + 1) }
+            }
+            return
+        }
         if let broken = PlanHealth.problem(written, path: "the \(role)'s copy of PLAN.md", featureStarted: state.phase != .idle) {
             return refuseCopy(role, written, because: broken)
         }
-        let base = copy.base(of: written.bytes) ?? plan.bytes
+        let bases = copy.bases(of: written.bytes), feature = state.feature
+        // Another's verdict section, another's message: not this agent's to change.
+        let othersOwn = { (base: [UInt8]) in PlanRegions.othersOwn(PlanDocument(bytes: base), role: role, feature: feature) }
         var finding = PlanGuard.Finding()
+        var refused: [PlanRegion] = []
         let guardState = state, now = wallNow()
         do {
             plan = try PlanFile(path: paths.plan).rewrite { current throws(PlanEditError) in
-                let merged = PlanDocument(bytes: LineMerge.merge(base: base, ours: current.bytes, theirs: written.bytes).bytes)
+                let (result, base) = LineMerge.merge(bases: bases, ours: current.bytes, theirs: written.bytes) { base in
+                    let others = othersOwn(base)
+                    return { lines in others.allSatisfy { !PlanRegions.touches(lines, $0.lines) } }
+                }
+                refused = othersOwn(base).filter { region in result.refused.contains { PlanRegions.touches($0, region.lines) } }
+                let merged = PlanDocument(bytes: result.bytes)
                 let found = PlanGuard(view: merged.view, state: guardState, writer: .agent(role), now: now, before: current.view).check()
                 // Lines already out of step in PLAN.md are put back too, but are not this agent's doing.
                 finding = found.beyond(PlanGuard(view: current.view, state: guardState, writer: .agent(role), now: now).check())
@@ -63,7 +80,13 @@ extension Engine {
         // Taken: the copy as written may be refreshed over; written again later, it is taken again.
         copy.took(written.bytes)
         planCopies[role] = copy
-        for alert in finding.alerts { raise(alert, by: .agent(role: role, runID: pool.run(role).runID)) }
+        let caller = Caller.agent(role: role, runID: pool.run(role).runID)
+        // What was left out is kept, as the agent wrote it, for whoever wants to look.
+        let kept = refused.isEmpty ? nil : keepRefused(role, written)
+        for region in refused {
+            raise(TrustAlert(role: role, message: PlanRegions.refusal(role, region) + (kept.map { " (its copy is kept as \($0))" } ?? ""), at: now), by: caller)
+        }
+        for alert in finding.alerts { raise(alert, by: caller) }
         checkApprovedPlan()
         refreshCopies()
     }
@@ -71,13 +94,18 @@ extension Engine {
     /// A copy cut short or emptied is not taken (it would empty PLAN.md): it is kept beside
     /// the copy for whoever wants it, and the agent gets PLAN.md again.
     private func refuseCopy(_ role: String, _ written: PlanDocument, because problem: String) {
-        let run = paths.run(role)
-        let kept = run.planCopyFolder + "/PLAN.md.refused-\(Int(wallNow()))"
-        try? AtomicFile.replace(kept, with: written.bytes)
-        raise(TrustAlert(role: role, message: "\(problem.capitalizedFirst); not taken into PLAN.md (kept as \(paths.relative(kept)))", at: wallNow()),
+        let kept = keepRefused(role, written) ?? "nowhere: it could not be written"
+        raise(TrustAlert(role: role, message: "\(problem.capitalizedFirst); not taken into PLAN.md (kept as \(kept))", at: wallNow()),
               by: .agent(role: role, runID: pool.run(role).runID))
         planCopies[role]?.took(written.bytes)
         refreshCopies()
+    }
+
+    /// An agent's copy as written, beside it; its path for the human, nil when it cannot be kept.
+    private func keepRefused(_ role: String, _ written: PlanDocument) -> String? {
+        let kept = paths.run(role).planCopyFolder + "/PLAN.md.refused-\(Int(wallNow() * 1000))"
+        do { try AtomicFile.replace(kept, with: written.bytes) } catch { return nil }
+        return paths.relative(kept)
     }
 
     /// PLAN.md changed: each running agent's copy becomes it — unless the agent has written
@@ -86,8 +114,9 @@ extension Engine {
     func refreshCopies() {
         dispatchPrecondition(condition: .onQueue(queue))
         for role in Array(planCopies.keys).sorted() {
-            guard var copy = planCopies[role] else { continue }
-            guard pool.run(role).state.isActive else { planCopies[role] = nil; continue }
+            // An agent that has ended keeps its copy as it left it, until it is taken (its
+            // last writes may not have been seen yet) and a new run is given a fresh one.
+            guard var copy = planCopies[role], pool.run(role).state.isActive else { continue }
             var untaken = false
             let latest = plan
             let file = PlanFile(path: paths.run(role).planCopy)

@@ -241,7 +241,9 @@ public enum AgentPreset {
 
     /// The CLIs that have a full screen of their own, as run in a terminal session.
     static let terminalPresets: [String: [String]] = [
-        "claude": ["claude", "--settings", "{settings}", "--add-dir", "{plandir}", "--permission-mode", "default", "{prompt}"],
+        // No `--add-dir` here: its full screen asks the person to trust the folder first, and
+        // in a session the person is there to allow reading the copy when it is asked.
+        "claude": ["claude", "--settings", "{settings}", "--permission-mode", "default", "{prompt}"],
         "codex": ["codex", "{prompt}"],
         "gemini": ["gemini", "-i", "{prompt}"],
     ]

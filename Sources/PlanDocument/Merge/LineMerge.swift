@@ -10,15 +10,24 @@ public enum LineMerge {
         public var bytes: [UInt8]
         /// Places where both sides changed the same lines (both kept).
         public var overlaps: Int
+        /// The base lines of `theirs`' changes that `allowed` refused (left as they were).
+        public var refused: [Range<Int>] = []
     }
 
-    public static func merge(base: [UInt8], ours: [UInt8], theirs: [UInt8]) -> Result {
-        if theirs == base || theirs == ours { return Result(bytes: ours, overlaps: 0) }
-        if ours == base { return Result(bytes: theirs, overlaps: 0) }
+    /// `allowed` is asked for each change of `theirs` (by the base lines it replaces, empty
+    /// for an insertion before that line); a change it refuses is not made.
+    public static func merge(base: [UInt8], ours: [UInt8], theirs: [UInt8], allowed: ((Range<Int>) -> Bool)? = nil) -> Result {
+        if theirs == base || theirs == ours && allowed == nil { return Result(bytes: ours, overlaps: 0) }
+        if ours == base && allowed == nil { return Result(bytes: theirs, overlaps: 0) }
         var table = LineTable()
         let b = table.lines(base), o = table.lines(ours), t = table.lines(theirs)
         let mine = LineDiff.hunks(b.ids, o.ids).map { Change(hunk: $0, side: .ours) }
-        let others = LineDiff.hunks(b.ids, t.ids).map { Change(hunk: $0, side: .theirs) }
+        var refused: [Range<Int>] = []
+        let others = LineDiff.hunks(b.ids, t.ids).filter { hunk in
+            if allowed?(hunk.old) ?? true { return true }
+            refused.append(hunk.old)
+            return false
+        }.map { Change(hunk: $0, side: .theirs) }
         var out: [UInt8] = []
         out.reserveCapacity(ours.count + theirs.count - base.count)
         var at = 0, overlaps = 0
@@ -35,20 +44,24 @@ public enum LineMerge {
             at = region.upperBound
         }
         b.append(at..<b.ids.count, to: &out)
-        return Result(bytes: out, overlaps: overlaps)
+        return Result(bytes: out, overlaps: overlaps, refused: refused)
     }
 
-    /// Of `candidates`, the one `bytes` differs from in the fewest lines (the last on a tie).
-    public static func closest(to bytes: [UInt8], among candidates: [[UInt8]]) -> [UInt8]? {
-        guard candidates.count > 1 else { return candidates.last }
-        var table = LineTable()
-        let target = table.lines(bytes).ids
-        var best: (size: Int, bytes: [UInt8])?
-        for candidate in candidates {
-            let size = LineDiff.hunks(table.lines(candidate).ids, target).reduce(0) { $0 + $1.old.count + $1.new.count }
-            if best == nil || size <= best!.size { best = (size, candidate) }
+    /// The merge when the base is not known for sure, only the versions `theirs` may have
+    /// been made from (newest first): the first that merges with no overlap is the one it
+    /// was made from — any other would read what the writer never saw as changes it made,
+    /// and keep lines twice. When every one overlaps, the one that overlaps least (newest on
+    /// a tie).
+    /// `allowed` gives, for a base, the test of `theirs`' changes (by that base's lines).
+    public static func merge(bases: [[UInt8]], ours: [UInt8], theirs: [UInt8],
+                             allowed: ((_ base: [UInt8]) -> (Range<Int>) -> Bool)? = nil) -> (result: Result, base: [UInt8]) {
+        var best: (result: Result, base: [UInt8])?
+        for base in bases {
+            let result = merge(base: base, ours: ours, theirs: theirs, allowed: allowed?(base))
+            if result.overlaps == 0 { return (result, base) }
+            if best == nil || result.overlaps < best!.result.overlaps { best = (result, base) }
         }
-        return best?.bytes
+        return best ?? (merge(base: ours, ours: ours, theirs: theirs, allowed: allowed?(ours)), ours)
     }
 
     private enum Side { case ours, theirs }
@@ -117,12 +130,16 @@ public enum LineMerge {
     struct LineTable {
         private var known: [ArraySlice<UInt8>: Int] = [:]
 
-        /// Lines end after LF; a last line without one is a line too.
+        /// Lines end after LF, CR LF or a lone CR, as PLAN.md's own lines do (so line numbers
+        /// agree with the document's); a last line without one is a line too.
         mutating func lines(_ bytes: [UInt8]) -> Lines {
             var starts: [Int] = [], ids: [Int] = []
             var start = 0
             while start < bytes.count {
-                let end = bytes[start...].firstIndex(of: 0x0A).map { $0 + 1 } ?? bytes.count
+                var end = bytes[start...].firstIndex { $0 == 0x0A || $0 == 0x0D } ?? bytes.count
+                if end < bytes.count {
+                    end += bytes[end] == 0x0D && end + 1 < bytes.count && bytes[end + 1] == 0x0A ? 2 : 1
+                }
                 let line = bytes[start..<end]
                 let id = known[line] ?? known.count
                 if known[line] == nil { known[line] = id }

@@ -36,6 +36,8 @@ struct Anchors: Sendable {
     var changeLog: ChangeLog?
     var verdicts: [VerdictSpot] = []
     var messages: Section?
+    /// Each message's lines, heading through its last body line, in `view.messages` order.
+    var messageSpans: [Range<Int>] = []
     /// `_No messages yet_`, replaced by the first message.
     var noMessagesLine: Int?
     var fieldLines: [Int] = []

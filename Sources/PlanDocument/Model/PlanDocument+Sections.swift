@@ -46,3 +46,23 @@ extension PlanDocument {
         }
     }
 }
+
+/// A stretch of PLAN.md that belongs to someone: a verdict section to its kind's role, a
+/// message to its sender. Lines are 0-based, heading through last line.
+public struct PlanRegion: Sendable, Equatable {
+    public enum Owner: Sendable, Equatable {
+        case verdict(VerdictKind, subject: String)
+        case message(from: String)
+    }
+
+    public var owner: Owner
+    public var lines: Range<Int>
+}
+
+extension PlanDocument {
+    /// Every verdict section and every message, with the lines it spans.
+    public var regions: [PlanRegion] {
+        anchors.verdicts.map { PlanRegion(owner: .verdict($0.kind, subject: $0.subject), lines: $0.headingLine..<max($0.headingLine + 1, $0.sectionEnd)) }
+            + zip(view.messages, anchors.messageSpans).map { PlanRegion(owner: .message(from: $0.from), lines: $1) }
+    }
+}

@@ -118,6 +118,10 @@ struct PlanParser {
         guard let (heading, start) = openMessage else { return }
         let body = src.body(from: start + 1, to: line)
         view.messages.append(PlanMessage(from: heading.from, to: heading.to, time: heading.time, body: body, line: start + 1))
+        // Blank lines after the body are the gap before what follows, nobody's.
+        var end = line
+        while end > start + 1 && src.isBlank(end - 1) { end -= 1 }
+        anchors.messageSpans.append(start..<end)
         openMessage = nil
     }
 

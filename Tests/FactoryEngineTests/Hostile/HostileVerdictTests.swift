@@ -44,7 +44,8 @@ final class HostileVerdictTests: XCTestCase {
         XCTAssertTrue(security.contains("Error: security's critical block stands for this round"), security)
         let alerts = trustAlerts(blocked)
         XCTAssertTrue(alerts.contains("The reviewer tried to give the security verdict secure; refused"), "\(alerts)")
-        XCTAssertTrue(alerts.contains("The reviewer wrote secure as the security verdict in PLAN.md; only the security gives it, so it was put back to critical block"), "\(alerts)")
+        XCTAssertTrue(alerts.contains { $0.hasPrefix("The reviewer changed the security's Security Audit section of PLAN.md; that change was left out (its copy is kept as .agent-comms/run/reviewer/plan/PLAN.md.refused-") },
+                      "\(alerts)")
         XCTAssertTrue(hostile.events.contains("\"kind\":\"veto\""), "the veto is an event")
         let audit = try PlanFile(path: hostile.paths.plan).read().view.verdicts.last { $0.kind == .security }
         XCTAssertEqual(audit?.verdict, "critical_block", "PLAN.md shows the block")

@@ -1,0 +1,33 @@
+import PlanDocument
+
+/// The stretches of PLAN.md an agent may not change: another role's verdict section for the
+/// current feature, and a message someone else sent. An agent's copy that changes one is
+/// taken without that change.
+enum PlanRegions {
+    static func othersOwn(_ plan: PlanDocument, role: String, feature: String) -> [PlanRegion] {
+        let current = PlanGuard.normalized(feature)
+        return plan.regions.filter { region in
+            switch region.owner {
+            case let .verdict(kind, subject):
+                return PlanGuard.normalized(subject) == current && VerdictLedger.role(for: kind) != role
+            case let .message(from):
+                return from.lowercased() != role
+            }
+        }
+    }
+
+    /// A change of `lines` (empty: an insertion before that line) reaches into `region`;
+    /// an insertion at its edges does not.
+    static func touches(_ lines: Range<Int>, _ region: Range<Int>) -> Bool {
+        lines.isEmpty ? lines.lowerBound > region.lowerBound && lines.lowerBound < region.upperBound : lines.overlaps(region)
+    }
+
+    static func refusal(_ role: String, _ region: PlanRegion) -> String {
+        switch region.owner {
+        case let .verdict(kind, _):
+            return "The \(role) changed the \(VerdictLedger.role(for: kind))'s \(VerdictSection.heading(for: kind)) section of PLAN.md; that change was left out"
+        case let .message(from):
+            return "The \(role) changed a message from \(from) in PLAN.md; that change was left out"
+        }
+    }
+}
