@@ -16,9 +16,7 @@ extension Engine {
         let run = paths.run(role)
         try run.makeWritablePlaces()
         let user = ProcessRunner.currentEnvironment().merging(options.agentEnvironment) { $1 }
-        // Its copy of PLAN.md lies in the main repository, which a clone's trust does not
-        // cover: Claude Code in a terminal would ask about it at every start.
-        environment.merge(try AgentHome(run).prepare(from: user, trusting: [run.planCopyFolder])) { $1 }
+        environment.merge(try AgentHome(run).prepare(from: user)) { $1 }
         return sandbox
     }
 

@@ -39,15 +39,12 @@ public struct AgentHome: Sendable {
 
     /// Makes the home, copies the user's files in (from `environment`: its HOME, and the
     /// folders `CODEX_HOME`, `CLAUDE_CONFIG_DIR`, `XDG_CONFIG_HOME` and `GIT_CONFIG_GLOBAL`
-    /// name), and returns the variables that point the agent at it. `trusting`: folders
-    /// Claude Code is told it trusts (in the copy of `.claude.json`) — factory's own, given to
-    /// the agent with `--add-dir`, which a clone's trust no longer covers.
-    public func prepare(from environment: [String: String], trusting: [String] = []) throws(SpawnError) -> [String: String] {
+    /// name), and returns the variables that point the agent at it.
+    public func prepare(from environment: [String: String]) throws(SpawnError) -> [String: String] {
         guard makeFolder(path) else { throw SpawnError("cannot make the agent's home \(path): \(errnoText())") }
         var env = ["HOME": path, "TMPDIR": "/tmp", "XDG_CONFIG_HOME": "\(path)/.config", "XDG_CACHE_HOME": "\(path)/.cache",
                    "XDG_DATA_HOME": "\(path)/.local/share", "XDG_STATE_HOME": "\(path)/.local/state"]
         for (place, source) in sources(environment) { copy(source, to: place) }
-        if !trusting.isEmpty { trust(trusting, in: environment["CLAUDE_CONFIG_DIR"] != nil ? ".claude/.claude.json" : ".claude.json") }
         // A CLI told where its folder is must be told of the copy instead.
         if environment["CODEX_HOME"] != nil { env["CODEX_HOME"] = "\(path)/.codex" }
         if environment["CLAUDE_CONFIG_DIR"] != nil { env["CLAUDE_CONFIG_DIR"] = "\(path)/.claude" }
@@ -77,26 +74,7 @@ public struct AgentHome: Sendable {
     /// and the file is swapped in by rename, so a link the agent left there cannot turn this
     /// write into one outside the home. A source that is not there removes an old copy.
     func copy(_ source: String, to place: String) {
-        store(FileManager.default.contents(atPath: source), to: place)
-    }
-
-    /// `projects[folder].hasTrustDialogAccepted` in Claude Code's `.claude.json` (at `place`),
-    /// for each folder; the rest of the file as it was.
-    func trust(_ folders: [String], in place: String) {
-        let file = "\(path)/\(place)"
-        var config = (FileManager.default.contents(atPath: file).flatMap { try? JSONSerialization.jsonObject(with: $0) } as? [String: Any]) ?? [:]
-        var projects = config["projects"] as? [String: Any] ?? [:]
-        for folder in folders {
-            var project = projects[folder] as? [String: Any] ?? [:]
-            project["hasTrustDialogAccepted"] = true
-            projects[folder] = project
-        }
-        config["projects"] = projects
-        store(try? JSONSerialization.data(withJSONObject: config, options: [.sortedKeys]), to: place)
-    }
-
-    /// Writes `data` at `place` in the home (nil: removes what is there), as `copy` says.
-    private func store(_ data: Data?, to place: String) {
+        let data = FileManager.default.contents(atPath: source)
         let parts = place.split(separator: "/").map(String.init)
         guard let name = parts.last else { return }
         var folder = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
