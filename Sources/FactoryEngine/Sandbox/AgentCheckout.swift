@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,14 +27,32 @@ public struct AgentCheckout: Sendable, Equatable {
         self.kind = kind
     }
 
-    /// What `path` holds now. A worktree's `.git` file names its folder in the main
-    /// repository's git folder, `<common>/worktrees/<name>`.
+    /// What `path` holds now. Whether it is a git worktree is the main repository's word —
+    /// its own record, `<common>/worktrees/<name>/gitdir` naming `path/.git` — never what
+    /// the checkout's `.git` says: an agent can replace its clone's `.git` folder with a file
+    /// that names a folder of its own, and a checkout taken for a worktree is one whose agent
+    /// may write the main repository's git folder. Anything else with a `.git` is a clone:
+    /// factory runs git there only inside its agent's sandbox.
     public static func at(_ path: String, root: String) -> AgentCheckout {
         var st = stat()
         guard lstat("\(path)/.git", &st) == 0 else { return AgentCheckout(path: path, kind: .missing) }
-        if (st.st_mode & S_IFMT) == S_IFDIR { return AgentCheckout(path: path, kind: .clone) }
-        let common = (try? Git(root).output(["rev-parse", "--path-format=absolute", "--git-common-dir"])) ?? "\(root)/.git"
-        return AgentCheckout(path: path, kind: .worktree(common: common))
+        if (st.st_mode & S_IFMT) != S_IFDIR, let common = registeringRepository(of: path, root: root) {
+            return AgentCheckout(path: path, kind: .worktree(common: common))
+        }
+        return AgentCheckout(path: path, kind: .clone)
+    }
+
+    /// The main repository's git folder when it records `path` as one of its worktrees.
+    static func registeringRepository(of path: String, root: String) -> String? {
+        var st = stat()
+        let common = lstat("\(root)/.git", &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR ? "\(root)/.git"
+            : (try? Git(root).output(["rev-parse", "--path-format=absolute", "--git-common-dir"])) ?? "\(root)/.git"
+        let folder = "\(common)/worktrees"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+            let recorded = (try? String(contentsOfFile: "\(folder)/\(name)/gitdir", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if recorded == "\(path)/.git" { return common }
+        }
+        return nil
     }
 
     public var isClone: Bool { kind == .clone }

@@ -78,12 +78,14 @@ public struct AgentClones: Sendable {
         guard let commit = try? Git(paths.root).output(["rev-parse", "--verify", "--quiet", "\(from)^{commit}"]) else {
             return "cannot reset \(role)'s worktree to agent/\(source): the branch is missing"
         }
-        let checkout = checkout(role)
-        guard checkout.isClone else {
-            let result = Git(checkout.path).run(["reset", "--quiet", "--hard", commit])
+        let checkout = checkout(role), git = git(role)
+        switch checkout.kind {
+        case .missing: return "cannot reset \(role)'s worktree to agent/\(source): \(paths.relative(checkout.path)) has no git folder"
+        case .worktree:
+            let result = git.run(["reset", "--quiet", "--hard", commit])
             return result.succeeded ? nil : "cannot reset \(role)'s worktree to agent/\(source): \(result.firstErrorLine)"
+        case .clone: break
         }
-        let git = git(role)
         let fetched = git.run(["fetch", "--quiet", "--no-tags", paths.root, "+\(from):refs/remotes/origin/agent/\(source)"])
         guard fetched.succeeded else { return "cannot fetch agent/\(source) into \(role)'s clone: \(fetched.firstErrorLine)" }
         let result = git.run(["reset", "--quiet", "--hard", commit])
@@ -107,8 +109,9 @@ public struct AgentClones: Sendable {
         let checkout = checkout(role)
         guard case .worktree = checkout.kind else { return nil }
         let path = checkout.path, shown = paths.relative(path), branch = "agent/\(role)"
-        // The worktree's config is the main repository's own, so plain git is safe here.
-        let git = Git(path)
+        // The worktree's config is the main repository's own (its `.git` file is the one the
+        // main repository records), so git unconfined is safe here.
+        let git = CloneGit(path: path, sandbox: nil)
         let head = git.run(["symbolic-ref", "--quiet", "--short", "HEAD"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard head == branch else {
             return "\(shown) stays a git worktree: it is on \(head.isEmpty ? "a detached HEAD" : head), not \(branch) (its agent can still move any branch)"
@@ -130,7 +133,7 @@ public struct AgentClones: Sendable {
             return "\(shown) stays a git worktree: \(why)"
         }
         // The index from the branch's tip; the files are not touched.
-        _ = Git(path).run(["reset", "--quiet"])
+        _ = CloneGit(path: path, sandbox: nil).run(["reset", "--quiet"])
         configure(path)
         unlink("\(path)/.git.worktree")
         try? FileManager.default.removeItem(atPath: admin)

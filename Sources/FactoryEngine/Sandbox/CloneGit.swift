@@ -1,3 +1,5 @@
+import Foundation
+
 /// Git on an agent's clone, run inside that agent's sandbox.
 ///
 /// The clone's `.git/config` is the agent's to write, and git runs programs that config
@@ -28,9 +30,12 @@ public struct CloneGit: Sendable {
 
     public func run(_ args: [String], limit: Int? = nil) -> ProcessResult {
         let argv = Git.launch + [path] + args
-        guard let sandbox else { return ProcessRunner.run(argv, limit: limit, timeout: timeout) }
+        // A checkout whose `.git` is gone must not be taken for the main repository around
+        // it (`worktrees/` lies in the main checkout): a reset would reset main.
+        let environment = ["GIT_CEILING_DIRECTORIES": (path as NSString).deletingLastPathComponent]
+        guard let sandbox else { return ProcessRunner.run(argv, environment: environment, limit: limit, timeout: timeout) }
         // From /: a git read must not look like a process working in the clone.
-        return ProcessRunner.run(Bubblewrap.arguments(sandbox, command: argv, directory: "/"), limit: limit, timeout: timeout)
+        return ProcessRunner.run(Bubblewrap.arguments(sandbox, command: argv, directory: "/"), environment: environment, limit: limit, timeout: timeout)
     }
 
     /// Output of a command that must succeed, trimmed; throws its first error line otherwise.
