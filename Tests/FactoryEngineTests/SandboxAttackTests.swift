@@ -176,6 +176,39 @@ final class SandboxAttackTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: h.root + "/pwned"))
     }
 
+    /// (e, continued) The clone made to look like something else: its `.git` folder moved
+    /// into the agent's home and replaced by a file naming it — hoping to be taken for a git
+    /// worktree, whose git factory would run unconfined and whose agent may write the main
+    /// repository's git folder — or removed, hoping the engine's git finds the main
+    /// repository around it and resets main.
+    func testAnAgentCannotPassItsCloneOffAsAWorktreeOrAsTheMainRepository() throws {
+        let h = try AttackFactory(test: self)
+        let clones = AgentClones(paths: h.paths)
+        let refs = h.git("for-each-ref", "--format=%(refname) %(objectname)")
+        try h.attack("tester", """
+        mv .git "$HOME/gitdir" && printf 'gitdir: %s\n' "$HOME/gitdir" > .git
+        git config core.fsmonitor "touch $ROOT/pwned-fsmonitor; false"
+        echo changed >> README.md
+        """)
+        XCTAssertEqual(clones.checkout("tester").kind, .clone, "a .git file the main repository does not record is no worktree")
+        h.engine.refreshForTests()
+        XCTAssertNil(clones.fetchBack("tester"))
+        // Its git folder is now in its home, which only the agent itself may write: the reset
+        // may fail (said, as a block would say it) — it must not run anything outside.
+        _ = clones.reset("tester", toBranchOf: "builder")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: h.root).filter { $0.hasPrefix("pwned") }, [])
+        // Its next start gives it no more than a clone's.
+        let again = try h.attack("tester", "attempt 'git -C \"$ROOT\" update-ref refs/heads/main HEAD'")
+        assertRefused(again, attempts: 1, saying: "Read-only file system")
+
+        try h.attack("security", "rm -rf .git && echo removed")
+        XCTAssertEqual(clones.checkout("security").kind, .missing)
+        XCTAssertNotNil(clones.reset("security", toBranchOf: "builder"), "refused, not done to the repository around it")
+        XCTAssertEqual(WorktreeMonitor.status(of: h.paths.worktree("security"), mainBranch: "main", processes: [], clones: clones).health, .broken)
+        XCTAssertEqual(h.git("for-each-ref", "--format=%(refname) %(objectname)"), refs, "every ref as it was")
+        XCTAssertEqual(h.git("status", "--porcelain", "--", "README.md", "agents/builder.md"), "")
+    }
+
     /// (f) Other agents' processes and keepers: a process outside cannot be seen or signalled
     /// (a PID namespace of its own), another agent's keeper socket is not there to connect
     /// to, nor is the user's tmux.
