@@ -36,21 +36,22 @@ public struct AgentCheckout: Sendable, Equatable {
     public static func at(_ path: String, root: String) -> AgentCheckout {
         var st = stat()
         guard lstat("\(path)/.git", &st) == 0 else { return AgentCheckout(path: path, kind: .missing) }
-        if (st.st_mode & S_IFMT) != S_IFDIR, let common = registeringRepository(of: path, root: root) {
-            return AgentCheckout(path: path, kind: .worktree(common: common))
+        if (st.st_mode & S_IFMT) != S_IFDIR, let record = worktreeRecord(of: path, root: root) {
+            return AgentCheckout(path: path, kind: .worktree(common: record.common))
         }
         return AgentCheckout(path: path, kind: .clone)
     }
 
-    /// The main repository's git folder when it records `path` as one of its worktrees.
-    static func registeringRepository(of path: String, root: String) -> String? {
+    /// The main repository's git folder and its folder for the worktree at `path`
+    /// (`<common>/worktrees/<name>`), when it records `path` as one of its worktrees.
+    static func worktreeRecord(of path: String, root: String) -> (common: String, folder: String)? {
         var st = stat()
         let common = lstat("\(root)/.git", &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR ? "\(root)/.git"
             : (try? Git(root).output(["rev-parse", "--path-format=absolute", "--git-common-dir"])) ?? "\(root)/.git"
         let folder = "\(common)/worktrees"
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
             let recorded = (try? String(contentsOfFile: "\(folder)/\(name)/gitdir", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-            if recorded == "\(path)/.git" { return common }
+            if recorded == "\(path)/.git" { return (common, "\(folder)/\(name)") }
         }
         return nil
     }

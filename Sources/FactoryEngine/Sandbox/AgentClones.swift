@@ -107,11 +107,12 @@ public struct AgentClones: Sendable {
     /// otherwise the one line saying why it was left as it is.
     public func convert(_ role: String) -> String? {
         let checkout = checkout(role)
-        guard case .worktree = checkout.kind else { return nil }
+        guard case .worktree = checkout.kind, let record = AgentCheckout.worktreeRecord(of: checkout.path, root: paths.root) else { return nil }
         let path = checkout.path, shown = paths.relative(path), branch = "agent/\(role)"
-        // The worktree's config is the main repository's own (its `.git` file is the one the
-        // main repository records), so git unconfined is safe here.
-        let git = CloneGit(path: path, sandbox: nil)
+        // Through the main repository's own folder for the worktree, not what the worktree's
+        // `.git` file says (its agent may have written it): the config is the main
+        // repository's, so git unconfined is safe here.
+        let git = Git(paths.root, gitDirectory: record.folder, workTree: path)
         let head = git.run(["symbolic-ref", "--quiet", "--short", "HEAD"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard head == branch else {
             return "\(shown) stays a git worktree: it is on \(head.isEmpty ? "a detached HEAD" : head), not \(branch) (its agent can still move any branch)"
@@ -120,7 +121,7 @@ public struct AgentClones: Sendable {
         guard status.succeeded, status.stdout.isEmpty else {
             return "\(shown) stays a git worktree until it is clean (its agent can still move any branch): commit or discard its changes, then run factory init"
         }
-        guard let admin = worktreeFolder(path) else { return "\(shown) stays a git worktree: its .git file names no folder" }
+        let admin = record.folder
         let staging = "\(paths.worktrees)/.\(role).clone"
         try? FileManager.default.removeItem(atPath: staging)
         defer { try? FileManager.default.removeItem(atPath: staging) }
@@ -139,13 +140,6 @@ public struct AgentClones: Sendable {
         try? FileManager.default.removeItem(atPath: admin)
         _ = Git(paths.root).run(["worktree", "prune"])
         return nil
-    }
-
-    /// `gitdir: <common>/worktrees/<name>` from a worktree's `.git` file.
-    private func worktreeFolder(_ path: String) -> String? {
-        guard let text = try? String(contentsOfFile: "\(path)/.git", encoding: .utf8), text.hasPrefix("gitdir: ") else { return nil }
-        let folder = text.dropFirst("gitdir: ".count).trimmingCharacters(in: .whitespacesAndNewlines)
-        return folder.hasPrefix("/") ? folder : "\(path)/\(folder)"
     }
 
     /// The main repository's own identity, where it has one, for the agent's commits (a

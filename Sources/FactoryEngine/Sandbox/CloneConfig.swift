@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What in a clone's git folder would run a program when git works there: config keys that
 /// name one (`core.fsmonitor`, a filter's `clean`…) and hooks. Read as text, never through
@@ -52,10 +55,23 @@ enum CloneConfig {
 
     /// A clone's findings: its `.git/config` and its executable hooks.
     static func programs(inClone path: String) -> [String] {
-        let text = (try? String(contentsOfFile: "\(path)/.git/config", encoding: .utf8)) ?? ""
+        let text = String(decoding: smallFile("\(path)/.git/config"), as: UTF8.self)
         let folder = "\(path)/.git/hooks"
         let hooks = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
             .filter { FileManager.default.isExecutableFile(atPath: "\(folder)/\($0)") }
         return programs(config: text, hooks: hooks)
+    }
+
+    /// A file the agent wrote, read without waiting on it: a regular file of at most 1 MiB,
+    /// not through a link (a named pipe or a huge file in its place reads as nothing).
+    static func smallFile(_ path: String) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size <= 1 << 20 else { return [] }
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        return n > 0 ? Array(bytes.prefix(n)) : []
     }
 }

@@ -1,13 +1,21 @@
 /// The git commands the engine runs, each one `git -C DIR …` with argv only.
 public struct Git: Sendable {
     public let directory: String
+    /// `--git-dir` and `--work-tree`, when the git folder is named rather than found.
+    private var location: [String] = []
 
     public init(_ directory: String) { self.directory = directory }
+
+    /// A working tree whose git folder is `gitDirectory`, whatever its own `.git` says.
+    init(_ directory: String, gitDirectory: String, workTree: String) {
+        self.directory = directory
+        location = ["--git-dir=\(gitDirectory)", "--work-tree=\(workTree)"]
+    }
 
     /// `--no-optional-locks` so watching a repository never blocks the agents working in it.
     /// `limit`: at most that many bytes of stdout (see `ProcessRunner.run`).
     public func run(_ args: [String], limit: Int? = nil) -> ProcessResult {
-        ProcessRunner.run(Self.launch + [directory] + args, limit: limit)
+        ProcessRunner.run(Self.launch + [directory] + location + args, limit: limit)
     }
 
     /// How every git command of factory starts; in /proc, it marks one of factory's own
