@@ -156,6 +156,33 @@ final class AgentCloneTests: XCTestCase {
         XCTAssertEqual(try repo.git("rev-parse", "agent/builder").trimmingCharacters(in: .newlines), next)
     }
 
+    /// The conversion goes by the main repository's record of the worktree, not by what its
+    /// `.git` file says: one that names another folder does not get that folder removed, nor
+    /// its git run there.
+    func testTheConversionFollowsTheRepositorysRecordNotTheWorktreesGitFile() throws {
+        let repo = try olderFactory()
+        let builder = repo.path + "/worktrees/builder", victim = repo.path + "-victim"
+        try FileManager.default.createDirectory(atPath: victim, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: victim) }
+        try "keep me\n".write(toFile: victim + "/precious", atomically: true, encoding: .utf8)
+        try "gitdir: \(victim)\n".write(toFile: builder + "/.git", atomically: true, encoding: .utf8)
+        let report = try FactoryInit.run(in: repo.path, today: "d")
+        XCTAssertTrue(report.created.contains("worktrees/builder (agent/builder, a clone now)"), "\(report.created) \(report.notes)")
+        XCTAssertEqual(try String(contentsOfFile: victim + "/precious", encoding: .utf8), "keep me\n")
+        XCTAssertEqual(AgentCheckout.at(builder, root: repo.path).kind, .clone)
+    }
+
+    /// A named pipe for a clone's config holds nothing of the engine's: read as empty at once.
+    func testAPipeForAClonesConfigIsReadAsNothing() throws {
+        let (repo, _) = try factory()
+        let config = repo.path + "/worktrees/builder/.git/config"
+        try FileManager.default.removeItem(atPath: config)
+        XCTAssertEqual(mkfifo(config, 0o644), 0)
+        let started = Date()
+        XCTAssertEqual(CloneConfig.programs(inClone: repo.path + "/worktrees/builder"), [])
+        XCTAssertLessThan(Date().timeIntervalSince(started), 1)
+    }
+
     /// The engine makes a worktree a clone at its agent's first start; one with changes stays,
     /// its agent still able to commit there, and the attention queue says why in one line.
     func testTheEngineMakesAWorktreeACloneAtItsAgentsFirstStart() throws {
