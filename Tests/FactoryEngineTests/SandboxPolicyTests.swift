@@ -63,6 +63,14 @@ final class SandboxPolicyTests: XCTestCase {
         XCTAssertFalse(shown.contains("/tmp/not-there"))
     }
 
+    /// FACTORY_SANDBOX_WRITABLE grants every agent a folder more (those that exist).
+    func testFoldersGrantedByTheEnvironmentAreWritable() {
+        let spec = SandboxPolicy.agent("builder", paths: paths, program: "bwrap", checkout: AgentCheckout(path: paths.worktree("builder"), kind: .clone),
+                                       environment: ["FACTORY_SANDBOX_WRITABLE": "/tmp:relative:/no/such/folder"], uid: 1000)
+        XCTAssertEqual(spec.writable.last, "/tmp")
+        XCTAssertFalse(spec.writable.contains("relative") || spec.writable.contains("/no/such/folder"))
+    }
+
     /// bubblewrap's command line: no capabilities, a PID namespace, the system read-only,
     /// then the policy's mounts in order, and the agent's argv after `--`.
     func testTheBubblewrapCommandLine() {

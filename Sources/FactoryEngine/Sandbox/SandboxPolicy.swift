@@ -44,6 +44,10 @@ public enum SandboxPolicy {
         // replaced by a rename, as PlanFile writes).
         let named = command.filter { isUnderTmp($0) && !$0.hasPrefix(paths.root + "/") && FileManager.default.fileExists(atPath: $0) }
         mounts += named.map { .init(.readOnly, $0) }
+        // Folders the person running factory lets every agent write besides (a shared build
+        // cache; CI's folder for sanitizer reports), in FACTORY_SANDBOX_WRITABLE.
+        let granted = (environment["FACTORY_SANDBOX_WRITABLE"] ?? "").split(separator: ":").map(String.init)
+        mounts += granted.filter { $0.hasPrefix("/") && FileManager.default.fileExists(atPath: $0) }.map { .init(.writable, $0) }
         return SandboxSpec(program: program, mounts: mounts, unsetEnvironment: unsetVariables)
     }
 
