@@ -30,11 +30,10 @@ extension Engine {
         throw EngineError(refusal)
     }
 
-    /// An alert for this phase, and an event for good.
+    /// An alert for the rest of the feature (the latest 50), and an event for good.
     func raise(_ alert: TrustAlert, by caller: Caller) {
         dispatchPrecondition(condition: .onQueue(queue))
-        state.alerts = (state.alerts ?? []) + [alert]
-        if state.alerts!.count > 50 { state.alerts!.removeFirst(state.alerts!.count - 50) }
+        state.alerts = Array(((state.alerts ?? []) + [alert]).suffix(50))
         save()
         event(.refused, role: alert.role, alert.message, by: caller)
     }
