@@ -81,8 +81,10 @@ extension Engine {
         options.driving = true
         if let fresh = StateStore(path: paths.state).load() { follow(fresh) }
         reloadPlan()
-        // The same watch, narrowed: a new one would miss what changes while it starts.
+        // The same watch, narrowed, and the agents' copies of PLAN.md added: a new watch
+        // would miss what changes while it starts.
         watcher?.restrict(paths.comms, to: Self.watchedComms(driving: true))
+        for folder in copyFolders().keys.sorted() { watcher?.add(folder, only: ["PLAN.md"]) }
         openCommandServer()
         pool.adoptSurvivors()
         adoptCopies()

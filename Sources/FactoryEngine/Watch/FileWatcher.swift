@@ -33,9 +33,8 @@ public final class FileWatcher: @unchecked Sendable {
         self.handler = handler
         fd = forcePolling ? -1 : inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else { startPolling(directories); return }
-        let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB)
         for dir in directories {
-            let wd = inotify_add_watch(fd, dir, mask)
+            let wd = inotify_add_watch(fd, dir, Self.mask)
             if wd >= 0 { watches[wd] = dir }
         }
         let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
@@ -47,6 +46,22 @@ public final class FileWatcher: @unchecked Sendable {
     }
 
     public var usesInotify: Bool { source != nil }
+
+    /// Watches one more directory, limited to `names` (all when nil). Call on `queue`. With
+    /// polling, it joins the next round of polls.
+    public func add(_ directory: String, only names: Set<String>? = nil) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        if let names { only[directory] = names }
+        if source != nil {
+            guard !watches.values.contains(directory) else { return }
+            let wd = inotify_add_watch(fd, directory, Self.mask)
+            if wd >= 0 { watches[wd] = directory }
+        } else if polled[directory] == nil {
+            polled[directory] = Self.signature(directory)
+        }
+    }
+
+    private static let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB)
 
     /// From now on, only these names in `directory` count. Call on `queue`.
     public func restrict(_ directory: String, to names: Set<String>) {
@@ -119,7 +134,8 @@ public final class FileWatcher: @unchecked Sendable {
         timer.setEventHandler { [weak self] in
             guard let self else { return }
             var changed = false
-            for d in directories {
+            // Those added since count too.
+            for d in self.polled.keys.sorted() {
                 let sig = Self.signature(d)
                 if sig != self.polled[d] { self.polled[d] = sig; self.pending.insert(d); changed = true }
             }
