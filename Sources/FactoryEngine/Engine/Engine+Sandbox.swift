@@ -12,7 +12,9 @@ extension Engine {
     /// says `sandbox: off`, or this machine has no working bubblewrap.
     func confinement(_ role: String, _ def: RoleDefinition, argv: [String], environment: inout [String: String]) throws(SpawnError) -> SandboxSpec? {
         dispatchPrecondition(condition: .onQueue(queue))
-        guard def.sandboxed, let sandbox = clones.sandbox(role, command: argv) else { return nil }
+        // factory itself is named too: the agent runs it (`factory say`, `verdict`) from its
+        // PATH, and under /tmp (a build there, a test) it would be gone with the private /tmp.
+        guard def.sandboxed, let sandbox = clones.sandbox(role, command: argv + [options.factoryPath]) else { return nil }
         let run = paths.run(role)
         try run.makeWritablePlaces()
         let user = ProcessRunner.currentEnvironment().merging(options.agentEnvironment) { $1 }
