@@ -36,9 +36,9 @@ struct AttackFactory {
     var root: String { factory.paths.root }
 
     /// Homes outside /tmp, as a user's is: under /tmp the sandbox's private /tmp would hide
-    /// one, and an attack on it would fail for that reason alone.
-    static let homes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent(".build/test-homes").path
+    /// one, and an attack on it would fail for that reason alone. Not in the source tree
+    /// either: a checkout may itself lie under /tmp (CI's clone does).
+    static let homes = "/var/tmp/factory-test-homes-\(getuid())"
 
     init(test: XCTestCase) throws {
         factory = try SimFactory()
