@@ -32,6 +32,12 @@ struct PlanLocation: ParsableArguments {
         return real(path) == real(paths.plan) || real(path).hasPrefix(real(paths.comms) + "/run/") ? paths : nil
     }
 
+    /// The factory whose agent's own copy of PLAN.md this is, or nil for any other PLAN.md.
+    func agentsFactory() -> WorkspacePaths? {
+        guard let paths = factory(), let path = self.path else { return nil }
+        return (path as NSString).resolvingSymlinksInPath.hasPrefix((paths.comms as NSString).resolvingSymlinksInPath + "/run/") ? paths : nil
+    }
+
     func read() throws -> (PlanFile, PlanDocument) {
         let file = try resolve()
         do { return (file, try file.read()) } catch { throw CLIError(error.description) }

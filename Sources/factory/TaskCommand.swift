@@ -86,6 +86,14 @@ struct TaskAdd: ParsableCommand {
         let deps = dependsOn.split(separator: ",").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty }
         var draft = TaskDraft(id: id ?? "", agent: agent, status: status, priority: priority,
                               description: description.joined(separator: " "), dependsOn: deps, table: table.map { $0 - 1 })
+        // An agent's copy: the engine adds the row to PLAN.md itself and picks the ID there,
+        // so agents adding at once never take the same one.
+        if let paths = location.agentsFactory(), let answer = Engine.deliverIfAnswered(
+            .addTask(id: draft.id, agent: draft.agent, status: draft.status, priority: draft.priority,
+                     description: draft.description, dependsOn: draft.dependsOn, table: draft.table), to: paths) {
+            guard answer.ok else { throw CLIError(answer.message) }
+            return Output.text(answer.message)
+        }
         let file = try location.resolve()
         do {
             // The free ID is chosen under the lock, so two concurrent adds never collide.

@@ -32,6 +32,9 @@ public enum EngineCommand: Codable, Sendable, Equatable {
     case verdict(kind: VerdictKind, subject: String, verdict: String)
     /// The human sets security's critical block aside, saying why (kept in HISTORY.md).
     case override(reason: String)
+    /// A task row added to PLAN.md itself, its free ID chosen there: what an agent's
+    /// `factory task add` sends, so two agents adding at once never take the same ID.
+    case addTask(id: String, agent: String, status: String, priority: String, description: String, dependsOn: [String], table: Int?)
 
     /// A word for the command in notices and errors.
     public var name: String {
@@ -53,6 +56,7 @@ public enum EngineCommand: Codable, Sendable, Equatable {
         case .budget: return "budget"
         case .verdict: return "verdict"
         case .override: return "override"
+        case .addTask: return "task add"
         }
     }
 }

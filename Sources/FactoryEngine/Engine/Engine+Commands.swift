@@ -142,3 +142,20 @@ extension Engine {
         AgentPool.endAtOnce(queue.sync { pool.activePids })
     }
 }
+
+extension Engine {
+    /// A task row in PLAN.md itself, its ID — the next free one when none is given — chosen
+    /// under the lock; the ID.
+    func addTask(_ draft: TaskDraft) throws(EngineError) -> String {
+        dispatchPrecondition(condition: .onQueue(queue))
+        var draft = draft
+        var taken = false
+        try writePlan { current in
+            if draft.id.isEmpty { draft.id = current.nextTaskID() } else { taken = current.view.tasks.contains { $0.id == draft.id } }
+            return taken ? [] : [.addTask(draft)]
+        }
+        if taken { throw EngineError("task ID \(draft.id) is taken; leave --id out for the next free one") }
+        publish()
+        return draft.id
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import PlanDocument
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -73,6 +74,9 @@ extension Engine {
             return try recordVerdict(kind, verdict: verdict, by: caller)
         case .override(let reason):
             return try overrideVeto(reason: reason)
+        case let .addTask(id, agent, status, priority, description, dependsOn, table):
+            let draft = TaskDraft(id: id, agent: agent, status: status, priority: priority, description: description, dependsOn: dependsOn, table: table)
+            return try addTask(draft)
         }
     }
 
@@ -114,6 +118,15 @@ extension Engine {
 }
 
 extension Engine {
+    /// The driving engine's answer to `command`, or nil when no engine answers on the socket.
+    public static func deliverIfAnswered(_ command: EngineCommand, to paths: WorkspacePaths) -> EngineAnswer? {
+        guard let probe = try? UnixSocket.connect(to: paths.engineSocket) else { return nil }
+        close(probe)
+        do throws(SocketError) { return try CommandClient.send(command, to: paths.engineSocket) } catch {
+            return EngineAnswer(ok: false, message: error.description)
+        }
+    }
+
     /// Delivers `command` to the factory at `paths` as this process: to its driving engine
     /// over the socket, or — nobody drives — through an engine opened here that acts and
     /// does not drive. What the CLI's commands and the simulated agent's verdicts go through.
@@ -125,12 +138,7 @@ extension Engine {
         }
         // An engine that drives without the lock (one embedded in another program) still
         // listens: the one that answers is the one whose record counts.
-        if let probe = try? UnixSocket.connect(to: paths.engineSocket) {
-            close(probe)
-            do throws(SocketError) { return try CommandClient.send(command, to: paths.engineSocket) } catch {
-                return EngineAnswer(ok: false, message: error.description)
-            }
-        }
+        if let answer = deliverIfAnswered(command, to: paths) { return answer }
         var options = EngineOptions()
         options.driving = false
         if let factoryPath { options.factoryPath = factoryPath }

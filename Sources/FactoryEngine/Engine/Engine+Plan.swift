@@ -15,15 +15,21 @@ extension Engine {
     /// Applies all of `edits` in one locked write, or none: the error is the real cause
     /// ("cannot write .agent-comms/PLAN.md: … Permission denied").
     func writePlan(_ edits: [PlanEdit]) throws(EngineError) {
-        dispatchPrecondition(condition: .onQueue(queue))
         guard !edits.isEmpty else { return }
+        try writePlan { _ in edits }
+    }
+
+    /// Like `writePlan(_:)`, with the edits decided from PLAN.md as it is under the lock
+    /// (the next free task ID, say).
+    func writePlan(_ makeEdits: (PlanDocument) -> [PlanEdit]) throws(EngineError) {
+        dispatchPrecondition(condition: .onQueue(queue))
         do {
             // Never into a PLAN.md cut short or replaced by something else (read under the
             // lock, as it is now): the engine's lines would land in a file the gates cannot read.
             let relative = paths.relative(paths.plan), started = state.phase != .idle
             plan = try PlanFile(path: paths.plan).update { current throws(PlanEditError) in
                 if let problem = PlanHealth.problem(current, path: relative, featureStarted: started) { throw PlanEditError(problem) }
-                return edits
+                return makeEdits(current)
             }
             // Only a file of exactly the bytes written counts as ours (another writer
             // between the rename and this stat would almost surely change the size).

@@ -13,6 +13,9 @@ extension Engine {
     func giveCopy(_ role: String) throws(EngineError) -> String {
         dispatchPrecondition(condition: .onQueue(queue))
         let run = paths.run(role)
+        // A link left where the copy or its lock goes is removed, never written through: the
+        // agent may have pointed it at any file of the user's.
+        for path in [run.planCopy, run.planCopy + ".lock"] where Self.isLinkOrOdd(path) { unlink(path) }
         do {
             try FileManager.default.createDirectory(atPath: run.planCopyFolder, withIntermediateDirectories: true)
             try AtomicFile.replace(run.planCopy, with: plan.bytes)
@@ -38,7 +41,8 @@ extension Engine {
         dispatchPrecondition(condition: .onQueue(queue))
         guard var copy = planCopies[role], planProblem == nil else { return }
         let path = paths.run(role).planCopy
-        guard let written = try? PlanFile(path: path).read(), !copy.isGiven(written.bytes) else { return }
+        if Self.isLinkOrOdd(path) || Self.isLinkOrOdd(path + ".lock") { return replaceOddCopy(role) }
+        guard let written = try? PlanFile(path: path, followsLinks: false).read(), !copy.hasNothingNew(written.bytes) else { return }
         // A file written in place is seen mid-write now and then: empty, or stopped inside a
         // line. Looked at again shortly, it is whole; taken as it was, its missing end would
         // read as lines the agent deleted.
@@ -119,7 +123,7 @@ extension Engine {
             guard var copy = planCopies[role], pool.run(role).state.isActive else { continue }
             var untaken = false
             let latest = plan
-            let file = PlanFile(path: paths.run(role).planCopy)
+            let file = PlanFile(path: paths.run(role).planCopy, followsLinks: false)
             do {
                 try file.rewrite { current in
                     if current.bytes == latest.bytes { return nil }
@@ -139,6 +143,23 @@ extension Engine {
             planCopies[role] = copy
             remember(role, gave: latest.bytes)
         }
+    }
+
+    /// Not a plain file (a link, a pipe, a folder), where only a plain file belongs.
+    static func isLinkOrOdd(_ path: String) -> Bool {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return false }
+        return (st.st_mode & S_IFMT) != S_IFREG
+    }
+
+    /// The agent put something other than a file in its copy's place — a link to a file of
+    /// the user's, say, for the engine to write through. It is removed, and the agent gets
+    /// a fresh copy.
+    private func replaceOddCopy(_ role: String) {
+        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: paths.run(role).planCopy)).map { " (a link to \($0))" } ?? ""
+        raise(TrustAlert(role: role, message: "The \(role) put something other than a file in place of its copy of PLAN.md\(target); removed, never written through, and a fresh copy given", at: wallNow()),
+              by: .agent(role: role, runID: pool.run(role).runID))
+        _ = try? giveCopy(role)
     }
 
     /// The copies' folders, watched for the agents' writes (made now so they can be).

@@ -15,16 +15,25 @@ struct PlanCopy {
     /// Both, in the order they happened (newest last).
     private(set) var seen: [[UInt8]] = []
 
+    /// The agent's write taken last, while the copy has not been given anything since:
+    /// seen again (a second event for the same write) it is not taken twice.
+    private(set) var lastTaken: [UInt8]?
+
     mutating func gave(_ bytes: [UInt8]) {
         Self.remember(bytes, in: &given, keeping: Self.kept)
         Self.remember(bytes, in: &seen, keeping: 2 * Self.kept)
+        lastTaken = nil
     }
 
     /// What the agent wrote, taken into PLAN.md: the copy may be refreshed over it.
     mutating func took(_ bytes: [UInt8]) {
         Self.remember(bytes, in: &taken, keeping: Self.kept)
         Self.remember(bytes, in: &seen, keeping: 2 * Self.kept)
+        lastTaken = bytes
     }
+
+    /// Nothing new to take: the copy is as given, or is the write just taken.
+    func hasNothingNew(_ bytes: [UInt8]) -> Bool { isGiven(bytes) || bytes == lastTaken }
 
     /// The bytes are a version the engine gave: the agent has changed nothing since.
     func isGiven(_ bytes: [UInt8]) -> Bool { given.contains(bytes) }

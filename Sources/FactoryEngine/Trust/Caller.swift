@@ -43,10 +43,10 @@ public enum Caller: Sendable, Equatable, Codable {
 extension EngineCommand {
     /// Commands only the human may give: an agent that approves its own plan, merges its
     /// own work or answers its own permission request is not a check on anything.
-    /// `ping` and `verdict` are open to agents (a verdict only for the caller's own role).
+    /// `ping`, `verdict` (for the caller's own role only) and `addTask` are open to agents.
     public var humanOnly: Bool {
         switch self {
-        case .ping, .verdict: return false
+        case .ping, .verdict, .addTask: return false
         default: return true
         }
     }

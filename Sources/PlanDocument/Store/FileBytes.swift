@@ -9,10 +9,11 @@ enum FileBytes {
         var device: UInt64, inode: UInt64, size: Int64, modified: Int, modifiedNanos: Int
     }
 
-    static func read(_ path: String) throws(PlanFileError) -> [UInt8] {
+    /// `followsLinks: false`: a file that is a symbolic link is refused, not read through.
+    static func read(_ path: String, followsLinks: Bool = true) throws(PlanFileError) -> [UInt8] {
         // Non-blocking, so a named pipe in the file's place is refused below instead of
         // waiting forever for a writer (it changes nothing for a regular file).
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followsLinks ? 0 : O_NOFOLLOW))
         guard fd >= 0 else { throw .io("cannot read \(path): \(errnoText())") }
         defer { close(fd) }
         var st = stat()

@@ -7,8 +7,9 @@ import Glibc
 struct FileLock {
     let fd: Int32
 
-    static func acquire(_ path: String, timeout: Double) throws(PlanFileError) -> FileLock {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    /// `followsLinks: false`: a lock file that is a symbolic link is refused, not followed.
+    static func acquire(_ path: String, timeout: Double, followsLinks: Bool = true) throws(PlanFileError) -> FileLock {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | (followsLinks ? 0 : O_NOFOLLOW), 0o644)
         guard fd >= 0 else { throw .io("cannot open lock file \(path): \(errnoText())") }
         var waited = 0.0
         var pause = 0.001

@@ -12,13 +12,20 @@ import Glibc
 /// edit is applied again to what they wrote.
 public struct PlanFile: Sendable {
     public let path: String
+    /// A PLAN.md that is a symbolic link is written where it points — the human's own link.
+    /// Off for a file someone less trusted can replace (an agent's copy): a link there is
+    /// refused, never read or written through.
+    public let followsLinks: Bool
 
-    public init(path: String) { self.path = path }
+    public init(path: String, followsLinks: Bool = true) {
+        self.path = path
+        self.followsLinks = followsLinks
+    }
 
     public var lockPath: String { path + ".lock" }
 
     public func read() throws(PlanFileError) -> PlanDocument {
-        PlanDocument(bytes: try FileBytes.read(path))
+        PlanDocument(bytes: try FileBytes.read(path, followsLinks: followsLinks))
     }
 
     /// Applies `edits` in order to the current file. All or nothing: if one fails, the file
@@ -42,7 +49,7 @@ public struct PlanFile: Sendable {
     public func rewrite(lockTimeout: Double = 30, _ make: (PlanDocument) throws(PlanEditError) -> PlanDocument?) throws(PlanFileError) -> PlanDocument {
         // A missing PLAN.md is an error about PLAN.md, before a lock file is left beside it.
         _ = try FileBytes.identity(path)
-        let lock = try FileLock.acquire(lockPath, timeout: lockTimeout)
+        let lock = try FileLock.acquire(lockPath, timeout: lockTimeout, followsLinks: followsLinks)
         defer { lock.release() }
         // Writers that take no lock can keep PLAN.md busy; a growing, random pause between
         // tries (up to 20 ms, a few seconds in all) finds the gap between their writes.
@@ -60,7 +67,7 @@ public struct PlanFile: Sendable {
             // Someone wrote between our read and now: read again rather than overwrite.
             guard try FileBytes.identity(path) == before else { continue }
             // A PLAN.md that is a link is written where it points; the link stays a link.
-            let target = FileBytes.resolvingLink(path)
+            let target = followsLinks ? FileBytes.resolvingLink(path) : path
             let temp = try FileBytes.writeTemporary(beside: target, updated.bytes)
             if try FileBytes.replace(target, withTemporary: temp, ifStill: before) { return updated }
         }
