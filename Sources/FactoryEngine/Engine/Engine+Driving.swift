@@ -19,8 +19,10 @@ extension Engine {
             worktrees.refreshNow()
             guard options.driving else { return publish() }
             openCommandServer()
-            pool.adoptSurvivors()
+            // The copies first: an agent that ended while no engine ran is reported ended
+            // by the adoption, and what it last wrote must be in before the gates look.
             adoptCopies()
+            pool.adoptSurvivors()
             watchSessions()
             event(.engineStarted, "driving \(paths.root) (pid \(getpid()))")
             step()
@@ -86,8 +88,8 @@ extension Engine {
         watcher?.restrict(paths.comms, to: Self.watchedComms(driving: true))
         for folder in copyFolders().keys.sorted() { watcher?.add(folder, only: ["PLAN.md"]) }
         openCommandServer()
-        pool.adoptSurvivors()
         adoptCopies()
+        pool.adoptSurvivors()
         event(.engineStarted, "took over driving \(paths.root) (pid \(getpid()))")
         step()
     }

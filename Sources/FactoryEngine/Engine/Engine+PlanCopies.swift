@@ -173,8 +173,9 @@ extension Engine {
         return folders
     }
 
-    /// After a restart: the copies of agents still running are known again by the version
-    /// last given them, and what they wrote while no engine ran is taken now.
+    /// After a restart: the copies of the agents recorded as running — still running, or
+    /// ended while no engine ran — are known again by the version last given them, and what
+    /// they wrote meanwhile is taken now.
     func adoptCopies() {
         dispatchPrecondition(condition: .onQueue(queue))
         for role in Role.all where pool.run(role).state.isActive && planCopies[role] == nil {

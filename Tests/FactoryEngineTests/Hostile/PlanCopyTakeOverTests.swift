@@ -33,4 +33,30 @@ final class PlanCopyTakeOverTests: XCTestCase {
         XCTAssertNotNil(said, hostile.said("architect"))
         XCTAssertEqual(said?.agents.first { $0.role == "architect" }?.state.isActive, true, "taken while the agent still runs")
     }
+
+    /// The builder finishes its work while no engine runs. The next engine takes what it
+    /// wrote in its copy before deciding anything: no retry, the pipeline goes on.
+    func testWorkFinishedWhileNoEngineRanIsTakenNotRedone() throws {
+        let hostile = try HostileFactory(["builder": """
+            while [ ! -e "$FACTORY_RUN_DIR/home/go" ]; do sleep 0.05; done
+            \(simWork("builder"))
+            """])
+        defer { hostile.remove() }
+        let first = try hostile.engine(autoApprove: true)
+        try first.start(feature: "Away")
+        first.drive()
+        XCTAssertNotNil(waitFor(first, timeout: 30) { $0.agents.contains { $0.role == "builder" && $0.state.isActive } })
+        first.shutdown()
+        try Data().write(to: URL(fileURLWithPath: hostile.paths.run("builder").path + "/home/go"))
+        let exitRecord = hostile.paths.run("builder").exit
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: exitRecord) && Date() < deadline { usleep(50_000) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: exitRecord), "the builder ended while no engine ran")
+
+        let second = try hostile.engine(autoApprove: true)
+        defer { second.shutdown() }
+        second.drive()
+        XCTAssertNotNil(waitFor(second, timeout: 30) { $0.phase == .validation || $0.phase == .documentation || $0.phase == .done })
+        XCTAssertFalse(hostile.events.contains("builder exited with status 0 without finishing"), hostile.events)
+    }
 }
