@@ -118,6 +118,17 @@ extension Engine {
 }
 
 extension Engine {
+    /// Waits (up to an hour) for an engine to answer on the socket, then delivers `command`.
+    static func waitForEngine(_ command: EngineCommand, _ paths: WorkspacePaths) -> EngineAnswer {
+        FileHandle.standardError.write(Data("factory: no engine runs this factory now; waiting for one to take the \(command.name) (it starts with the dashboard)\n".utf8))
+        let deadline = monotonicNow() + 3600
+        while monotonicNow() < deadline {
+            if let answer = deliverIfAnswered(command, to: paths) { return answer }
+            usleep(500_000)
+        }
+        return EngineAnswer(ok: false, message: "no engine took the \(command.name) within an hour; nothing was recorded")
+    }
+
     /// The driving engine's answer to `command`, or nil when no engine answers on the socket.
     public static func deliverIfAnswered(_ command: EngineCommand, to paths: WorkspacePaths) -> EngineAnswer? {
         guard let probe = try? UnixSocket.connect(to: paths.engineSocket) else { return nil }
@@ -139,6 +150,9 @@ extension Engine {
         // An engine that drives without the lock (one embedded in another program) still
         // listens: the one that answers is the one whose record counts.
         if let answer = deliverIfAnswered(command, to: paths) { return answer }
+        // A confined agent cannot act here (PLAN.md and the engine's record are read-only
+        // to it): its command waits for an engine to take it — the dashboard opened again.
+        if access(paths.plan, W_OK) != 0 && errno == EROFS { return waitForEngine(command, paths) }
         var options = EngineOptions()
         options.driving = false
         if let factoryPath { options.factoryPath = factoryPath }

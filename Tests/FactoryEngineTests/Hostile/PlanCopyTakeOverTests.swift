@@ -59,4 +59,28 @@ final class PlanCopyTakeOverTests: XCTestCase {
         XCTAssertNotNil(waitFor(second, timeout: 30) { $0.phase == .validation || $0.phase == .documentation || $0.phase == .done })
         XCTAssertFalse(hostile.events.contains("builder exited with status 0 without finishing"), hostile.events)
     }
+
+    /// Security gives its verdict while no engine runs. Confined, it cannot record it itself:
+    /// its `factory verdict` waits for the next engine, which takes it as security's.
+    func testAVerdictGivenWhileNoEngineRunsWaitsForTheNext() throws {
+        let hostile = try HostileFactory(["security": """
+            while [ ! -e "$FACTORY_RUN_DIR/home/go" ]; do sleep 0.05; done
+            factory verdict security secure >>"$SAID" 2>&1
+            """])
+        defer { hostile.remove() }
+        let first = try hostile.engine(autoApprove: true)
+        try first.start(feature: "Patient")
+        first.drive()
+        XCTAssertNotNil(waitFor(first, timeout: 60) { $0.phase == .validation && $0.agents.contains { $0.role == "security" && $0.state.isActive } })
+        first.shutdown()
+        try Data().write(to: URL(fileURLWithPath: hostile.paths.run("security").path + "/home/go"))
+        let deadline = Date().addingTimeInterval(10)
+        while !hostile.said("security").contains("waiting for one") && Date() < deadline { usleep(50_000) }
+
+        let second = try hostile.engine(autoApprove: true)
+        defer { second.shutdown() }
+        second.drive()
+        XCTAssertNotNil(waitFor(second, timeout: 60) { $0.phase == .done }, hostile.said("security"))
+        XCTAssertTrue(hostile.said("security").contains("security verdict recorded: secure"), hostile.said("security"))
+    }
 }
