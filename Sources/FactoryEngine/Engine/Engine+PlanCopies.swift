@@ -55,9 +55,9 @@ extension Engine {
         if let broken = PlanHealth.problem(written, path: "the \(role)'s copy of PLAN.md", featureStarted: state.phase != .idle) {
             return refuseCopy(role, written, because: broken)
         }
-        let bases = copy.bases(of: written.bytes), feature = state.feature
-        // Another's verdict section, another's message: not this agent's to change.
-        let othersOwn = { (base: [UInt8]) in PlanRegions.othersOwn(PlanDocument(bytes: base), role: role, feature: feature) }
+        let bases = copy.bases(of: written.bytes), feature = state.feature, phase = state.phase
+        // Another's verdict section, message or task: not this agent's to change.
+        let othersOwn = { (base: [UInt8]) in PlanRegions.othersOwn(PlanDocument(bytes: base), role: role, feature: feature, phase: phase) }
         var finding = PlanGuard.Finding()
         var refused: [PlanRegion] = []
         let guardState = state, now = wallNow()

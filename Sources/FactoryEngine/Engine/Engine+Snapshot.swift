@@ -89,11 +89,9 @@ extension Engine {
                                    message: "the plan changed since you approved it (seal \(seal)): \(shown) — factory approve accepts it as it is now",
                                    about: changes.joined(separator: "\n")))
         }
-        for alert in state.alerts ?? [] {
-            items.append(Attention(kind: .trust, role: alert.role, message: alert.message, about: "\(alert.at)"))
-        }
         if state.ledger.veto {
-            items.append(Attention(kind: .veto, role: "security", message: "security vetoed the change (critical block)", about: runName("security")))
+            let way = state.phase == .blocked ? ": factory override --reason sets it aside, or fix and factory resume" : ""
+            items.append(Attention(kind: .veto, role: "security", message: "security vetoed the change (critical block)\(way)", about: runName("security")))
         }
         if !state.conflicts.isEmpty {
             items.append(Attention(kind: .conflict, role: nil, message: "merge conflict in \(state.conflicts.joined(separator: ", ")); main untouched",
@@ -119,7 +117,22 @@ extension Engine {
         if state.phase == .blocked, let reason = state.blockedReason, state.conflicts.isEmpty {
             items.append(Attention(kind: .blocked, role: nil, message: reason, about: state.blockedPhase?.rawValue ?? ""))
         }
+        // Last: what was tried and refused or put back already did no harm. Each once, with
+        // how many times it was tried.
+        items.append(contentsOf: trustAttention())
         return items
+    }
+
+    /// The feature's trust alerts, the same one once (the latest), counted.
+    func trustAttention() -> [Attention] {
+        let alerts = state.alerts ?? []
+        var count: [String: Int] = [:]
+        for alert in alerts { count[alert.message, default: 0] += 1 }
+        var shown: Set<String> = []
+        return alerts.reversed().filter { shown.insert($0.message).inserted }.reversed().map { alert in
+            let times = count[alert.message, default: 1]
+            return Attention(kind: .trust, role: alert.role, message: alert.message + (times > 1 ? " (\(times) times)" : ""), about: alert.message)
+        }
     }
 
     /// An agent's current run, as an attention item is about it: the keeper's name for the

@@ -27,7 +27,10 @@ struct HistoryEntry {
         let built = tasks.map { "- \($0.id): \($0.description)" }
         var entry = "\n## \(day) — \(feature)\n\n**Why:** \(feature)\n\n**What changed:**\n"
         entry += (built.isEmpty ? ["- (no builder tasks recorded)"] : built).joined(separator: "\n")
-        entry += "\n\n**Lessons:** \(validationFailures == 0 ? "validation passed the first time" : "validation failed \(validationFailures) time(s) before passing")\n"
+        let failed = "validation failed \(validationFailures) time(s)"
+        let lesson = securityOverride != nil ? (validationFailures == 0 ? "" : failed + "; ") + "the human overrode security's block"
+            : validationFailures == 0 ? "validation passed the first time" : failed + " before passing"
+        entry += "\n\n**Lessons:** \(lesson)\n"
         if let securityOverride {
             entry += "\n**Override:** security's critical block was set aside by the human: \(securityOverride)\n"
         }

@@ -1,17 +1,23 @@
 import PlanDocument
 
 /// The stretches of PLAN.md an agent may not change: another role's verdict section for the
-/// current feature, and a message someone else sent. An agent's copy that changes one is
-/// taken without that change.
+/// current feature, a message someone else sent, and another role's task row — marking the
+/// builder's task done is the builder's to do (the architect, who writes the plan, may
+/// reshape any task until the plan is approved). An agent's copy that changes one is taken
+/// without that change; adding rows and messages stays open to all.
 enum PlanRegions {
-    static func othersOwn(_ plan: PlanDocument, role: String, feature: String) -> [PlanRegion] {
+    static func othersOwn(_ plan: PlanDocument, role: String, feature: String, phase: Phase) -> [PlanRegion] {
         let current = PlanGuard.normalized(feature)
+        let planning = role == "architect" && (phase == .planning || phase == .awaitingApproval)
         return plan.regions.filter { region in
             switch region.owner {
             case let .verdict(kind, subject):
                 return PlanGuard.normalized(subject) == current && VerdictLedger.role(for: kind) != role
             case let .message(from):
                 return from.lowercased() != role
+            case let .task(_, agent):
+                // A row for one of the other roles; one for nobody, or for all, is anyone's.
+                return !planning && Role.all.contains(agent.lowercased()) && agent.lowercased() != role
             }
         }
     }
@@ -28,6 +34,8 @@ enum PlanRegions {
             return "The \(role) changed the \(VerdictLedger.role(for: kind))'s \(VerdictSection.heading(for: kind)) section of PLAN.md; that change was left out"
         case let .message(from):
             return "The \(role) changed a message from \(from) in PLAN.md; that change was left out"
+        case let .task(id, agent):
+            return "The \(role) changed task \(id), the \(agent.lowercased())'s, in PLAN.md; that change was left out"
         }
     }
 }

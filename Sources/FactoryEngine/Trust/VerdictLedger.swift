@@ -60,6 +60,10 @@ public struct VerdictLedger: Codable, Sendable, Equatable {
         default:
             return "only the \(owner) agent gives the \(kind.rawValue) verdict; \(caller.described) cannot"
         }
+        // The human's verdict is the human's decision: no agent's later one replaces it.
+        if self[kind]?.by == "human", !caller.isHuman {
+            return "the human gave the \(kind.rawValue) verdict this round (\(self[kind]!.verdict.replacingOccurrences(of: "_", with: " "))); it stands"
+        }
         if kind == .security, self[.security]?.verdict == "critical_block", verdict != "critical_block" {
             let by = self[.security]?.overriddenBecause == nil ? "" : " (overridden already)"
             return "security's critical block stands for this round\(by): the builder fixes it and security decides again next round, or the human overrides it with factory override --reason"

@@ -53,6 +53,8 @@ public struct PlanRegion: Sendable, Equatable {
     public enum Owner: Sendable, Equatable {
         case verdict(VerdictKind, subject: String)
         case message(from: String)
+        /// A task row, by its ID and the agent it is for.
+        case task(id: String, agent: String)
     }
 
     public var owner: Owner
@@ -60,9 +62,10 @@ public struct PlanRegion: Sendable, Equatable {
 }
 
 extension PlanDocument {
-    /// Every verdict section and every message, with the lines it spans.
+    /// Every verdict section, every message and every task row, with the lines it spans.
     public var regions: [PlanRegion] {
         anchors.verdicts.map { PlanRegion(owner: .verdict($0.kind, subject: $0.subject), lines: $0.headingLine..<max($0.headingLine + 1, $0.sectionEnd)) }
             + zip(view.messages, anchors.messageSpans).map { PlanRegion(owner: .message(from: $0.from), lines: $1) }
+            + view.tasks.map { PlanRegion(owner: .task(id: $0.id, agent: $0.agent), lines: ($0.line - 1)..<$0.line) }
     }
 }

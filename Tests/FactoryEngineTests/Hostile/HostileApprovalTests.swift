@@ -21,10 +21,10 @@ final class HostileApprovalTests: XCTestCase {
         defer { engine.shutdown() }
         try engine.start(feature: "Self approval")
         engine.drive()
-        let waiting = try XCTUnwrap(waitFor(engine, timeout: 30) { $0.phase == .awaitingApproval && trustAlerts($0).count >= 2 },
+        let twice = "The architect ticked \"Human approved the plan\"; only you approve (2 times)"
+        let waiting = try XCTUnwrap(waitFor(engine, timeout: 30) { $0.phase == .awaitingApproval && trustAlerts($0) == [twice] },
                                     "\(trustAlerts(engine.snapshot())) \(hostile.said("architect"))")
-        XCTAssertTrue(trustAlerts(waiting).allSatisfy { $0.hasPrefix("The architect ticked \"Human approved the plan\"; only you approve") },
-                      "\(trustAlerts(waiting))")
+        XCTAssertEqual(trustAlerts(waiting), [twice], "one item, however many times it was tried")
         holds(engine, for: 1.5) { $0.phase == .awaitingApproval }
         XCTAssertFalse(hostile.approvalTicked, "the box was put back")
         XCTAssertEqual(hostile.events.components(separatedBy: "\"kind\":\"refused\"").count - 1, 2, hostile.events)
@@ -134,5 +134,24 @@ final class HostileApprovalTests: XCTestCase {
         XCTAssertTrue(hostile.events.contains("\"kind\":\"plan_changed\""))
         XCTAssertTrue(try engine.approve().hasPrefix("the changed plan approved (seal "))
         XCTAssertNotNil(waitFor(engine, timeout: 10) { snap in !snap.attention.contains { $0.kind == .planChanged } })
+    }
+
+    /// The reviewer rewrites the builder's task row (its status, to send the work back by
+    /// hand): that row is the builder's. The change is left out and raised.
+    func testAnotherRolesTaskRowIsNotAnAgentsToChange() throws {
+        let hostile = try HostileFactory(["reviewer": """
+            sed -i 's/^| T2 | builder | ✅ Done |/| T2 | builder | ❌ Blocked |/' "$FACTORY_PLAN"
+            sleep 0.5
+            factory verdict review approved >>"$SAID" 2>&1
+            """])
+        defer { hostile.remove() }
+        let engine = try hostile.engine(autoApprove: true)
+        defer { engine.shutdown() }
+        try engine.start(feature: "Not yours")
+        engine.drive()
+        let done = try XCTUnwrap(waitFor(engine, timeout: 60) { $0.phase == .done })
+        XCTAssertEqual(trustAlerts(done).filter { $0.hasPrefix("The reviewer changed task T2, the builder's, in PLAN.md; that change was left out") }.count, 1,
+                       "\(trustAlerts(done))")
+        XCTAssertEqual(done.plan.tasks.first { $0.id == "T2" }?.status, .done)
     }
 }

@@ -82,4 +82,24 @@ final class HostileVerdictTests: XCTestCase {
         let tests = try PlanFile(path: hostile.paths.plan).read().view.verdicts.last { $0.kind == .tests }
         XCTAssertEqual(tests?.verdict, "undecided")
     }
+
+    /// The human gives the tests verdict while the tester works: the tester's own, later,
+    /// does not replace the human's.
+    func testTheHumansVerdictStandsForItsRound() throws {
+        let hostile = try HostileFactory(["tester": """
+            while [ ! -e "$FACTORY_RUN_DIR/home/go" ]; do sleep 0.05; done
+            factory verdict tests pass >>"$SAID" 2>&1; echo "exit $?" >>"$SAID"
+            """])
+        defer { hostile.remove() }
+        let engine = try hostile.engine(autoApprove: true, validationRetries: 0)
+        defer { engine.shutdown() }
+        try engine.start(feature: "Human first")
+        engine.drive()
+        XCTAssertNotNil(waitFor(engine, timeout: 60) { $0.phase == .validation && $0.agents.contains { $0.role == "tester" && $0.state.isActive } })
+        XCTAssertEqual(try engine.perform(.verdict(kind: .tests, subject: "", verdict: "needs_fixes")), "tests verdict recorded: needs fixes")
+        try Data().write(to: URL(fileURLWithPath: hostile.paths.run("tester").path + "/home/go"))
+        let blocked = try XCTUnwrap(waitFor(engine, timeout: 60) { $0.phase == .blocked })
+        XCTAssertEqual(blocked.blockedReason, "validation failed 1 times (tests: needs fixes)")
+        XCTAssertTrue(hostile.said("tester").contains("Error: the human gave the tests verdict this round (needs fixes); it stands\nexit 1"), hostile.said("tester"))
+    }
 }
