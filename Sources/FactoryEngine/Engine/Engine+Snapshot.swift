@@ -83,7 +83,7 @@ extension Engine {
             items.append(Attention(kind: .approval, role: "architect", message: "the plan for \"\(state.feature)\" awaits approval: factory approve, or factory reject --reason",
                                    about: state.feature))
         }
-        if let changes = state.planChangedSinceApproval, let seal = state.approval?.shortSeal {
+        if let changes = state.planChangedSinceApproval, let seal = state.approval?.shortSeal, state.phase != .done {
             let shown = changes.prefix(3).joined(separator: " · ") + (changes.count > 3 ? " · (\(changes.count - 3) more)" : "")
             items.append(Attention(kind: .planChanged, role: "architect",
                                    message: "the plan changed since you approved it (seal \(seal)): \(shown) — factory approve accepts it as it is now",

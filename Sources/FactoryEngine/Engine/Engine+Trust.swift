@@ -72,7 +72,7 @@ extension Engine {
         let now = PlanSeal.lines(of: plan, feature: state.feature, tasksBefore: state.tasksBeforeFeature)
             .filter { !isEngineTaskLine($0) }
         let sealed = approval.lines.filter { !isEngineTaskLine($0) }
-        let changes = now == sealed ? nil : PlanSeal.changes(from: sealed, to: now)
+        let changes = now == sealed ? nil : Self.approvedChanges(PlanSeal.changes(from: sealed, to: now))
         guard changes != state.planChangedSinceApproval else { return }
         let first = state.planChangedSinceApproval == nil
         state.planChangedSinceApproval = changes
@@ -80,6 +80,16 @@ extension Engine {
         if let changes, first {
             event(.planChanged, "the approved plan changed since you approved it (seal \(approval.shortSeal)): \(changes.joined(separator: " · "))")
         }
+    }
+
+    /// The changes to what was approved: lines of it changed or gone, and lines added to the
+    /// design. A task added since is new work (a validator's follow-up), shown with the
+    /// tasks, not a change to the approved plan — unless it takes the ID of one that went.
+    static func approvedChanges(_ changes: [String]) -> [String]? {
+        let id = { (line: String) in line.split(separator: " ").dropFirst(2).first.map(String.init) }
+        let gone = Set(changes.filter { $0.hasPrefix("- task ") }.compactMap(id))
+        let kept = changes.filter { !$0.hasPrefix("+ task ") || id($0).map(gone.contains) == true }
+        return kept.isEmpty ? nil : kept
     }
 
     /// Tasks the engine itself adds after approval (the phases' own, a validation round's
